@@ -1,0 +1,51 @@
+# Every target installs what it needs first: on a fresh clone `make contract` and `make test` are enough.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CONTRACTS := $(VENV)/bin/contracts
+STAMP := $(VENV)/.installed
+REPORT ?= reports
+
+.DEFAULT_GOAL := help
+.PHONY: help install generate check-generated lint lint-spec test contract mock bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv with the toolkit (editable) and the dev tools
+
+generate: $(STAMP) ## Regenerate the pydantic models in generated/ from spec/v3.json
+	$(PY) -m contracts.codegen
+
+check-generated: $(STAMP) ## Fail when generated/ does not match spec/v3.json
+	$(PY) -m contracts.codegen --check
+
+lint: $(STAMP) ## ruff and mypy --strict on the toolkit
+	$(VENV)/bin/ruff check contracts tests bench
+	$(VENV)/bin/ruff format --check contracts tests bench
+	$(VENV)/bin/mypy
+
+lint-spec: $(STAMP) ## House rules and structural validity of spec/v3.json
+	$(CONTRACTS) lint spec/v3.json
+
+test: lint check-generated lint-spec ## Everything CI runs: lint, drift check, spec lint, pytest
+	$(PY) -m pytest
+
+contract: $(STAMP) ## Contract run: against BASE_URL if set (read-only unless ALLOW_WRITES=1), else the embedded mock
+	$(CONTRACTS) run $(if $(BASE_URL),--base-url "$(BASE_URL)" $(if $(ALLOW_WRITES),--allow-writes),--allow-writes) --report $(REPORT)
+
+mock: $(STAMP) ## Serve the stateful mock on 127.0.0.1:4010
+	$(CONTRACTS) mock
+
+bench: $(STAMP) ## Benchmarks: mock throughput, validation speed, lint time, beside their peers
+	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean: ## Remove the virtualenv, caches and reports
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(REPORT)

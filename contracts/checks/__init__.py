@@ -1,0 +1,117 @@
+"""The check registry: one small function per check, registered with :func:`check`.
+
+A check takes a :class:`CheckContext` and yields :class:`~contracts.findings.Finding` objects; it
+never raises, prints or stops at the first problem. Its function name is its stable public name:
+the ``--checks`` value, the config key, the report id and the docs anchor. Preconditions are
+declared (``requires=``) and the registry skips a check whose preconditions do not hold, so check
+bodies stay a few lines long. The runner, ``contracts validate`` and the mock's strict mode all go
+through :func:`iter_findings`; nobody calls a check by hand.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from contracts.errors import UsageError, did_you_mean
+from contracts.exchange import Exchange
+from contracts.findings import Finding
+from contracts.spec import Operation, Spec
+
+Requirement = Literal["json", "documented_status", "success", "error"]
+"""``json``: the body parses as JSON; ``documented_status``: the spec documents the status;
+``success``: 2xx; ``error``: 4xx or 5xx."""
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check sees: the spec, the operation it answers for and the exchange."""
+
+    spec: Spec
+    operation: Operation
+    exchange: Exchange
+
+
+CheckFunction = Callable[[CheckContext], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    function: CheckFunction
+    requires: frozenset[Requirement]
+    module: str
+
+    @property
+    def summary(self) -> str:
+        doc = (self.function.__doc__ or "").strip()
+        return doc.splitlines()[0] if doc else ""
+
+    def applies(self, ctx: CheckContext) -> bool:
+        ex = ctx.exchange
+        for requirement in self.requires:
+            if requirement == "json" and not ex.is_json:
+                return False
+            if requirement == "documented_status" and ctx.operation.response_key(ex.status) is None:
+                return False
+            if requirement == "success" and not 200 <= ex.status < 300:
+                return False
+            if requirement == "error" and ex.status < 400:
+                return False
+        return True
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def check(*, requires: Sequence[Requirement] = ()) -> Callable[[CheckFunction], CheckFunction]:
+    """Register the decorated function as a check named after it."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        name = function.__name__
+        existing = REGISTRY.get(name)
+        if existing is not None and existing.module != function.__module__:
+            raise ValueError(f"check {name!r} is already registered by {existing.module}")
+        REGISTRY[name] = Check(name, function, frozenset(requires), function.__module__)
+        return function
+
+    return register
+
+
+def unregister(name: str) -> None:
+    """Remove a check (for tests and for users replacing a built-in check)."""
+    REGISTRY.pop(name, None)
+
+
+def select(names: Iterable[str] | None = None) -> list[Check]:
+    """The named checks (all when ``names`` is None), with a did-you-mean for unknown names."""
+    load_builtin_checks()
+    if names is None:
+        return list(REGISTRY.values())
+    chosen = []
+    for name in names:
+        if name not in REGISTRY:
+            raise UsageError(f"unknown check {name!r}", hint=did_you_mean(name, REGISTRY))
+        chosen.append(REGISTRY[name])
+    return chosen
+
+
+def iter_findings(
+    spec: Spec, exchange: Exchange, checks: Sequence[Check] | None = None
+) -> Iterator[Finding]:
+    """Every finding of every applicable check on one exchange."""
+    ctx = CheckContext(spec, spec.operation(exchange.operation), exchange)
+    for chk in checks if checks is not None else select():
+        if chk.applies(ctx):
+            yield from chk.function(ctx)
+
+
+BUILTIN_MODULES: tuple[str, ...] = ()
+"""Modules under ``contracts.checks`` that hold the built-in checks (imported on first use)."""
+
+
+def load_builtin_checks() -> None:
+    for module in BUILTIN_MODULES:
+        importlib.import_module(f"contracts.checks.{module}")

@@ -1,0 +1,74 @@
+"""One request/response pair as the checks see it, whatever produced it.
+
+Adapters build an :class:`Exchange` from httpx, starlette's TestClient (also httpx), schemathesis
+responses and HAR entries; no check knows where a response came from.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from contracts.types import JSON
+
+_MISSING: Any = object()
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """A response to judge, with enough of its request to reproduce it."""
+
+    operation: str
+    status: int
+    body: bytes = b""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    method: str = "GET"
+    url: str = ""
+    request_headers: Mapping[str, str] = field(default_factory=dict)
+    request_body: bytes | None = None
+
+    @functools.cached_property
+    def header_map(self) -> dict[str, str]:
+        """Headers with lower-case names."""
+        return {k.lower(): v for k, v in self.headers.items()}
+
+    @property
+    def content_type(self) -> str | None:
+        """The media type without parameters (``application/json``), or None when absent."""
+        raw = self.header_map.get("content-type")
+        return raw.split(";", 1)[0].strip().lower() if raw else None
+
+    @functools.cached_property
+    def _parsed(self) -> Any:
+        if not self.body:
+            return _MISSING
+        try:
+            return json.loads(self.body)
+        except (ValueError, UnicodeDecodeError):
+            return _MISSING
+
+    @property
+    def is_json(self) -> bool:
+        """True when the body parses as JSON."""
+        return self._parsed is not _MISSING
+
+    @property
+    def json(self) -> JSON:
+        """The parsed body; ValueError when the body is not JSON (check :attr:`is_json` first)."""
+        if self._parsed is _MISSING:
+            raise ValueError("response body is not JSON")
+        return self._parsed
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path
+
+    @classmethod
+    def from_json(cls, operation: str, status: int, body: JSON, **kwargs: Any) -> Exchange:
+        """An exchange for a captured body (``contracts validate`` on a saved file)."""
+        headers = kwargs.pop("headers", {"Content-Type": "application/json"})
+        return cls(operation, status, json.dumps(body).encode(), headers=headers, **kwargs)

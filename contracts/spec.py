@@ -1,0 +1,357 @@
+"""Load ``spec/v3.json`` once and answer every question the other modules ask of it.
+
+Checks, mock, linter, diff and codegen all ask a :class:`Spec`; nobody re-parses the JSON or lists
+an operation, an enum value or an error code by hand. The conventions this relies on are in
+``docs/spec-conventions.md``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from contracts.errors import SpecError, UsageError, did_you_mean
+from contracts.types import JSON, JSONObject, OperationId, Pointer
+
+if TYPE_CHECKING:
+    from openapi_core import OpenAPI
+
+DEFAULT_SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "v3.json"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+ERROR_CATALOGUE_KEY = "x-error-codes"
+ENVELOPE_SCHEMA = "Envelope"
+ERROR_ENVELOPE_SCHEMA = "ErrorEnvelope"
+
+
+def escape_token(token: str) -> str:
+    """Escape one JSON pointer reference token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape_token(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def join_pointer(base: Pointer, *tokens: str | int) -> Pointer:
+    """``join_pointer("/paths", "/v3/x", "get")`` → ``/paths/~1v3~1x/get``."""
+    return base + "".join("/" + escape_token(str(t)) for t in tokens)
+
+
+def resolve_pointer(document: JSON, pointer: Pointer) -> JSON:
+    """The value at ``pointer`` in ``document``; KeyError when it is absent."""
+    node = document
+    if pointer in ("", "#", "#/"):
+        return node
+    for raw in pointer.lstrip("#").lstrip("/").split("/"):
+        token = unescape_token(raw)
+        if isinstance(node, list):
+            node = node[int(token)]
+        elif isinstance(node, dict):
+            node = node[token]
+        else:
+            raise KeyError(pointer)
+    return node
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """One entry of the error-code catalogue (``components["x-error-codes"]``)."""
+
+    code: int
+    message: str
+    status: int
+    name: str
+    source: str
+    pointer: Pointer
+
+
+@dataclass(frozen=True)
+class EnumSchema:
+    """A named enum component: its allowed values and where it lives in the spec."""
+
+    name: str
+    values: tuple[JSON, ...]
+    pointer: Pointer
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One HTTP operation of the spec, with the derived facts every tool needs."""
+
+    operation_id: OperationId
+    method: str
+    path: str
+    pointer: Pointer
+    raw: JSONObject = field(repr=False, compare=False)
+    slugs: tuple[str, ...]
+    error_codes: tuple[int, ...]
+    deprecated: bool
+    path_regex: re.Pattern[str] = field(repr=False, compare=False)
+    spec: Spec = field(repr=False, compare=False)
+
+    @property
+    def is_write(self) -> bool:
+        return self.method not in READ_METHODS
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        """The documented response keys, as written (``"200"``, ``"4XX"``, ``"default"``)."""
+        return tuple(self.raw.get("responses", {}))
+
+    def response_key(self, status: int) -> str | None:
+        """The documented response key that covers ``status``: exact, then range, then default."""
+        responses = self.raw.get("responses", {})
+        for key in (str(status), f"{str(status)[0]}XX", "default"):
+            if key in responses:
+                return key
+        return None
+
+    def response(self, status: int) -> JSONObject | None:
+        """The (dereferenced) response object documented for ``status``."""
+        key = self.response_key(status)
+        if key is None:
+            return None
+        resolved: JSONObject = self.spec.deref(self.raw["responses"][key])
+        return resolved
+
+    def response_pointer(self, status: int) -> Pointer | None:
+        key = self.response_key(status)
+        return None if key is None else join_pointer(self.pointer, "responses", key)
+
+    def response_media(self, status: int) -> dict[str, JSONObject]:
+        """Media type → media object documented for ``status`` (empty when none)."""
+        response = self.response(status)
+        content: dict[str, JSONObject] = (response or {}).get("content", {})
+        return content
+
+    def response_schema(self, status: int, media_type: str = "application/json") -> JSONObject | None:
+        media = self.response_media(status).get(media_type)
+        return None if media is None else media.get("schema")
+
+    def request_schema(self, media_type: str = "application/json") -> JSONObject | None:
+        body = self.spec.deref(self.raw.get("requestBody", {}))
+        media = body.get("content", {}).get(media_type)
+        return None if media is None else media.get("schema")
+
+    def parameters(self) -> list[JSONObject]:
+        """Path-level and operation-level parameters, dereferenced, operation-level winning."""
+        path_item = self.spec.raw["paths"][self.path]
+        merged: dict[tuple[str, str], JSONObject] = {}
+        for param in [*path_item.get("parameters", []), *self.raw.get("parameters", [])]:
+            resolved = self.spec.deref(param)
+            merged[(resolved["name"], resolved["in"])] = resolved
+        return list(merged.values())
+
+    def codes_for_status(self, status: int) -> tuple[int, ...]:
+        """The operation's error codes whose catalogued HTTP status is ``status``."""
+        catalogue = self.spec.error_catalogue
+        return tuple(c for c in self.error_codes if c in catalogue and catalogue[c].status == status)
+
+    def match_path(self, path: str) -> dict[str, str] | None:
+        """Path parameters when ``path`` (no query string) matches this operation's template."""
+        found = self.path_regex.fullmatch(path)
+        return None if found is None else found.groupdict()
+
+
+def _path_regex(template: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^}/]+\})", template)
+    pattern = "".join(
+        f"(?P<{re.sub(r'[^0-9A-Za-z_]', '_', p[1:-1])}>[^/]+)" if p.startswith("{") else re.escape(p)
+        for p in parts
+    )
+    return re.compile(pattern + "/?")
+
+
+class Spec:
+    """An OpenAPI document, indexed once: operations, enums, error codes, envelope."""
+
+    def __init__(self, raw: JSONObject, *, path: Path | None = None, text: str | None = None) -> None:
+        if not isinstance(raw, dict) or not isinstance(raw.get("paths"), dict):
+            raise SpecError(f"{path or 'spec'}: not an OpenAPI document (no 'paths' object)")
+        self.raw = raw
+        self.path = path
+        self.text = text
+        self.version: str = str(raw.get("openapi", ""))
+        if not self.version.startswith("3."):
+            raise SpecError(f"{path or 'spec'}: 'openapi' is {self.version or 'missing'}, expected 3.x")
+        self.operations: tuple[Operation, ...] = tuple(self._index_operations())
+        self._by_name: dict[str, Operation] = {}
+        for op in self.operations:
+            for name in op.slugs:
+                if name in self._by_name:
+                    raise SpecError(
+                        f"{path or 'spec'}: slug {name!r} names both {self._by_name[name].operation_id}"
+                        f" and {op.operation_id}"
+                    )
+                self._by_name[name] = op
+        # Literal segments win over templated ones (``/targetGroups/channels`` before ``/{id}``).
+        self._match_order = sorted(
+            self.operations, key=lambda o: (-len(re.sub(r"\{[^}]+\}", "", o.path)), o.path)
+        )
+
+    # -- loading --------------------------------------------------------------------------------
+    @classmethod
+    def from_path(cls, path: str | Path) -> Spec:
+        file = Path(path)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise SpecError(f"{file}: no such spec file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SpecError(f"{file}: cannot read spec ({exc.__class__.__name__}: {exc})") from None
+        return cls.from_text(text, path=file)
+
+    @classmethod
+    def from_text(cls, text: str, *, path: Path | None = None) -> Spec:
+        name = path or "spec"
+        if path is not None and path.suffix in (".yaml", ".yml"):
+            import yaml
+
+            try:
+                raw = yaml.safe_load(text)
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+                raise SpecError(f"{name}{where}: malformed YAML ({getattr(exc, 'problem', exc)})") from None
+        else:
+            try:
+                raw = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise SpecError(f"{name}:{exc.lineno}:{exc.colno}: malformed JSON ({exc.msg})") from None
+        return cls(raw, path=path, text=text)
+
+    # -- references -----------------------------------------------------------------------------
+    def deref(self, node: Any) -> Any:
+        """Follow local ``$ref`` chains until a node without ``$ref``."""
+        seen: set[str] = set()
+        while isinstance(node, dict) and "$ref" in node:
+            ref = node["$ref"]
+            if not isinstance(ref, str) or not ref.startswith("#") or ref in seen:
+                raise SpecError(f"unresolvable or circular $ref {ref!r}")
+            seen.add(ref)
+            try:
+                node = resolve_pointer(self.raw, ref[1:])
+            except (KeyError, IndexError, ValueError):
+                raise SpecError(f"$ref {ref!r} points nowhere") from None
+        return node
+
+    def at(self, pointer: Pointer) -> JSON:
+        return resolve_pointer(self.raw, pointer)
+
+    # -- operations -----------------------------------------------------------------------------
+    def _index_operations(self) -> Iterator[Operation]:
+        for path, item in self.raw["paths"].items():
+            if not isinstance(item, dict):
+                raise SpecError(f"paths[{path!r}] is not an object")
+            for method in HTTP_METHODS:
+                op = item.get(method)
+                if op is None:
+                    continue
+                pointer = join_pointer("/paths", path, method)
+                op_id = op.get("operationId")
+                if not isinstance(op_id, str) or not op_id:
+                    raise SpecError(f"{pointer}: operation has no operationId")
+                codes = op.get("x-error-codes", [])
+                if not isinstance(codes, list) or not all(isinstance(c, int) for c in codes):
+                    raise SpecError(f"{pointer}/x-error-codes: must be a list of integers")
+                yield Operation(
+                    operation_id=op_id,
+                    method=method.upper(),
+                    path=path,
+                    pointer=pointer,
+                    raw=op,
+                    slugs=(op_id, *op.get("x-doc-slugs", [])),
+                    error_codes=tuple(codes),
+                    deprecated=bool(op.get("deprecated", False)),
+                    path_regex=_path_regex(path),
+                    spec=self,
+                )
+
+    def operation(self, name: str) -> Operation:
+        """The operation whose operationId or ``x-doc-slugs`` contains ``name``."""
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise UsageError(
+                f"unknown operation {name!r}", hint=did_you_mean(name, self._by_name) or "see the spec's operationIds"
+            ) from None
+
+    def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
+        """The operation and path parameters serving ``method path`` (query string ignored)."""
+        path = path.split("?", 1)[0]
+        method = method.upper()
+        for op in self._match_order:
+            if op.method != method:
+                continue
+            params = op.match_path(path)
+            if params is not None:
+                return op, params
+        return None
+
+    # -- catalogues -----------------------------------------------------------------------------
+    @functools.cached_property
+    def error_catalogue(self) -> Mapping[int, ErrorCode]:
+        entries = self.raw.get("components", {}).get(ERROR_CATALOGUE_KEY, {})
+        catalogue: dict[int, ErrorCode] = {}
+        for key, entry in entries.items():
+            pointer = join_pointer("/components", ERROR_CATALOGUE_KEY, key)
+            try:
+                catalogue[int(key)] = ErrorCode(
+                    code=int(key),
+                    message=str(entry["message"]),
+                    status=int(entry["status"]),
+                    name=str(entry.get("name", "")),
+                    source=str(entry.get("source", "")),
+                    pointer=pointer,
+                )
+            except (KeyError, TypeError, ValueError):
+                raise SpecError(f"{pointer}: catalogue entries need an integer key, message and status") from None
+        return catalogue
+
+    @functools.cached_property
+    def enums(self) -> Mapping[str, EnumSchema]:
+        """Named enum components: component name → values."""
+        schemas = self.raw.get("components", {}).get("schemas", {})
+        return {
+            name: EnumSchema(name, tuple(schema["enum"]), join_pointer("/components/schemas", name))
+            for name, schema in schemas.items()
+            if isinstance(schema, dict) and isinstance(schema.get("enum"), list)
+        }
+
+    def schema_pointer(self, name: str) -> Pointer:
+        return join_pointer("/components/schemas", name)
+
+    @functools.cached_property
+    def openapi(self) -> OpenAPI:
+        """openapi-core's façade for this document, built once (it validates the document)."""
+        from openapi_core import OpenAPI
+
+        try:
+            return OpenAPI.from_dict(self.raw)
+        except Exception as exc:  # openapi-core raises several unrelated types for a bad document
+            raise SpecError(f"{self.path or 'spec'}: not a valid OpenAPI document ({exc})") from None
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: str, mtime_ns: int) -> Spec:
+    return Spec.from_path(path)
+
+
+def load_spec(path: str | Path | None = None) -> Spec:
+    """The indexed spec at ``path`` (default ``spec/v3.json``), parsed once per file version."""
+    file = Path(path) if path is not None else DEFAULT_SPEC_PATH
+    try:
+        mtime = file.stat().st_mtime_ns
+    except OSError:
+        raise SpecError(f"{file}: no such spec file") from None
+    return _load_cached(str(file.resolve()), mtime)

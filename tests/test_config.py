@@ -1,0 +1,55 @@
+"""[tool.contracts] sub-tables load into frozen dataclasses with clear errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pytest
+
+from contracts.config import load_table, secret_from_env, settings_from
+from contracts.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Sample:
+    rate_limit: float = 2.0
+    unknown_enum: Literal["warn", "fail"] = "fail"
+    checks: tuple[str, ...] = ()
+    password_env: str | None = None
+
+
+def test_values_flags_and_defaults() -> None:
+    table = {"rate-limit": 5, "checks": ["a", "b"], "mock": {"port": 1}}
+    got = settings_from(Sample, table, section="run", unknown_enum=None, password_env="PW")
+    assert got == Sample(rate_limit=5, checks=("a", "b"), password_env="PW")
+
+
+def test_unknown_key_suggests_the_right_one() -> None:
+    with pytest.raises(ConfigError) as info:
+        settings_from(Sample, {"rate_limt": 1}, section="run")
+    assert "unknown key 'rate_limt'" in str(info.value)
+    assert info.value.hint == "did you mean 'rate_limit'?"
+
+
+@pytest.mark.parametrize("table", [{"unknown_enum": "maybe"}, {"rate_limit": "fast"}, {"checks": [1]}])
+def test_wrong_types_name_the_key(table: dict[str, object]) -> None:
+    with pytest.raises(ConfigError, match="wrong type"):
+        settings_from(Sample, table, section="run")
+
+
+def test_load_table_reads_tool_contracts(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.contracts.run]\nrate-limit = 3\n')
+    assert load_table(tmp_path / "pyproject.toml") == {"run": {"rate-limit": 3}}
+    (tmp_path / "bad.toml").write_text("[tool.contracts\n")
+    with pytest.raises(ConfigError, match="cannot read configuration"):
+        load_table(tmp_path / "bad.toml")
+
+
+def test_secrets_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_TOKEN", "t0k")
+    monkeypatch.setenv("X_EMPTY", "")
+    assert secret_from_env("X_TOKEN") == "t0k"
+    assert secret_from_env("X_EMPTY") is None
+    assert secret_from_env(None) is None
