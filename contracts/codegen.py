@@ -139,7 +139,9 @@ def render_envelopes(spec: Spec) -> str:
     lines += [f"{alias} = Envelope[{py}]" for alias, py, _, _ in aliases]
     lines += [f"{alias} = ErrorEnvelope" for alias, _, _ in errors]
     lines += ["", "", "RESPONSES: dict[tuple[str, int], type[BaseModel]] = {"]
-    table = sorted([(op, st, alias) for alias, _, op, st in aliases] + [(op, st, alias) for alias, op, st in errors])
+    table = sorted(
+        [(op, st, alias) for alias, _, op, st in aliases] + [(op, st, alias) for alias, op, st in errors]
+    )
     lines += [f'    ("{op}", {st}): {alias},' for op, st, alias in table]
     lines += [
         "}",
@@ -159,7 +161,11 @@ def _ruff_format(source: str, name: str) -> str:
     if ruff is None:
         raise ContractsError("ruff is not installed", hint="run `make install`")
     done = subprocess.run(
-        [ruff, "format", "--stdin-filename", name, "-"], input=source, capture_output=True, text=True, check=False
+        [ruff, "format", "--stdin-filename", name, "-"],
+        input=source,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         raise ContractsError(f"ruff could not format {name}: {done.stderr.strip()}")
@@ -209,7 +215,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.check:
             stale = generate(spec, check=True)
             if stale:
-                print(f"error: {', '.join(stale)} out of date with spec/v3.json; run `make generate`", file=sys.stderr)
+                print(
+                    f"error: {', '.join(stale)} out of date with spec/v3.json; run `make generate`",
+                    file=sys.stderr,
+                )
                 return 1
             print("generated/ is up to date with spec/v3.json")
             return 0

@@ -55,9 +55,7 @@ def _type_ok(value: Any, hint: Any) -> bool:
     if origin is typing.Literal:
         return value in typing.get_args(hint)
     if origin in (tuple, list):
-        return isinstance(value, (list, tuple)) and all(
-            _type_ok(v, typing.get_args(hint)[0]) for v in value
-        )
+        return isinstance(value, (list, tuple)) and all(_type_ok(v, typing.get_args(hint)[0]) for v in value)
     if hint is type(None):
         return value is None
     if hint is float:
@@ -87,7 +85,9 @@ def settings_from(cls: type[T], table: Mapping[str, Any], *, section: str, **ove
                 hint=did_you_mean(name, fields),
             )
         if not _type_ok(value, hints[name]):
-            raise ConfigError(f"[tool.contracts{'.' + section if section else ''}] {key} = {value!r}: wrong type")
+            raise ConfigError(
+                f"[tool.contracts{'.' + section if section else ''}] {key} = {value!r}: wrong type"
+            )
         values[name] = tuple(value) if isinstance(value, list) else value
     values.update({k: v for k, v in overrides.items() if v is not None})
     return cls(**values)

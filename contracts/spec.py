@@ -283,7 +283,8 @@ class Spec:
             return self._by_name[name]
         except KeyError:
             raise UsageError(
-                f"unknown operation {name!r}", hint=did_you_mean(name, self._by_name) or "see the spec's operationIds"
+                f"unknown operation {name!r}",
+                hint=did_you_mean(name, self._by_name) or "see the spec's operationIds",
             ) from None
 
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
@@ -315,7 +316,9 @@ class Spec:
                     pointer=pointer,
                 )
             except (KeyError, TypeError, ValueError):
-                raise SpecError(f"{pointer}: catalogue entries need an integer key, message and status") from None
+                raise SpecError(
+                    f"{pointer}: catalogue entries need an integer key, message and status"
+                ) from None
         return catalogue
 
     @functools.cached_property
@@ -338,7 +341,7 @@ class Spec:
 
         try:
             return OpenAPI.from_dict(self.raw)
-        except Exception as exc:  # openapi-core raises several unrelated types for a bad document
+        except Exception as exc:  # noqa: BLE001 - openapi-core raises several unrelated types
             raise SpecError(f"{self.path or 'spec'}: not a valid OpenAPI document ({exc})") from None
 
 

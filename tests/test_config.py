@@ -40,7 +40,7 @@ def test_wrong_types_name_the_key(table: dict[str, object]) -> None:
 
 
 def test_load_table_reads_tool_contracts(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.contracts.run]\nrate-limit = 3\n')
+    (tmp_path / "pyproject.toml").write_text("[tool.contracts.run]\nrate-limit = 3\n")
     assert load_table(tmp_path / "pyproject.toml") == {"run": {"rate-limit": 3}}
     (tmp_path / "bad.toml").write_text("[tool.contracts\n")
     with pytest.raises(ConfigError, match="cannot read configuration"):

@@ -98,9 +98,7 @@ def select(names: Iterable[str] | None = None) -> list[Check]:
     return chosen
 
 
-def iter_findings(
-    spec: Spec, exchange: Exchange, checks: Sequence[Check] | None = None
-) -> Iterator[Finding]:
+def iter_findings(spec: Spec, exchange: Exchange, checks: Sequence[Check] | None = None) -> Iterator[Finding]:
     """Every finding of every applicable check on one exchange."""
     ctx = CheckContext(spec, spec.operation(exchange.operation), exchange)
     for chk in checks if checks is not None else select():

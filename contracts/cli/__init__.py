@@ -60,7 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
     _register_commands()
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="contracts", standalone_mode=False)
+        result = cli.main(
+            args=list(argv) if argv is not None else None, prog_name="contracts", standalone_mode=False
+        )
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
@@ -78,7 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo("error: interrupted", err=True)
         return int(ExitCode.ERROR)
     except Exception:  # noqa: BLE001 - the one place our own bugs are reported, and said to be ours
-        click.echo("internal error: this is a bug in contracts, please report it with this traceback:", err=True)
+        click.echo(
+            "internal error: this is a bug in contracts, please report it with this traceback:", err=True
+        )
         click.echo(traceback.format_exc(), err=True)
         return int(ExitCode.ERROR)
     return int(result) if isinstance(result, int) else int(ExitCode.OK)
