@@ -274,16 +274,6 @@ class TrackedEventName(StrEnum):
     UNENROL = "UNENROL"
 
 
-class StreakStatus(StrEnum):
-    """
-    Progress of a user's streak.
-    """
-
-    ACHIEVED = "ACHIEVED"
-    IN_PROGRESS = "IN_PROGRESS"
-    NOT_ACHIEVED = "NOT_ACHIEVED"
-
-
 class MilestoneStatus(StrEnum):
     """
     Filter `status` of get-all-milestones.
@@ -668,7 +658,10 @@ class UserStreak(BaseModel):
     userStreakId: int | None = None
     streakId: int | None = None
     streakName: str | None = None
-    status: StreakStatus | None = None
+    status: str | None = Field(
+        None,
+        description="Progress of the streak, e.g. ACHIEVED (the docs name no other value, so it is not an enum).",
+    )
     currentCount: int | None = None
     totalTargetCountOfSequence: int | None = None
     streakAchievedUserTargetId: int | None = None

@@ -1,0 +1,44 @@
+"""The generated models parse every real response, dump it back equal, and reject undocumented enums."""
+
+from __future__ import annotations
+
+import copy
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "spec"))
+from _payloads import Payload, payloads  # noqa: E402
+
+from contracts.spec import Spec  # noqa: E402
+from generated.envelopes import RESPONSES, parse_response  # noqa: E402
+
+RESPONSE_PAYLOADS = [p for p in payloads() if p.side == "response"]
+
+
+@pytest.mark.parametrize("payload", RESPONSE_PAYLOADS, ids=lambda p: p.path.stem)
+def test_parse_and_dump_round_trip(spec: Spec, payload: Payload) -> None:
+    op = spec.operation(payload.slug)
+    model = parse_response(op.operation_id, payload.status(spec), payload.body)
+    assert model.model_dump(mode="json", by_alias=True, exclude_unset=True) == payload.body
+
+
+def test_every_documented_response_has_a_model(spec: Spec) -> None:
+    documented = {(op.operation_id, int(s)) for op in spec.operations for s in op.statuses if s.isdigit()}
+    assert set(RESPONSES) == documented
+
+
+@pytest.mark.parametrize("value", ["NOT_DOCUMENTED", "Streaks", "streaks"])
+def test_undocumented_enum_value_is_rejected(spec: Spec, value: str) -> None:
+    payload = next(p for p in RESPONSE_PAYLOADS if p.path.stem == "update-target-group__response__200__1")
+    body = copy.deepcopy(payload.body)
+    body["data"]["trackingType"] = value
+    with pytest.raises(ValidationError):
+        parse_response("update-target-group", 200, body)
+
+
+def test_error_envelope_model_rejects_empty_errors() -> None:
+    with pytest.raises(ValidationError):
+        parse_response("get-active-targets", 400, {"data": None, "errors": [], "warnings": None})
