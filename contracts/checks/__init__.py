@@ -106,7 +106,16 @@ def iter_findings(spec: Spec, exchange: Exchange, checks: Sequence[Check] | None
             yield from chk.function(ctx)
 
 
-BUILTIN_MODULES: tuple[str, ...] = ()
+BUILTIN_MODULES: tuple[str, ...] = (
+    "status",
+    "media",
+    "schema",
+    "envelope",
+    "enums",
+    "error_codes",
+    "formats",
+    "headers",
+)
 """Modules under ``contracts.checks`` that hold the built-in checks (imported on first use)."""
 
 

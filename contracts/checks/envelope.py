@@ -1,0 +1,180 @@
+"""The response envelope ``{data, errors, warnings}`` and its invariants, for every status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from contracts.checks import CheckContext, check
+from contracts.findings import Finding
+from contracts.spec import ENVELOPE_SCHEMA, ERROR_ENVELOPE_SCHEMA
+
+ENVELOPE = f"/components/schemas/{ENVELOPE_SCHEMA}"
+ERROR_ENVELOPE = f"/components/schemas/{ERROR_ENVELOPE_SCHEMA}"
+
+
+def _finding(
+    ctx: CheckContext, check: str, message: str, pointer: str, spec_pointer: str, **kw: object
+) -> Finding:
+    return Finding(
+        check,
+        message,
+        operation=ctx.operation.operation_id,
+        pointer=pointer,
+        spec_pointer=spec_pointer,
+        status=ctx.exchange.status,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+@check(requires=["json"])
+def envelope_shape(ctx: CheckContext) -> Iterator[Finding]:
+    """The body is an object carrying the envelope keys ``data`` and ``errors``."""
+    body = ctx.exchange.json
+    if not isinstance(body, dict):
+        yield _finding(
+            ctx,
+            "envelope_shape",
+            f"the body is a {type(body).__name__}, not the envelope object",
+            "",
+            ENVELOPE,
+            expected="object",
+            actual=type(body).__name__,
+        )
+        return
+    for key in ("data", "errors"):
+        if key not in body:
+            yield _finding(
+                ctx,
+                "envelope_shape",
+                f"the envelope has no {key!r} key",
+                f"/{key}",
+                f"{ENVELOPE}/required",
+                expected=key,
+                actual=sorted(body),
+            )
+
+
+@check(requires=["json"])
+def data_iff_success(ctx: CheckContext) -> Iterator[Finding]:
+    """2xx: ``data`` present and not null, ``errors`` null or empty; errors: ``data`` null, ``errors`` non-empty."""
+    body, status = ctx.exchange.json, ctx.exchange.status
+    if not isinstance(body, dict):
+        return
+    errors = body.get("errors")
+    if 200 <= status < 300:
+        if body.get("data") is None:
+            yield _finding(
+                ctx,
+                "data_iff_success",
+                f"a {status} response has null or missing data",
+                "/data",
+                ENVELOPE,
+                expected="not null",
+                actual=None,
+            )
+        if errors:
+            yield _finding(
+                ctx,
+                "data_iff_success",
+                f"a {status} response carries {len(errors) if isinstance(errors, list) else 'non-empty'} error(s)",
+                "/errors",
+                ENVELOPE,
+                expected="null or []",
+                actual=errors,
+            )
+    elif status >= 400:
+        if body.get("data") is not None:
+            yield _finding(
+                ctx,
+                "data_iff_success",
+                f"a {status} response carries data",
+                "/data",
+                ERROR_ENVELOPE,
+                expected=None,
+                actual=type(body["data"]).__name__,
+            )
+        if not (isinstance(errors, list) and errors):
+            yield _finding(
+                ctx,
+                "data_iff_success",
+                f"a {status} response has no errors (errors is {errors!r})",
+                "/errors",
+                ERROR_ENVELOPE,
+                expected="non-empty array",
+                actual=errors,
+            )
+
+
+@check(requires=["json"])
+def errors_array_shape(ctx: CheckContext) -> Iterator[Finding]:
+    """Each entry of ``errors`` is ``{code: integer, message: string}``."""
+    body = ctx.exchange.json
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if errors is None:
+        return
+    if not isinstance(errors, list):
+        yield _finding(
+            ctx,
+            "errors_array_shape",
+            f"errors is a {type(errors).__name__}, not an array",
+            "/errors",
+            f"{ENVELOPE}/properties/errors",
+            expected="array or null",
+            actual=type(errors).__name__,
+        )
+        return
+    api_error = "/components/schemas/ApiError"
+    for index, error in enumerate(errors):
+        where = f"/errors/{index}"
+        if not isinstance(error, dict):
+            yield _finding(
+                ctx,
+                "errors_array_shape",
+                "an error is not an object",
+                where,
+                api_error,
+                expected="object",
+                actual=error,
+            )
+            continue
+        code, message = error.get("code"), error.get("message")
+        if not isinstance(code, int) or isinstance(code, bool):
+            yield _finding(
+                ctx,
+                "errors_array_shape",
+                f"error code {code!r} is not an integer",
+                f"{where}/code",
+                f"{api_error}/properties/code",
+                expected="integer",
+                actual=code,
+            )
+        if not isinstance(message, str):
+            yield _finding(
+                ctx,
+                "errors_array_shape",
+                f"error message {message!r} is not a string",
+                f"{where}/message",
+                f"{api_error}/properties/message",
+                expected="string",
+                actual=message,
+            )
+
+
+@check(requires=["json"])
+def warnings_shape(ctx: CheckContext) -> Iterator[Finding]:
+    """``warnings``, when present, is null or an array."""
+    body = ctx.exchange.json
+    if (
+        isinstance(body, dict)
+        and "warnings" in body
+        and not (body["warnings"] is None or isinstance(body["warnings"], list))
+    ):
+        yield _finding(
+            ctx,
+            "warnings_shape",
+            f"warnings is a {type(body['warnings']).__name__}, not null or an array",
+            "/warnings",
+            f"{ENVELOPE}/properties/warnings",
+            expected="array or null",
+            actual=body["warnings"],
+        )

@@ -1,0 +1,65 @@
+"""Error codes come from the catalogue, are documented for the operation, and match the status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from contracts.checks import CheckContext, check
+from contracts.findings import Finding
+from contracts.spec import ERROR_CATALOGUE_KEY
+
+
+def _codes(ctx: CheckContext) -> Iterator[tuple[int, int]]:
+    errors = ctx.exchange.json.get("errors") if isinstance(ctx.exchange.json, dict) else None
+    for index, error in enumerate(errors if isinstance(errors, list) else []):
+        code = error.get("code") if isinstance(error, dict) else None
+        if isinstance(code, int) and not isinstance(code, bool):
+            yield index, code
+
+
+@check(requires=["json", "error"])
+def error_code_documented(ctx: CheckContext) -> Iterator[Finding]:
+    """Each error code is catalogued and listed in the operation's ``x-error-codes``."""
+    op, status = ctx.operation, ctx.exchange.status
+    catalogue = ctx.spec.error_catalogue
+    allowed = list(op.codes_for_status(status))
+    for index, code in _codes(ctx):
+        if code not in catalogue:
+            message = (
+                f"error code {code} is not in the catalogue (documented for {status}: {allowed or 'none'})"
+            )
+            spec_pointer = f"/components/{ERROR_CATALOGUE_KEY}"
+        elif code not in op.error_codes:
+            message = f"error code {code} ({catalogue[code].message}) is not documented for {op.operation_id}"
+            spec_pointer = f"{op.pointer}/x-error-codes"
+        else:
+            continue
+        yield Finding(
+            "error_code_documented",
+            message,
+            operation=op.operation_id,
+            pointer=f"/errors/{index}/code",
+            spec_pointer=spec_pointer,
+            expected=allowed,
+            actual=code,
+            status=status,
+        )
+
+
+@check(requires=["json", "error"])
+def error_code_matches_status(ctx: CheckContext) -> Iterator[Finding]:
+    """A catalogued code comes with the HTTP status the catalogue gives it."""
+    status = ctx.exchange.status
+    for index, code in _codes(ctx):
+        entry = ctx.spec.error_catalogue.get(code)
+        if entry is not None and entry.status != status:
+            yield Finding(
+                "error_code_matches_status",
+                f"error code {code} ({entry.message}) is catalogued with status {entry.status}, answered with {status}",
+                operation=ctx.operation.operation_id,
+                pointer=f"/errors/{index}/code",
+                spec_pointer=entry.pointer,
+                expected=entry.status,
+                actual=status,
+                status=status,
+            )
