@@ -10,10 +10,10 @@ import pytest
 from pydantic import ValidationError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "spec"))
-from _payloads import Payload, payloads  # noqa: E402
+from _payloads import Payload, payloads
 
-from contracts.spec import Spec  # noqa: E402
-from generated.envelopes import RESPONSES, parse_response  # noqa: E402
+from contracts.spec import Spec
+from generated.envelopes import RESPONSES, parse_response
 
 RESPONSE_PAYLOADS = [p for p in payloads() if p.side == "response"]
 

@@ -49,7 +49,11 @@ def _request(op: Operation, body: Any = None) -> MockRequest:
     path = op.path
     for name, value in SAMPLE_PATH_VALUES.items():
         path = path.replace("{" + name + "}", value)
-    args = {"targetId": "1"} if any(p["name"] == "targetId" and p["in"] == "query" for p in op.parameters()) else {}
+    args = (
+        {"targetId": "1"}
+        if any(p["name"] == "targetId" and p["in"] == "query" for p in op.parameters())
+        else {}
+    )
     if body is None:
         return MockRequest(HOST, op.method.lower(), path, args=args)
     return MockRequest(

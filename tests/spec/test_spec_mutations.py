@@ -51,9 +51,15 @@ def test_envelope_removed(spec: Spec, payload: Payload) -> None:
         validate(spec, payload, body)
 
 
-@pytest.mark.parametrize("payload", _with_key("trackingType") + _with_key("periodStatus"), ids=lambda p: p.path.stem)
-@pytest.mark.parametrize("change", [lambda v: "NOT_A_DOCUMENTED_VALUE", lambda v: v.title(), lambda v: v.lower()])
-def test_enum_value_undocumented_or_recased(spec: Spec, payload: Payload, change: Callable[[str], str]) -> None:
+@pytest.mark.parametrize(
+    "payload", _with_key("trackingType") + _with_key("periodStatus"), ids=lambda p: p.path.stem
+)
+@pytest.mark.parametrize(
+    "change", [lambda v: "NOT_A_DOCUMENTED_VALUE", lambda v: v.title(), lambda v: v.lower()]
+)
+def test_enum_value_undocumented_or_recased(
+    spec: Spec, payload: Payload, change: Callable[[str], str]
+) -> None:
     def mutate(body: Any) -> None:
         for key in ("trackingType", "periodStatus"):
             for container, k in _find(body["data"], key):
@@ -107,7 +113,9 @@ def test_timestamp_in_another_format(spec: Spec, payload: Payload, value: str) -
     _rejects(spec, payload, mutate)
 
 
-@pytest.mark.parametrize("name", ["get-active-targets__response__error__1", "get-active-targets__response__error__2"])
+@pytest.mark.parametrize(
+    "name", ["get-active-targets__response__error__1", "get-active-targets__response__error__2"]
+)
 def test_error_envelope_with_data_or_without_errors(spec: Spec, name: str) -> None:
     _rejects(spec, BY_NAME[name], lambda b: b.update(data={"id": 1}))
     _rejects(spec, BY_NAME[name], lambda b: b.update(errors=[]))

@@ -1,0 +1,71 @@
+"""HAR captures become exchanges matched to operations by method and path."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contracts.errors import UsageError
+from contracts.exchange import Exchange
+from contracts.har import Unmatched, exchanges, is_har
+from contracts.spec import Spec
+
+PAYLOADS = Path(__file__).resolve().parent / "payloads"
+
+
+def entry(method: str, url: str, status: int, body: Any, *, b64: bool = False) -> dict[str, Any]:
+    text = json.dumps(body)
+    content: dict[str, Any] = {"mimeType": "application/json", "text": text}
+    if b64:
+        content = {
+            "mimeType": "application/json",
+            "text": base64.b64encode(text.encode()).decode(),
+            "encoding": "base64",
+        }
+    return {
+        "request": {
+            "method": method,
+            "url": url,
+            "headers": [{"name": "Authorization", "value": "Basic eDp5"}],
+        },
+        "response": {
+            "status": status,
+            "headers": [{"name": "Content-Type", "value": "application/json"}],
+            "content": content,
+        },
+    }
+
+
+def har(*entries: dict[str, Any]) -> dict[str, Any]:
+    return {"log": {"version": "1.2", "entries": list(entries)}}
+
+
+def test_entries_are_matched_and_decoded(spec: Spec) -> None:
+    channels = json.loads((PAYLOADS / "get-target-channels__response__200__1.json").read_text())
+    doc = har(
+        entry("GET", "https://eu.api.capillarytech.com/v3/targetGroups/channels", 200, channels),
+        entry(
+            "get",
+            "https://eu.api.capillarytech.com/v3/targetGroups/18044?includePeriods=true",
+            404,
+            {},
+            b64=True,
+        ),
+        entry("GET", "https://eu.api.capillarytech.com/v2/customers", 200, {}),
+    )
+    assert is_har(doc)
+    got = list(exchanges(spec, doc))
+    assert (
+        isinstance(got[0], Exchange) and got[0].operation == "get-target-channels" and got[0].json == channels
+    )
+    assert isinstance(got[1], Exchange) and got[1].operation == "get-target-groups-id" and got[1].json == {}
+    assert got[2] == Unmatched(2, "GET", "https://eu.api.capillarytech.com/v2/customers")
+
+
+def test_broken_entry_is_a_usage_error(spec: Spec) -> None:
+    with pytest.raises(UsageError, match="HAR entry 0 lacks"):
+        list(exchanges(spec, har({"request": {}})))
