@@ -186,13 +186,13 @@ class Spec:
             raise SpecError(f"{path or 'spec'}: 'openapi' is {self.version or 'missing'}, expected 3.x")
         self.operations: tuple[Operation, ...] = tuple(self._index_operations())
         self._by_name: dict[str, Operation] = {}
+        self.duplicate_names: list[tuple[str, Operation, Operation]] = []
+        """(name, first, second) where an operationId or doc slug names two operations (the linter reports it)."""
         for op in self.operations:
             for name in op.slugs:
                 if name in self._by_name:
-                    raise SpecError(
-                        f"{path or 'spec'}: slug {name!r} names both {self._by_name[name].operation_id}"
-                        f" and {op.operation_id}"
-                    )
+                    self.duplicate_names.append((name, self._by_name[name], op))
+                    continue
                 self._by_name[name] = op
         # Literal segments win over templated ones (``/targetGroups/channels`` before ``/{id}``).
         self._match_order = sorted(

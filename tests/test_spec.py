@@ -86,13 +86,19 @@ def test_missing_spec_file(tmp_path: Path) -> None:
         load_spec(tmp_path / "absent.json")
 
 
-def test_duplicate_slug_is_an_error(spec_minimal: Spec) -> None:
+def test_duplicate_slug_is_recorded_for_the_linter(spec_minimal: Spec) -> None:
     import copy
 
     raw = copy.deepcopy(spec_minimal.raw)
     raw["paths"]["/v3/targetGroups/channels"]["get"]["x-doc-slugs"] = ["create-streak"]
-    with pytest.raises(SpecError, match="names both"):
-        Spec(raw)
+    spec = Spec(raw)
+    [(name, first, second)] = spec.duplicate_names
+    assert (name, first.operation_id, second.operation_id) == (
+        "create-streak",
+        "create-target-groups",
+        "get-target-channels",
+    )
+    assert spec.operation("create-streak") is first
 
 
 def test_load_spec_is_cached_per_file_version(tmp_path: Path, spec_minimal: Spec) -> None:
