@@ -1,9 +1,37 @@
-"""`contracts diff` (placeholder until its issue lands)."""
+"""``contracts diff OLD [NEW]``: breaking changes between two versions of the spec."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
 
 import click
 
+from contracts.errors import ExitCode
+
 
 @click.command("diff")
-def command() -> int:
-    """Not built yet."""
-    raise click.UsageError("'contracts diff' is not built yet")
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def command(ctx: object, old: str, new: str | None, fmt: str) -> int:
+    """Compare OLD (a file or a git ref such as main) with NEW (default: the spec). Exit 1 on breaking changes."""
+    from contracts.diff import diff, load_side
+    from contracts.spec import Spec
+
+    spec_path: Path = ctx.spec_path  # type: ignore[attr-defined]
+    before = load_side(old, spec_path=spec_path)
+    after = load_side(new, spec_path=spec_path) if new else Spec.from_path(spec_path)
+    changes = diff(before, after)
+    breaking = [c for c in changes if c.breaking]
+    if fmt == "json":
+        click.echo(json.dumps([asdict(c) for c in changes], indent=2))
+    else:
+        for change in changes:
+            click.echo(
+                f"{'BREAKING' if change.breaking else 'ok      '} {change.kind} {change.pointer}: {change.message}"
+            )
+        click.echo(f"{len(breaking)} breaking, {len(changes) - len(breaking)} non-breaking change(s)")
+    return int(ExitCode.FINDINGS if breaking else ExitCode.OK)
