@@ -1,9 +1,93 @@
-"""`contracts mock` (placeholder until its issue lands)."""
+"""``contracts mock``: serve the stateful mock of the API on loopback."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
 
 import click
 
+from contracts.errors import ConfigError, ExitCode
+
+
+@dataclass(frozen=True)
+class MockSettings:
+    """``[tool.contracts.mock]``; credentials only by environment variable name."""
+
+    host: str = "127.0.0.1"
+    port: int = 4010
+    empty: bool = False
+    strict: bool = False
+    max_entities: int = 10_000
+    credentials_env: str = "CONTRACTS_MOCK_CREDENTIALS"
+
+
+def parse_credentials(value: str | None) -> tuple[str, str] | None:
+    if not value:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        raise ConfigError("--credentials must be USER:PASS with both parts non-empty")
+    return user, password
+
 
 @click.command("mock")
-def command() -> int:
-    """Not built yet."""
-    raise click.UsageError("'contracts mock' is not built yet")
+@click.option("--host", default=None, help="Interface to bind (default 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default 4010).")
+@click.option("--empty", is_flag=True, default=None, help="Start without the documentation's objects.")
+@click.option(
+    "--credentials",
+    default=None,
+    help="Accept only USER:PASS (default: any credentials). Also CONTRACTS_MOCK_CREDENTIALS.",
+)
+@click.option(
+    "--strict", is_flag=True, default=None, help="Check every reply against the spec; a violation is a 500."
+)
+@click.option(
+    "--max-entities", type=click.IntRange(1), default=None, help="Cap on stored entities (default 10000)."
+)
+@click.pass_obj
+def command(
+    ctx: object,
+    host: str | None,
+    port: int | None,
+    empty: bool | None,
+    credentials: str | None,
+    strict: bool | None,
+    max_entities: int | None,
+) -> int:
+    """Serve the stateful mock built from the spec."""
+    import uvicorn
+
+    from contracts.config import load_table, settings_from
+    from contracts.mock import create_app
+
+    settings = settings_from(
+        MockSettings,
+        load_table().get("mock", {}),
+        section="mock",
+        host=host,
+        port=port,
+        empty=empty,
+        strict=strict,
+        max_entities=max_entities,
+    )
+    creds = parse_credentials(credentials or os.environ.get(settings.credentials_env))
+    app = create_app(
+        ctx.spec,
+        empty=settings.empty,
+        credentials=creds,
+        strict=settings.strict,
+        max_entities=settings.max_entities,
+    )  # type: ignore[attr-defined]
+    click.echo(
+        f"mock of {len(ctx.spec.operations)} operations on http://{settings.host}:{settings.port} ({'credentials required' if creds else 'any credentials'})",
+        err=True,
+    )  # type: ignore[attr-defined]
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot serve on {settings.host}:{settings.port} ({exc.strerror or exc})"
+        ) from None
+    return int(ExitCode.OK)

@@ -1,0 +1,98 @@
+"""Request validation against the spec: parameters and bodies, compiled once per operation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from contracts.checks._schemas import compile_schema
+from contracts.spec import Operation, Spec
+
+
+class Invalid(Exception):
+    """The request does not conform; ``where`` names the parameter or body pointer."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.where = where
+
+
+def _coerce(raw: str, schema: dict[str, Any]) -> Any:
+    kind = schema.get("type")
+    if kind == "integer":
+        return int(raw) if raw.lstrip("-").isdigit() else raw
+    if kind == "number":
+        try:
+            return float(raw)
+        except ValueError:
+            return raw
+    if kind == "boolean":
+        return {"true": True, "false": False}.get(raw, raw)
+    return raw
+
+
+@dataclass
+class Param:
+    name: str
+    location: str
+    required: bool
+    schema: dict[str, Any]
+    validator: Any
+
+
+class RequestValidator:
+    """Validates one operation's parameters and body; built once, reused for every request."""
+
+    def __init__(self, spec: Spec, op: Operation) -> None:
+        self.op = op
+        self.params = [
+            Param(
+                p["name"],
+                p["in"],
+                bool(p.get("required")),
+                spec.deref(p.get("schema", {})),
+                compile_schema(spec, p.get("schema", {})),
+            )
+            for p in op.parameters()
+        ]
+        body = spec.deref(op.raw.get("requestBody", {}))
+        schema = body.get("content", {}).get("application/json", {}).get("schema")
+        self.body_required = bool(body.get("required"))
+        self.body = compile_schema(spec, schema) if schema is not None else None
+
+    def parameters(
+        self, path: dict[str, str], query: dict[str, str], headers: dict[str, str]
+    ) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for param in self.params:
+            source = {"path": path, "query": query, "header": headers}.get(param.location, {})
+            key = param.name.lower() if param.location == "header" else param.name
+            if key not in source:
+                if param.required:
+                    raise Invalid(f"{param.location} {param.name}", "is required")
+                continue
+            value = _coerce(source[key], param.schema)
+            if not param.validator.is_valid(value):
+                raise Invalid(f"{param.location} {param.name}", f"{source[key]!r} is not valid")
+            values[param.name] = value
+        return values
+
+    def parse_body(self, raw: bytes) -> Any:
+        if self.body is None:
+            return None
+        if not raw.strip():
+            if self.body_required:
+                raise Invalid("body", "is required")
+            return None
+        try:
+            return json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise Invalid("body", "is not valid JSON") from None
+
+    def check_body(self, body: Any) -> None:
+        if self.body is None or body is None:
+            return
+        for err in self.body.iter_errors(body):
+            where = "/".join(str(t) for t in err.instance_path)
+            raise Invalid(f"body/{where}" if where else "body", err.message[:200])
