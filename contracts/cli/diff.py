@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from contracts.cli import Context
 from contracts.errors import ExitCode
 
 
@@ -16,12 +17,12 @@ from contracts.errors import ExitCode
 @click.argument("new", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
-def command(ctx: object, old: str, new: str | None, fmt: str) -> int:
+def command(ctx: Context, old: str, new: str | None, fmt: str) -> int:
     """Compare OLD (a file or a git ref such as main) with NEW (default: the spec). Exit 1 on breaking changes."""
     from contracts.diff import diff, load_side
     from contracts.spec import Spec
 
-    spec_path: Path = ctx.spec_path  # type: ignore[attr-defined]
+    spec_path: Path = ctx.spec_path
     before = load_side(old, spec_path=spec_path)
     after = load_side(new, spec_path=spec_path) if new else Spec.from_path(spec_path)
     changes = diff(before, after)

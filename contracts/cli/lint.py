@@ -42,7 +42,7 @@ class LintSettings:
 @click.option("--disable", multiple=True, help="Rule to skip (repeatable).")
 @click.pass_obj
 def command(
-    ctx: object,
+    ctx: Context,
     spec_file: Path | None,
     fmt: str,
     baseline: Path | None,
@@ -58,7 +58,7 @@ def command(
     from contracts.report.sarif import SarifReporter
     from contracts.spec import Spec
 
-    path = spec_file or ctx.spec_path  # type: ignore[attr-defined]
+    path = spec_file or ctx.spec_path
     spec = Spec.from_path(path)
     settings = settings_from(
         LintSettings, load_table().get("lint", {}), section="lint", disable=disable or None

@@ -48,7 +48,7 @@ def parse_credentials(value: str | None) -> tuple[str, str] | None:
 )
 @click.pass_obj
 def command(
-    ctx: object,
+    ctx: Context,
     host: str | None,
     port: int | None,
     empty: bool | None,
@@ -79,11 +79,11 @@ def command(
         credentials=creds,
         strict=settings.strict,
         max_entities=settings.max_entities,
-    )  # type: ignore[attr-defined]
+    )
     click.echo(
         f"mock of {len(ctx.spec.operations)} operations on http://{settings.host}:{settings.port} ({'credentials required' if creds else 'any credentials'})",
         err=True,
-    )  # type: ignore[attr-defined]
+    )
     try:
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
     except OSError as exc:

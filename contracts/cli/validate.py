@@ -22,7 +22,7 @@ from contracts.errors import ExitCode, UsageError
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.pass_obj
 def command(
-    ctx: object,
+    ctx: Context,
     operation: str | None,
     status: int | None,
     check_names: str | None,
@@ -32,7 +32,7 @@ def command(
     """Validate saved response bodies (or HAR captures) against the spec. Exit 0 valid, 1 violations, 2 bad input."""
     from contracts.validate import validate_file
 
-    spec = ctx.spec  # type: ignore[attr-defined]
+    spec = ctx.spec
     names = [n.strip() for n in check_names.split(",") if n.strip()] if check_names else None
     if operation is not None:
         spec.operation(operation)  # an unknown operation is a usage error before any file is read
