@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import click
 
+from contracts.cli import Context
 from contracts.errors import ConfigError, ExitCode
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from contracts.cli import Context
 from contracts.errors import ExitCode, UsageError
 
 
