@@ -34,7 +34,9 @@ class Exchange:
     @functools.cached_property
     def header_map(self) -> dict[str, str]:
         """Headers with lower-case names."""
-        return {k.lower(): v for k, v in self.headers.items()}
+        return {
+            k.lower(): ", ".join(v) if isinstance(v, (list, tuple)) else v for k, v in self.headers.items()
+        }
 
     @property
     def content_type(self) -> str | None:

@@ -292,12 +292,24 @@ class Spec:
         path = path.split("?", 1)[0]
         method = method.upper()
         for op in self._match_order:
-            if op.method != method:
-                continue
             params = op.match_path(path)
-            if params is not None:
-                return op, params
+            if params is None:
+                continue
+            # The most literal template owns the path, whatever the method (as routers do).
+            for candidate in self._match_order:
+                if candidate.path == op.path and candidate.method == method:
+                    return candidate, params
+            return None
         return None
+
+    def methods_at(self, path: str) -> list[str]:
+        """The methods of the path template serving ``path`` (literal segments winning), for ``Allow``."""
+        path = path.split("?", 1)[0]
+        for op in self._match_order:
+            if op.match_path(path) is not None:
+                item = self.raw["paths"][op.path]
+                return [m.upper() for m in HTTP_METHODS if m in item]
+        return []
 
     # -- catalogues -----------------------------------------------------------------------------
     @functools.cached_property

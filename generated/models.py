@@ -83,7 +83,7 @@ class RequestDateTime(RootModel[str]):
         ...,
         description="A date or date-time as requests send it: date-only, zone-less local time, Z or an offset (the docs mix all four).",
         examples=["2024-10-24T23:59:00.000", "2026-01-01T10:30:00Z", "2024-02-19"],
-        pattern="^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:?\\d{2})?)?$",
+        pattern="^\\d{4}-((0[13578]|1[02])-(0[1-9]|[12]\\d|3[01])|(0[469]|11)-(0[1-9]|[12]\\d|30)|02-(0[1-9]|1\\d|2\\d))(T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:?\\d{2})?)?$",
     )
 
 

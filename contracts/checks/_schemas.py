@@ -32,10 +32,32 @@ def response_validator(op: Operation, status: int, media_type: str = "applicatio
     return cache[slot]
 
 
+INTEGER_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+_COMPONENTS: weakref.WeakKeyDictionary[Spec, Any] = weakref.WeakKeyDictionary()
+
+
+def _with_integer_bounds(node: Any) -> Any:
+    """OpenAPI's ``int32``/``int64`` formats as JSON Schema bounds (JSON Schema has no such format)."""
+    if isinstance(node, list):
+        return [_with_integer_bounds(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _with_integer_bounds(v) for k, v in node.items()}
+    bounds = INTEGER_BOUNDS.get(str(node.get("format")))
+    if bounds is not None and "integer" in (
+        node.get("type") if isinstance(node.get("type"), list) else [node.get("type")]
+    ):
+        out.setdefault("minimum", bounds[0])
+        out.setdefault("maximum", bounds[1])
+    return out
+
+
 def compile_schema(spec: Spec, schema: dict[str, Any]) -> Any:
     """A jsonschema-rs validator for ``schema`` whose local ``$ref`` resolve against the spec."""
-    bundled = {"$schema": DIALECT, **schema, "components": spec.raw.get("components", {})}
-    return jsonschema_rs.validator_for(bundled)
+    if spec not in _COMPONENTS:
+        _COMPONENTS[spec] = _with_integer_bounds(spec.raw.get("components", {}))
+    bundled = {"$schema": DIALECT, **_with_integer_bounds(schema), "components": _COMPONENTS[spec]}
+    return jsonschema_rs.validator_for(bundled, validate_formats=True)
 
 
 def schema_pointer(op: Operation, status: int, media_type: str, schema_path: list[str | int]) -> str:

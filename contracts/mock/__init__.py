@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 from contracts.mock import handlers, seed
 from contracts.mock.replies import Reply, error, ok
-from contracts.mock.requests import Invalid, RequestValidator
+from contracts.mock.requests import ABSENT, Invalid, RequestValidator
 from contracts.mock.selfcheck import SelfCheck
 from contracts.mock.store import Store, StoreFull
 from contracts.spec import Operation, Spec
@@ -64,7 +64,7 @@ class MockApp:
     async def handle(self, request: Request) -> Response:
         found = self.spec.match(request.method, request.url.path)
         if found is None:
-            allowed = [m for m in METHODS if self.spec.match(m, request.url.path)]
+            allowed = self.spec.methods_at(request.url.path)
             status = 405 if allowed else 404
             body = b'{"data":null,"errors":[{"code":%d,"message":"%s"}],"warnings":null}' % (
                 status,
@@ -90,7 +90,7 @@ class MockApp:
                 path, dict(request.query_params), {k.lower(): v for k, v in request.headers.items()}
             )
             validator.check_body(body)
-            call = handlers.Call(self.store, params, body)
+            call = handlers.Call(self.store, params, None if body is ABSENT else body)
             handler = handlers.HANDLERS.get(op.operation_id)
             data = handler(call) if handler is not None else self.example(op)
         except Invalid as exc:
@@ -123,11 +123,8 @@ class MockApp:
         ):
             raise Reply(INVALID_ENROLLMENT)
         if NAME_TOO_LONG in codes:
-            items = (
-                body
-                if isinstance(body, list)
-                else [body, *((body or {}).get("targets", []) if isinstance(body, dict) else [])]
-            )
+            nested = body.get("targets") if isinstance(body, dict) else None
+            items = body if isinstance(body, list) else [body, *(nested if isinstance(nested, list) else [])]
             if any(
                 isinstance(i, dict) and isinstance(i.get("name"), str) and len(i["name"]) > 200 for i in items
             ):

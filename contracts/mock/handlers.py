@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from contracts.mock.replies import Reply
@@ -17,6 +18,7 @@ from contracts.mock.store import JSONObject, Store, attribution, timestamp
 NOT_FOUND_GROUP, NOT_FOUND_TARGET, NOT_FOUND_PERIOD = 310017, 310018, 310019
 DUPLICATE_NAME, ALREADY_ENROLLED, NO_USER_TARGET = 310069, 310119, 310149
 METADATA_REQUIRED, NOT_IN_GROUP, LEADERBOARD_OFF = 310094, 310079, 310134
+INVALID_INPUT = 300004
 
 
 @dataclass
@@ -54,8 +56,13 @@ def handles(operation_id: str) -> Callable[[Handler], Handler]:
 
 
 def _date(value: Any) -> Any:
-    """A request date-time as the API answers it: the date part, YYYY-MM-DD."""
-    return value[:10] if isinstance(value, str) else value
+    """A request date-time as the API answers it: the date part, YYYY-MM-DD (a real calendar date)."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        raise Reply(INVALID_INPUT, f"{value!r} is not a calendar date") from None
 
 
 def _number(value: Any) -> Any:

@@ -9,6 +9,9 @@ from typing import Any
 from contracts.checks._schemas import compile_schema
 from contracts.spec import Operation, Spec
 
+ABSENT: Any = object()
+"""No request body was sent (distinct from a JSON ``null``)."""
+
 
 class Invalid(Exception):
     """The request does not conform; ``where`` names the parameter or body pointer."""
@@ -79,19 +82,18 @@ class RequestValidator:
         return values
 
     def parse_body(self, raw: bytes) -> Any:
-        if self.body is None:
-            return None
-        if not raw.strip():
-            if self.body_required:
+        """The parsed body (``ABSENT`` when none was sent); malformed JSON is Invalid."""
+        if self.body is None or not raw.strip():
+            if self.body is not None and self.body_required:
                 raise Invalid("body", "is required")
-            return None
+            return ABSENT
         try:
             return json.loads(raw)
         except (ValueError, UnicodeDecodeError):
             raise Invalid("body", "is not valid JSON") from None
 
     def check_body(self, body: Any) -> None:
-        if self.body is None or body is None:
+        if self.body is None or body is ABSENT:
             return
         for err in self.body.iter_errors(body):
             where = "/".join(str(t) for t in err.instance_path)
