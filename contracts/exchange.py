@@ -25,7 +25,8 @@ class Exchange:
     operation: str
     status: int
     body: bytes = b""
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str | list[str]] = field(default_factory=dict)
+    """Response headers; a repeated header may come as a list of values."""
     method: str = "GET"
     url: str = ""
     request_headers: Mapping[str, str] = field(default_factory=dict)

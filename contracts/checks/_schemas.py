@@ -44,9 +44,9 @@ def _with_integer_bounds(node: Any) -> Any:
         return node
     out = {k: _with_integer_bounds(v) for k, v in node.items()}
     bounds = INTEGER_BOUNDS.get(str(node.get("format")))
-    if bounds is not None and "integer" in (
-        node.get("type") if isinstance(node.get("type"), list) else [node.get("type")]
-    ):
+    kind = node.get("type")
+    kinds: list[Any] = kind if isinstance(kind, list) else [kind]
+    if bounds is not None and "integer" in kinds:
         out.setdefault("minimum", bounds[0])
         out.setdefault("maximum", bounds[1])
     return out
