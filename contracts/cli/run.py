@@ -65,6 +65,7 @@ def _names(value: str | None) -> tuple[str, ...] | None:
     default=None,
     help="Environment variable holding a bearer token (default CONTRACTS_BEARER_TOKEN).",
 )
+@click.option("--seed", type=int, default=None, help="Seed for reproducible generation.")
 @click.pass_obj
 def command(
     ctx: Context,
@@ -79,6 +80,7 @@ def command(
     basic_user_env: str | None,
     basic_password_env: str | None,
     bearer_token_env: str | None,
+    seed: int | None,
 ) -> int:
     """Run the contract suite. Exit 0 conformant, 1 violations, 2 could not test."""
     from contracts.config import load_table, settings_from
@@ -104,6 +106,7 @@ def command(
         basic_user_env=basic_user_env,
         basic_password_env=basic_password_env,
         bearer_token_env=bearer_token_env,
+        seed=seed,
     )
     result = run(ctx.spec, settings)
     summary = write_reports(ctx.spec, result, Path(settings.report) if settings.report else None)

@@ -36,6 +36,7 @@ DEFAULT_REMOTE_RATE = 2.0
 # schemathesis cannot know that a schema-valid request may break a documented business rule
 # (a duplicate name is 400 with 310069), so positive acceptance is left out; ours judge the rest.
 EXCLUDED_BUILTINS = ["positive_data_acceptance"]
+READ_ONLY_EXCLUDED = ["unsupported_method"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class RunSettings:
     basic_user_env: str = "CONTRACTS_BASIC_USER"
     basic_password_env: str = "CONTRACTS_BASIC_PASSWORD"
     bearer_token_env: str = "CONTRACTS_BEARER_TOKEN"
+    seed: int | None = None
 
 
 @dataclass
@@ -140,10 +142,19 @@ def _schema(spec: Spec, settings: RunSettings, base_url: str, headers: dict[str,
         request_timeout=settings.timeout,
     )
     schema.config.phases.update(phases=list(settings.phases))
+    if settings.seed is not None:
+        schema.config.seed = settings.seed
     schema.config.generation.update(
         max_examples=settings.max_examples, modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
     )
-    schema.config.checks.update(excluded_check_names=EXCLUDED_BUILTINS)
+    # Without --allow-writes nothing but reads may leave, so no probing with undocumented methods.
+    excluded = EXCLUDED_BUILTINS + ([] if settings.allow_writes else READ_ONLY_EXCLUDED)
+    schema.config.checks.update(excluded_check_names=excluded)
+    if not settings.allow_writes:
+        schema.config.phases.coverage.unexpected_methods = {
+            "HEAD",
+            "OPTIONS",
+        } & schema.config.phases.coverage.unexpected_methods
     if not settings.allow_writes:
         schema = schema.include(method=["GET", "HEAD", "OPTIONS"])
     return schema
