@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from contracts.checks import CheckContext, check
-from contracts.checks._schemas import walk_components
+from contracts.checks._schemas import conforms, walk_components
 from contracts.findings import Finding
 
 
@@ -18,7 +18,7 @@ def _shape(value: str) -> str:
 def enum_value_documented(ctx: CheckContext) -> Iterator[Finding]:
     """Enum values are documented; a value that differs only in casing or separators says so."""
     schema = ctx.operation.response_schema(ctx.exchange.status)
-    if schema is None:
+    if schema is None or conforms(ctx.operation, ctx.exchange.status, ctx.exchange.json):
         return
     enums = ctx.spec.enums
     for pointer, name, value in walk_components(ctx.spec, schema, ctx.exchange.json):

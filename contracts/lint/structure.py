@@ -12,8 +12,14 @@ from contracts.spec import Spec, escape_token, resolve_pointer
 
 @rule(hint="fix the document so openapi-spec-validator accepts it")
 def openapi_valid(spec: Spec) -> Iterator[Finding]:
-    """The document is valid OpenAPI (openapi-spec-validator)."""
-    from openapi_spec_validator.validation.validators import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    """The document is valid OpenAPI (openapi-spec-validator, its Rust port when installed)."""
+    try:  # the Rust port is ~15x faster; the Python validator is the reference and the fallback
+        from openapi_spec_validator_rs import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    except ImportError:  # pragma: no cover - the dependency is pinned; this guards odd platforms
+        from openapi_spec_validator.validation.validators import (  # type: ignore[assignment]
+            OpenAPIV30SpecValidator,
+            OpenAPIV31SpecValidator,
+        )
 
     validator_class = OpenAPIV31SpecValidator if spec.version.startswith("3.1") else OpenAPIV30SpecValidator
     for error in validator_class(spec.raw).iter_errors():

@@ -130,8 +130,8 @@ def _default_values(store: Store, raw: list[JSONObject], periods: list[JSONObjec
 
 
 def _name_taken(store: Store, name: Any, but: int | None = None) -> bool:
-    folded = str(name).casefold()
-    return any(str(g.get("name", "")).casefold() == folded and gid != but for gid, g in store.groups.items())
+    owner = store.name_owner(name)
+    return owner is not None and owner != but
 
 
 def _rule_expression(target_ids: list[int], combination: Any) -> str:
@@ -177,6 +177,7 @@ def create_target_group(call: Call) -> Any:
     group.setdefault("active", True)
     group.setdefault("trackingType", "DEFAULT")
     store.groups[group_id] = group
+    store.set_name(group_id, group.get("name", ""))
     for raw in body.get("periods", []):
         _new_period(store, group_id, raw)
     targets = [_new_target(store, group_id, raw) for raw in body.get("targets", [])]
@@ -222,6 +223,8 @@ def update_target_group(call: Call) -> Any:
     group, body = call.group(), call.body
     if "name" in body and _name_taken(call.store, body["name"], but=group["id"]):
         raise Reply(DUPLICATE_NAME)
+    if "name" in body:
+        call.store.set_name(group["id"], body["name"])
     for key in ("name", "description"):
         if key in body:
             group[key] = body[key]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import orjson
 from starlette.responses import Response
 
 from contracts.spec import Operation, Spec
@@ -23,7 +23,7 @@ class Reply(Exception):
 
 def ok(data: Any, status: int = 200, **extra: Any) -> Response:
     body = {"data": data, "errors": None, "warnings": None, **extra}
-    return Response(json.dumps(body, separators=(",", ":")), status_code=status, media_type=JSON)
+    return Response(orjson.dumps(body), status_code=status, media_type=JSON)
 
 
 def error(spec: Spec, op: Operation | None, code: int, detail: str | None = None) -> Response:
@@ -33,4 +33,4 @@ def error(spec: Spec, op: Operation | None, code: int, detail: str | None = None
         raise AssertionError(f"mock bug: {op.operation_id} does not document code {code}")
     message = entry.message if not detail else f"{entry.message} ({detail})"
     body = {"data": None, "errors": [{"code": code, "message": message}], "warnings": None}
-    return Response(json.dumps(body, separators=(",", ":")), status_code=entry.status, media_type=JSON)
+    return Response(orjson.dumps(body), status_code=entry.status, media_type=JSON)

@@ -68,4 +68,6 @@ def load(spec: Spec, store: Store) -> None:
                 "active": True,
                 "attribution": attribution(),
             }
+    for group_id, group in store.groups.items():
+        store.names.setdefault(str(group.get("name", "")).casefold(), group_id)
     store.bump(max([0, *store.groups, *store.periods, *store.targets, *store.streaks]))

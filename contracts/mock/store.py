@@ -47,6 +47,8 @@ class Store:
     communications: dict[tuple[int, str], JSONObject] = field(default_factory=dict)
     enrolments: dict[tuple[int, int], JSONObject] = field(default_factory=dict)
     channels: list[JSONObject] = field(default_factory=list)
+    names: dict[str, int] = field(default_factory=dict)
+    """Case-folded target-group name → id, so the uniqueness rule costs O(1)."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100_000))
 
     @property
@@ -101,7 +103,19 @@ class Store:
     def periods_of(self, group_id: int) -> list[JSONObject]:
         return [copy.deepcopy(p) for p in self.periods.values() if p.get("targetGroupId") == group_id]
 
+    def name_owner(self, name: Any) -> int | None:
+        return self.names.get(str(name).casefold())
+
+    def set_name(self, group_id: int, name: Any) -> None:
+        old = self.groups.get(group_id, {}).get("name")
+        if old is not None and self.names.get(str(old).casefold()) == group_id:
+            del self.names[str(old).casefold()]
+        self.names[str(name).casefold()] = group_id
+
     def delete_group(self, group_id: int) -> None:
+        name = str(self.groups[group_id].get("name", "")).casefold()
+        if self.names.get(name) == group_id:
+            del self.names[name]
         del self.groups[group_id]
         for collection in (self.periods, self.targets, self.streaks):
             for key in [k for k, v in collection.items() if v.get("targetGroupId") == group_id]:
