@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -21,9 +22,17 @@ class Reply(Exception):
         self.detail = detail
 
 
+def dumps(body: Any) -> bytes:
+    """orjson for speed; the stdlib for what orjson refuses (integers beyond 64 bits echoed back)."""
+    try:
+        return orjson.dumps(body)
+    except TypeError:
+        return json.dumps(body, separators=(",", ":")).encode()
+
+
 def ok(data: Any, status: int = 200, **extra: Any) -> Response:
     body = {"data": data, "errors": None, "warnings": None, **extra}
-    return Response(orjson.dumps(body), status_code=status, media_type=JSON)
+    return Response(dumps(body), status_code=status, media_type=JSON)
 
 
 def error(spec: Spec, op: Operation | None, code: int, detail: str | None = None) -> Response:
@@ -33,4 +42,4 @@ def error(spec: Spec, op: Operation | None, code: int, detail: str | None = None
         raise AssertionError(f"mock bug: {op.operation_id} does not document code {code}")
     message = entry.message if not detail else f"{entry.message} ({detail})"
     body = {"data": None, "errors": [{"code": code, "message": message}], "warnings": None}
-    return Response(orjson.dumps(body), status_code=entry.status, media_type=JSON)
+    return Response(dumps(body), status_code=entry.status, media_type=JSON)
