@@ -6,11 +6,11 @@ Run: ``.venv/bin/python bench/bench_validate.py`` (part of ``make bench``).
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import orjson
 from openapi_core.testing import MockRequest, MockResponse
 
 from contracts.checks import Check, iter_findings, select
@@ -61,7 +61,7 @@ def measure(spec: Spec, checks: list[Check], operation: str, name: str) -> None:
             return False
 
     def compiled() -> bool:
-        return bool(validator.is_valid(json.loads(raw)))
+        return bool(validator.is_valid(orjson.loads(raw)))
 
     def everything() -> bool:
         exchange = Exchange(op.operation_id, 200, raw, headers={"Content-Type": "application/json"})

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
+
 from contracts.types import JSON
 
 _MISSING: Any = object()
@@ -49,6 +51,10 @@ class Exchange:
     def _parsed(self) -> Any:
         if not self.body:
             return _MISSING
+        try:
+            return orjson.loads(self.body)
+        except orjson.JSONDecodeError:
+            pass  # orjson refuses a few valid documents (integers beyond 64 bits): ask the stdlib
         try:
             return json.loads(self.body)
         except (ValueError, UnicodeDecodeError):

@@ -194,6 +194,7 @@ class Spec:
                     self.duplicate_names.append((name, self._by_name[name], op))
                     continue
                 self._by_name[name] = op
+        self._match_cache: dict[tuple[str, str], tuple[Operation, dict[str, str]] | None] = {}
         # Literal segments win over templated ones (``/targetGroups/channels`` before ``/{id}``).
         self._match_order = sorted(
             self.operations, key=lambda o: (-len(re.sub(r"\{[^}]+\}", "", o.path)), o.path)
@@ -289,8 +290,15 @@ class Spec:
 
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
         """The operation and path parameters serving ``method path`` (query string ignored)."""
-        path = path.split("?", 1)[0]
-        method = method.upper()
+        key = (method.upper(), path.split("?", 1)[0])
+        if key not in self._match_cache:
+            if len(self._match_cache) >= 4096:
+                self._match_cache.clear()
+            self._match_cache[key] = self._match(*key)
+        found = self._match_cache[key]
+        return None if found is None else (found[0], dict(found[1]))
+
+    def _match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
         for op in self._match_order:
             params = op.match_path(path)
             if params is None:

@@ -43,13 +43,23 @@ class MockApp:
         self.spec, self.store, self.credentials = spec, store, credentials
         self.validators = {op.operation_id: RequestValidator(spec, op) for op in spec.operations}
         self.selfcheck = SelfCheck(spec) if strict else None
+        self._auth_cache: dict[str, bool] = {}
         missing = [op.operation_id for op in spec.operations if op.operation_id not in handlers.HANDLERS]
         if missing:
             log.warning("no mock behaviour for %s: they answer their first example", ", ".join(missing))
 
     def authorized(self, header: str | None) -> bool:
+        """Whether the Authorization header is accepted (decisions cached per header value)."""
         if not header:
             return False
+        known = self._auth_cache.get(header)
+        if known is None:
+            known = self._authorized(header)
+            if len(self._auth_cache) < 1024:
+                self._auth_cache[header] = known
+        return known
+
+    def _authorized(self, header: str) -> bool:
         scheme, _, value = header.partition(" ")
         if scheme.lower() == "bearer":
             return bool(value.strip()) and self.credentials is None

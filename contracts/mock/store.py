@@ -6,7 +6,6 @@ safe under any number of concurrent clients. The total number of stored entities
 
 from __future__ import annotations
 
-import copy
 import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -79,29 +78,30 @@ class Store:
     def group_view(
         self, group_id: int, *, periods: bool = True, only_active_targets: bool = False
     ) -> JSONObject:
-        group = copy.deepcopy(self.groups[group_id])
-        own_periods = [copy.deepcopy(p) for p in self.periods.values() if p.get("targetGroupId") == group_id]
+        """The group as the API answers it. Shallow: replies are serialized at once, never mutated."""
+        group = dict(self.groups[group_id])
+        own_periods = [p for p in self.periods.values() if p.get("targetGroupId") == group_id]
         if periods:
             group["periods"] = own_periods
         group["targets"] = [
-            copy.deepcopy(t)
+            t
             for t in self.targets.values()
             if t.get("targetGroupId") == group_id and (t.get("active", True) or not only_active_targets)
         ]
-        streaks = [copy.deepcopy(s) for s in self.streaks.values() if s.get("targetGroupId") == group_id]
+        streaks = [s for s in self.streaks.values() if s.get("targetGroupId") == group_id]
         if streaks:
             group["streaks"] = streaks
         running = [p for p in own_periods if p.get("periodStatus") in ("RUNNING", "LIVE")]
         if running or own_periods:
-            group["activePeriod"] = copy.deepcopy((running or own_periods)[0])
+            group["activePeriod"] = (running or own_periods)[0]
         group["totalPeriods"] = len(own_periods) or group.get("totalPeriods", 0)
         return group
 
     def targets_of(self, group_id: int) -> list[JSONObject]:
-        return [copy.deepcopy(t) for t in self.targets.values() if t.get("targetGroupId") == group_id]
+        return [t for t in self.targets.values() if t.get("targetGroupId") == group_id]
 
     def periods_of(self, group_id: int) -> list[JSONObject]:
-        return [copy.deepcopy(p) for p in self.periods.values() if p.get("targetGroupId") == group_id]
+        return [p for p in self.periods.values() if p.get("targetGroupId") == group_id]
 
     def name_owner(self, name: Any) -> int | None:
         return self.names.get(str(name).casefold())
