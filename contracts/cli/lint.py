@@ -71,7 +71,7 @@ def command(
         return int(ExitCode.OK)
     if baseline is not None:
         findings = baselines.apply(findings, baselines.read(baseline))
-    locator = Locator(spec.text or "")
+    locator = Locator(spec.text or "" if findings else "")  # the line index is only built when needed
     uri = str(path)
     if fmt == "json":
         click.echo(

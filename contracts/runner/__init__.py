@@ -140,6 +140,8 @@ def _schema(spec: Spec, settings: RunSettings, base_url: str, headers: dict[str,
         headers=headers,
         rate_limit=schemathesis_rate(rate),
         request_timeout=settings.timeout,
+        # schemathesis waits out 429 + Retry-After itself; transport failures get retries off loopback.
+        request_retries=0 if loopback else 2,
     )
     schema.config.phases.update(phases=list(settings.phases))
     if settings.seed is not None:
