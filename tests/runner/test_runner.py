@@ -134,6 +134,12 @@ def test_canary_credentials_appear_nowhere(
     encoded = base64.b64encode(f"{user}:{password}".encode()).decode()
     outputs = [captured.out, captured.err, *(p.read_text() for p in tmp_path.iterdir())]
     assert any("data_iff_success" in o for o in outputs)
+    violations = json.loads((tmp_path / "report.json").read_text())["violations"]
+    finding = next(v for v in violations if v["check"] == "data_iff_success")
+    assert finding["operation"] == "get-target-channels"
+    assert finding["pointer"] == "/data"
+    assert finding["spec_pointer"] == "/components/schemas/Envelope"
+    assert finding["extra"]["curl"].startswith("curl -X GET")
     for text in outputs:
         assert password not in text
         assert encoded not in text
