@@ -27,7 +27,7 @@ generate: $(STAMP) ## Regenerate the pydantic models in generated/ from spec/v3.
 check-generated: $(STAMP) ## Fail when generated/ does not match spec/v3.json
 	$(PY) -m contracts.codegen --check
 
-lint: $(STAMP) ## ruff and mypy --strict on the toolkit
+lint: $(STAMP) ## ruff and mypy --strict on the toolkit, its tests and benchmarks
 	$(VENV)/bin/ruff check contracts tests bench
 	$(VENV)/bin/ruff format --check contracts tests bench
 	$(VENV)/bin/mypy

@@ -52,6 +52,7 @@ def measure(spec: Spec, checks: list[Check], operation: str, name: str) -> None:
     op = spec.operation(operation)
     request = MockRequest("https://h", op.method.lower(), op.path.replace("{", "").replace("}", "1"))
     validator = response_validator(op, 200)
+    assert validator is not None, name
 
     def reference() -> bool:
         try:

@@ -74,7 +74,7 @@ def minimal_package(tmp_path_factory: pytest.TempPathFactory, spec_minimal: Spec
 
 
 def test_generated_envelope_parses_and_rejects(minimal_package: Any) -> None:
-    body = {"data": {"id": 1, "name": "G", "trackingType": "STREAKS", "x": 1}, "errors": None}
+    body: dict[str, Any] = {"data": {"id": 1, "name": "G", "trackingType": "STREAKS", "x": 1}, "errors": None}
     model = minimal_package.parse_response("get-target-groups-id", 200, body)
     assert model.model_dump(mode="json", exclude_unset=True) == body
     from pydantic import ValidationError

@@ -58,7 +58,9 @@ def test_compiled_validator_gives_openapi_core_verdicts(spec: Spec) -> None:
             "https://h", op.method.lower(), op.path.replace("{", "").replace("}", "1"), args={"targetId": "1"}
         )
         for body in _mutations(json.loads(path.read_text())):
-            fast = response_validator(op, 200).is_valid(body)
+            validator = response_validator(op, 200)
+            assert validator is not None
+            fast = validator.is_valid(body)
             try:
                 spec.openapi.validate_response(
                     request, MockResponse(json.dumps(body).encode(), 200, content_type="application/json")

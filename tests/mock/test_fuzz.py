@@ -6,6 +6,7 @@ Positive and negative data, all of schemathesis's checks plus ours, in-process o
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 import schemathesis
@@ -34,7 +35,7 @@ AUTH = {"Authorization": "Basic Y29udHJhY3RzOm1vY2s="}
 @settings(
     max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True
 )
-def test_mock_conforms_under_fuzzing(case: schemathesis.Case) -> None:
+def test_mock_conforms_under_fuzzing(case: schemathesis.Case[Any]) -> None:
     response = case.call(headers=AUTH)
     assert response.status_code < 500, response.text
     case.validate_response(response)

@@ -17,7 +17,8 @@ class Recording:
     """Records the method and path of every request, then passes it on."""
 
     def __init__(self, app: Any) -> None:
-        self.app, self.seen = app, []
+        self.app = app
+        self.seen: list[tuple[str, str]] = []
 
     async def __call__(self, scope: Message, receive: Any, send: Any) -> None:
         if scope["type"] == "http":

@@ -50,7 +50,8 @@ def _channels(
     path: str, status: int, headers: dict[str, str], body: Any, change: Callable[..., Any]
 ) -> tuple[int, dict[str, str], Any]:
     if path == "/v3/targetGroups/channels" and status == 200:
-        return change(status, headers, body)
+        changed: tuple[int, dict[str, str], Any] = change(status, headers, body)
+        return changed
     return status, headers, body
 
 

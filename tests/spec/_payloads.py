@@ -61,7 +61,7 @@ def _request(op: Operation, body: Any = None) -> MockRequest:
         op.method.lower(),
         path,
         args=args,
-        data=json.dumps(body),
+        data=json.dumps(body).encode(),
         headers={"Authorization": "Basic dXNlcjpwYXNz"},
         content_type="application/json",
     )
