@@ -59,6 +59,17 @@ def _type(schema: Any) -> tuple[str, ...]:
     return tuple(sorted(kind)) if isinstance(kind, list) else ((kind,) if isinstance(kind, str) else ())
 
 
+def _flat(schema: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
+    """Properties and required names of a schema, its inline ``allOf`` parts included."""
+    props, required = dict(schema.get("properties", {})), set(schema.get("required", []))
+    for part in schema.get("allOf", []):
+        if isinstance(part, dict) and "$ref" not in part:
+            inner_props, inner_required = _flat(part)
+            props.update(inner_props)
+            required |= inner_required
+    return props, required
+
+
 def _usage(spec: Spec) -> dict[str, set[str]]:
     """Component name → {"request", "response"}: where each named schema is reachable from."""
     used: dict[str, set[str]] = {}
@@ -125,8 +136,8 @@ def _schema_changes(old: Spec, new: Spec) -> Iterator[Change]:
                         f"{name}: value {value!r} added"
                         + (" (clients may receive it)" if "response" in sides else ""),
                     )
-        old_props, new_props = before.get("properties", {}), after.get("properties", {})
-        old_req, new_req = set(before.get("required", [])), set(after.get("required", []))
+        old_props, old_req = _flat(before)
+        new_props, new_req = _flat(after)
         for prop, prop_schema in old_props.items():
             where = f"{pointer}/properties/{escape_token(prop)}"
             if prop not in new_props:

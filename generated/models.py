@@ -920,51 +920,9 @@ class ErrorEnvelope(Envelope):
     errors: list[ApiError] = Field(..., min_length=1)
 
 
-class TargetGroupCreateRequest(BaseModel):
+class TargetGroupFields(BaseModel):
     """
-    Body of every create page (default, unified, streak, behavioural event, EMF event, alternate currencies): one schema, the variant chosen by trackingType and the targets' targetEntity.
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    id: int | None = None
-    name: str = Field(
-        ..., description="At most 200 characters (310008), unique in the org (310069).", max_length=200
-    )
-    description: str | None = None
-    active: bool | None = None
-    preferredTillId: int | None = None
-    trackingType: TrackingType | None = None
-    targetEvaluationType: TargetEvaluationType | None = None
-    totalPeriods: int
-    frequencyType: FrequencyType | None = None
-    frequency: int | None = None
-    recurringCycles: int | None = Field(None, le=100)
-    userCreated: bool | None = None
-    leaderboardEnabled: bool | None = None
-    fromDate: RequestDateTime | None = None
-    toDate: RequestDateTime | None = None
-    targetCycleStartDate: RequestDateTime | None = None
-    targetCycleEndDate: RequestDateTime | None = None
-    targetCycleStartDateISO: RequestDateTime | None = None
-    targetCycleEndDateISO: RequestDateTime | None = None
-    timeZoneName: str | None = None
-    aggregateWindow: dict[str, Any] | str | None = None
-    windowType: WindowType | None = None
-    windowTimeUnit: WindowTimeUnit | None = None
-    windowValue: str | None = None
-    periods: list[PeriodRequest] | None = None
-    targets: list[TargetRequest] | None = None
-    streaks: list[StreakRequest] | None = None
-    combinationType: CombinationType | None = None
-    unifiedTargetExpression: UnifiedTargetExpressionRequest | None = None
-    activePeriod: dict[str, Any] | None = None
-
-
-class TargetGroupUpdateRequest(BaseModel):
-    """
-    Body of update-target-group: the group as read, with the editable fields changed.
+    The fields a target-group request may carry (create and update share them).
     """
 
     model_config = ConfigDict(
@@ -1002,6 +960,30 @@ class TargetGroupUpdateRequest(BaseModel):
     combinationType: CombinationType | None = None
     unifiedTargetExpression: UnifiedTargetExpressionRequest | None = None
     activePeriod: dict[str, Any] | None = None
+
+
+class TargetGroupCreateRequest(TargetGroupFields):
+    """
+    Body of every create page (default, unified, streak, behavioural event, EMF event, alternate currencies): one schema, the variant chosen by trackingType and the targets' targetEntity.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    name: str = Field(
+        ..., description="At most 200 characters (310008), unique in the org (310069).", max_length=200
+    )
+    totalPeriods: int
+
+
+class TargetGroupUpdateRequest(TargetGroupFields):
+    """
+    Body of update-target-group: the group as read, with the editable fields changed.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
 
 
 class TargetGroupEnvelope(Envelope):

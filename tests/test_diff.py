@@ -42,7 +42,7 @@ BREAKING: dict[str, Edit] = {
     "property-type-changed": lambda r: schemas(r)["TargetGroup"]["properties"].update(
         totalPeriods={"type": "string"}
     ),
-    "property-now-required": lambda r: schemas(r)["TargetGroupCreateRequest"]["required"].append(
+    "property-now-required": lambda r: schemas(r)["TargetGroupCreateRequest"]["allOf"][1]["required"].append(
         "trackingType"
     ),
     "property-now-optional": lambda r: schemas(r)["TargetGroup"]["required"].remove("name"),

@@ -12,7 +12,7 @@ from typing import Any
 from contracts.checks._schemas import compile_schema
 from contracts.findings import Finding
 from contracts.lint import finding, rule
-from contracts.lint.structure import all_refs
+from contracts.lint.structure import all_refs, nodes
 from contracts.spec import (
     ENVELOPE_SCHEMA,
     ERROR_CATALOGUE_KEY,
@@ -206,23 +206,10 @@ def error_example_codes(spec: Spec) -> Iterator[Finding]:
             )
 
 
-def _schemas(node: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every schema-ish object under ``node`` (anything with type/enum/properties/items/$ref)."""
-    if isinstance(node, dict):
-        yield path, node
-        for key, value in node.items():
-            if key in ("examples", "example") and not path.endswith("/properties"):
-                continue
-            yield from _schemas(value, f"{path}/{escape_token(str(key))}")
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _schemas(value, f"{path}/{index}")
-
-
 @rule(hint="move the enum into components.schemas and $ref it")
 def enum_named_component(spec: Spec) -> Iterator[Finding]:
     """Enums are named components, never inline."""
-    for path, node in _schemas(spec.raw, ""):
+    for path, node in nodes(spec.raw, skip_examples=True):
         if (
             "enum" in node
             and not re.fullmatch(r"/components/schemas/[^/]+", path)
@@ -361,7 +348,9 @@ def phased_out_deprecated(spec: Spec) -> Iterator[Finding]:
 @rule(hint="name properties in camelCase, as the API does")
 def property_camel_case(spec: Spec) -> Iterator[Finding]:
     """Property names are camelCase like the API's (kebab-case exists only in query names)."""
-    for path, node in _schemas(spec.raw.get("components", {}).get("schemas", {}), "/components/schemas"):
+    for path, node in nodes(
+        spec.raw.get("components", {}).get("schemas", {}), "/components/schemas", skip_examples=True
+    ):
         props = node.get("properties")
         if isinstance(props, dict) and not path.endswith("/properties"):
             for name in props:

@@ -27,22 +27,29 @@ def openapi_valid(spec: Spec) -> Iterator[Finding]:
         yield finding("openapi_valid", str(getattr(error, "message", error)).splitlines()[0][:300], path)
 
 
-def _refs(node: Any, path: str) -> Iterator[tuple[str, str]]:
+def nodes(node: Any, path: str = "", *, skip_examples: bool = False) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every object in ``node`` with its JSON pointer (example values skipped when asked)."""
     if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str):
-            yield path, ref
+        yield path, node
         for key, value in node.items():
-            yield from _refs(value, f"{path}/{escape_token(str(key))}")
+            if skip_examples and key in ("examples", "example") and not path.endswith("/properties"):
+                continue
+            yield from nodes(value, f"{path}/{escape_token(str(key))}", skip_examples=skip_examples)
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _refs(value, f"{path}/{index}")
+            yield from nodes(value, f"{path}/{index}", skip_examples=skip_examples)
+
+
+def _refs(document: Any) -> Iterator[tuple[str, str]]:
+    for path, node in nodes(document):
+        if isinstance(node.get("$ref"), str):
+            yield path, node["$ref"]
 
 
 @rule(hint="point the $ref at an existing '#/components/...' entry")
 def refs_resolvable(spec: Spec) -> Iterator[Finding]:
     """Every ``$ref`` is local and resolves."""
-    for path, ref in _refs(spec.raw, ""):
+    for path, ref in _refs(spec.raw):
         if not ref.startswith("#/"):
             yield finding("refs_resolvable", f"$ref {ref!r} is not a local reference", f"{path}/$ref")
             continue
@@ -54,4 +61,4 @@ def refs_resolvable(spec: Spec) -> Iterator[Finding]:
 
 def all_refs(spec: Spec) -> set[str]:
     """Every ``$ref`` target in the document (for the unused-components rule)."""
-    return {ref for _, ref in _refs(spec.raw, "")}
+    return {ref for _, ref in _refs(spec.raw)}
