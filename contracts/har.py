@@ -1,4 +1,10 @@
-"""HAR captures (browser dev tools, proxies) as :class:`~contracts.exchange.Exchange` objects."""
+"""HAR captures (browser dev tools, proxies) as :class:`~contracts.exchange.Exchange` objects.
+
+Each entry carries its own method, URL, status, headers and body, so a HAR needs no
+``--operation``/``--status``: entries are matched to operations with :meth:`Spec.match`. Entries
+that cannot be judged (no operation serves them, no response) come back as :class:`Unmatched`
+for the caller to report, never as an exception.
+"""
 
 from __future__ import annotations
 
@@ -16,60 +22,88 @@ from contracts.spec import Spec
 
 @dataclass(frozen=True)
 class Unmatched:
-    """A HAR entry no operation of the spec serves."""
+    """A HAR entry that cannot be judged: no operation of the spec serves it, or it got no response."""
 
     index: int
     method: str
     url: str
+    reason: str = "matches no operation"
 
 
 def is_har(document: Any) -> bool:
+    """True for a HAR document (``{"log": {"entries": ...}}``), told apart from a body by content."""
     return (
         isinstance(document, dict) and isinstance(document.get("log"), dict) and "entries" in document["log"]
     )
 
 
-def _headers(items: Any) -> dict[str, str]:
-    return {
-        h["name"]: h["value"] for h in items or [] if isinstance(h, dict) and "name" in h and "value" in h
-    }
+def _headers(items: Any) -> dict[str, str | list[str]]:
+    """HAR's ``[{name, value}]`` as a mapping; a repeated header keeps every value."""
+    headers: dict[str, str | list[str]] = {}
+    for item in items if isinstance(items, list) else []:
+        if not (isinstance(item, dict) and "name" in item and "value" in item):
+            continue
+        name, value = str(item["name"]), str(item["value"])
+        previous = headers.get(name)
+        if previous is None:
+            headers[name] = value
+        else:
+            headers[name] = [*([previous] if isinstance(previous, str) else previous), value]
+    return headers
 
 
-def _body(content: dict[str, Any]) -> bytes:
+def _body(index: int, content: Any) -> bytes:
+    content = content if isinstance(content, dict) else {}
     text = content.get("text") or ""
     if content.get("encoding") == "base64":
         try:
-            return base64.b64decode(text)
+            return base64.b64decode(str(text), validate=True)
         except (binascii.Error, ValueError):
-            raise UsageError("a HAR entry has a body marked base64 that is not base64") from None
+            raise UsageError(f"HAR entry {index}: a body marked base64 is not base64") from None
     return str(text).encode()
 
 
+def _request_line(index: int, entry: Any) -> tuple[str, str, int]:
+    try:
+        request, response = entry["request"], entry["response"]
+        return str(request["method"]).upper(), str(request["url"]), int(response["status"])
+    except (KeyError, TypeError, ValueError):
+        raise UsageError(f"HAR entry {index} lacks request.method, request.url or response.status") from None
+
+
 def exchanges(spec: Spec, document: Any, *, base_path: str = "") -> Iterator[Exchange | Unmatched]:
-    """One Exchange per entry the spec serves (matched by method and path), else an Unmatched."""
-    for index, entry in enumerate(document["log"]["entries"]):
-        try:
-            request, response = entry["request"], entry["response"]
-            method, url, status = str(request["method"]).upper(), str(request["url"]), int(response["status"])
-        except (KeyError, TypeError, ValueError):
-            raise UsageError(
-                f"HAR entry {index} lacks request.method, request.url or response.status"
-            ) from None
+    """One Exchange per entry the spec serves (matched by method and path), else an Unmatched.
+
+    ``base_path`` is stripped from URL paths first, for captures of a server mounted below ``/``.
+    """
+    entries = document["log"]["entries"]
+    if not isinstance(entries, list):
+        raise UsageError("HAR log.entries is not an array")
+    for index, entry in enumerate(entries):
+        method, url, status = _request_line(index, entry)
+        if status == 0:  # browsers record aborted and blocked requests with status 0
+            yield Unmatched(index, method, url, "got no response (status 0)")
+            continue
         path = urlsplit(url).path
         if base_path and path.startswith(base_path):
-            path = path[len(base_path) :]
+            path = path[len(base_path) :] or "/"
         found = spec.match(method, path)
         if found is None:
             yield Unmatched(index, method, url)
             continue
-        post = request.get("postData") or {}
+        request, response = entry["request"], entry["response"]
+        post = request.get("postData")
+        text = post.get("text") if isinstance(post, dict) else None
         yield Exchange(
             operation=found[0].operation_id,
             status=status,
-            body=_body(response.get("content") or {}),
+            body=_body(index, response.get("content")),
             headers=_headers(response.get("headers")),
             method=method,
             url=url,
-            request_headers=_headers(request.get("headers")),
-            request_body=str(post["text"]).encode() if "text" in post else None,
+            request_headers={
+                k: ", ".join(v) if isinstance(v, list) else v
+                for k, v in _headers(request.get("headers")).items()
+            },
+            request_body=None if text is None else str(text).encode(),
         )

@@ -27,6 +27,7 @@ def iter_findings(spec: Spec, exchange: Exchange, names: Iterable[str] | None = 
 
 
 def validate_exchange(spec: Spec, exchange: Exchange, names: Iterable[str] | None = None) -> Result:
+    """All findings on one exchange, de-duplicated; ``.ok`` and ``.raise_for_findings()`` on top."""
     return Result.of(iter_findings(spec, exchange, names))
 
 
@@ -39,12 +40,17 @@ def validate(spec: Spec, exchange: Exchange, names: Iterable[str] | None = None)
 
 @dataclass
 class FileReport:
-    """What validating one file found."""
+    """What validating one file found: (source, finding) pairs, the source naming a HAR entry."""
 
     path: Path
     exchanges: int = 0
-    findings: list[Finding] = field(default_factory=list)
+    located: list[tuple[str, Finding]] = field(default_factory=list)
     unmatched: list[Unmatched] = field(default_factory=list)
+    har: bool = False
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for _, f in self.located]
 
 
 def read_json(path: Path) -> Any:
@@ -53,6 +59,8 @@ def read_json(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a directory, not a file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read ({exc.__class__.__name__})") from None
     try:
@@ -71,22 +79,21 @@ def validate_file(
 ) -> FileReport:
     """Validate a saved response body (needs operation and status) or every entry of a HAR file."""
     document = read_json(path)
-    report = FileReport(path)
     selected = checks.select(names)
     if is_har(document):
-        for item in exchanges(spec, document):
+        report = FileReport(path, har=True)
+        for index, item in enumerate(exchanges(spec, document)):
             if isinstance(item, Unmatched):
                 report.unmatched.append(item)
                 continue
             report.exchanges += 1
-            report.findings.extend(Result.of(checks.iter_findings(spec, item, selected)).findings)
+            found = Result.of(checks.iter_findings(spec, item, selected)).findings
+            report.located.extend((f"{path}#{index}", f) for f in found)
         return report
     if operation is None or status is None:
         raise UsageError(
             f"{path}: a response body needs --operation and --status (only HAR files carry them)"
         )
-    op = spec.operation(operation)
-    exchange = Exchange.from_json(op.operation_id, status, document)
-    report.exchanges = 1
-    report.findings = Result.of(checks.iter_findings(spec, exchange, selected)).findings
-    return report
+    exchange = Exchange.from_json(spec.operation(operation).operation_id, status, document)
+    found = Result.of(checks.iter_findings(spec, exchange, selected)).findings
+    return FileReport(path, exchanges=1, located=[(str(path), f) for f in found])

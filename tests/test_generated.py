@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import copy
-import sys
-from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "spec"))
-from _payloads import Payload, payloads
+from spec._support import Payload, load_spec_dict, payloads
 
 from contracts.spec import Spec
 from generated.envelopes import RESPONSES, parse_response
 
+SPEC_DICT: dict[str, Any] = load_spec_dict()
 RESPONSE_PAYLOADS = [p for p in payloads() if p.side == "response"]
 
 
 @pytest.mark.parametrize("payload", RESPONSE_PAYLOADS, ids=lambda p: p.path.stem)
 def test_parse_and_dump_round_trip(spec: Spec, payload: Payload) -> None:
     op = spec.operation(payload.slug)
-    model = parse_response(op.operation_id, payload.status(spec), payload.body)
-    assert model.model_dump(mode="json", by_alias=True, exclude_unset=True) == payload.body
+    model = parse_response(op.operation_id, payload.status(SPEC_DICT), payload.body())
+    assert model.model_dump(mode="json", by_alias=True, exclude_unset=True) == payload.body()
 
 
 def test_every_documented_response_has_a_model(spec: Spec) -> None:
@@ -33,7 +31,7 @@ def test_every_documented_response_has_a_model(spec: Spec) -> None:
 @pytest.mark.parametrize("value", ["NOT_DOCUMENTED", "Streaks", "streaks"])
 def test_undocumented_enum_value_is_rejected(spec: Spec, value: str) -> None:
     payload = next(p for p in RESPONSE_PAYLOADS if p.path.stem == "update-target-group__response__200__1")
-    body = copy.deepcopy(payload.body)
+    body = copy.deepcopy(payload.body())
     body["data"]["trackingType"] = value
     with pytest.raises(ValidationError):
         parse_response("update-target-group", 200, body)

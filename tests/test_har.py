@@ -69,3 +69,38 @@ def test_entries_are_matched_and_decoded(spec: Spec) -> None:
 def test_broken_entry_is_a_usage_error(spec: Spec) -> None:
     with pytest.raises(UsageError, match="HAR entry 0 lacks"):
         list(exchanges(spec, har({"request": {}})))
+
+
+def test_aborted_entry_is_unmatched_with_a_reason(spec: Spec) -> None:
+    doc = har(entry("GET", "https://h/v3/targetGroups/channels", 0, {}))
+    [item] = list(exchanges(spec, doc))
+    assert isinstance(item, Unmatched)
+    assert item.reason == "got no response (status 0)"
+
+
+def test_base_path_and_repeated_headers(spec: Spec) -> None:
+    doc = har(entry("GET", "https://h/api/v3/targetGroups/channels", 200, {"data": [], "errors": None}))
+    doc["log"]["entries"][0]["response"]["headers"] += [
+        {"name": "Set-Cookie", "value": "a=1"},
+        {"name": "Set-Cookie", "value": "b=2"},
+    ]
+    assert isinstance(next(exchanges(spec, doc)), Unmatched)
+    [item] = list(exchanges(spec, doc, base_path="/api"))
+    assert isinstance(item, Exchange) and item.operation == "get-target-channels"
+    assert item.headers["Set-Cookie"] == ["a=1", "b=2"]
+    assert item.header_map["set-cookie"] == "a=1, b=2"
+
+
+def test_bad_base64_and_bad_entries_are_usage_errors(spec: Spec) -> None:
+    doc = har(entry("GET", "https://h/v3/targetGroups/channels", 200, {}))
+    doc["log"]["entries"][0]["response"]["content"] = {"text": "%%%", "encoding": "base64"}
+    with pytest.raises(UsageError, match="HAR entry 0: a body marked base64"):
+        list(exchanges(spec, doc))
+    with pytest.raises(UsageError, match="not an array"):
+        list(exchanges(spec, {"log": {"entries": {}}}))
+
+
+def test_a_body_is_not_a_har() -> None:
+    body = json.loads((PAYLOADS / "get-targets__response__200__1.json").read_text())
+    assert not is_har(body)
+    assert not is_har([{"log": {"entries": []}}])

@@ -1,73 +1,109 @@
-"""The offline trio (iter_findings, validate, validate_exchange) and the differential test."""
+"""The offline trio (iter_findings, validate, validate_exchange) and validate_file."""
 
 from __future__ import annotations
 
 import copy
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from openapi_core.testing import MockRequest, MockResponse
 
-from contracts.checks._schemas import response_validator
+from contracts.errors import UsageError
 from contracts.exchange import Exchange
 from contracts.findings import FindingsError
 from contracts.spec import Spec
-from contracts.validate import iter_findings, validate, validate_exchange
+from contracts.validate import iter_findings, validate, validate_exchange, validate_file
 
 PAYLOADS = Path(__file__).resolve().parent / "payloads"
-GROUP = json.loads((PAYLOADS / "update-target-group__response__200__1.json").read_text())
+GOOD = PAYLOADS / "update-target-group__response__200__1.json"
+GROUP = json.loads(GOOD.read_text())
 
 
-def test_trio_agrees(spec: Spec) -> None:
+def test_trio_is_quiet_on_a_real_payload(spec: Spec) -> None:
     good = Exchange.from_json("update-target-group", 200, GROUP)
     assert list(iter_findings(spec, good)) == []
     assert validate_exchange(spec, good).ok
     validate(spec, good)
+
+
+def test_trio_reports_every_finding_or_the_first(spec: Spec) -> None:
     bad = copy.deepcopy(GROUP)
     bad["data"]["trackingType"] = "streaks"
     bad["errors"] = [{"code": 1, "message": "x"}]
     exchange = Exchange.from_json("update-target-group", 200, bad)
     result = validate_exchange(spec, exchange)
+    assert not result.ok
     assert {f.check for f in result.findings} >= {"enum_value_documented", "data_iff_success"}
     with pytest.raises(FindingsError) as info:
         validate(spec, exchange)
     assert len(info.value.findings) == 1
+    with pytest.raises(FindingsError):
+        result.raise_for_findings()
 
 
-def _mutations(body: Any) -> list[Any]:
-    """The body and a few mutations of it, each valid or not."""
-    out = [body]
-    if isinstance(body.get("data"), dict):
-        for key, value in list(body["data"].items())[:6]:
-            changed = copy.deepcopy(body)
-            changed["data"][key] = "x" if not isinstance(value, str) else 12
-            out.append(changed)
-    out.append({k: v for k, v in body.items() if k != "data"})
-    out.append({**body, "errors": "none"})
-    return out
+def test_names_select_checks(spec: Spec) -> None:
+    bad = copy.deepcopy(GROUP)
+    bad["data"]["trackingType"] = "streaks"
+    exchange = Exchange.from_json("update-target-group", 200, bad)
+    assert list(iter_findings(spec, exchange, ["envelope_shape"])) == []
+    with pytest.raises(UsageError, match="unknown check 'enum_value'"):
+        list(iter_findings(spec, exchange, ["enum_value"]))
 
 
-def test_compiled_validator_gives_openapi_core_verdicts(spec: Spec) -> None:
-    """jsonschema-rs (fast path) and openapi-core (reference) agree on real payloads and mutations."""
-    compared = 0
-    for path in sorted(PAYLOADS.glob("*__response__200__*.json")):
-        op = spec.operation(path.stem.split("__")[0])
-        request = MockRequest(
-            "https://h", op.method.lower(), op.path.replace("{", "").replace("}", "1"), args={"targetId": "1"}
+def test_validate_file_body_and_slug(spec: Spec) -> None:
+    report = validate_file(spec, GOOD, operation="update-target-group", status=200)
+    assert (report.exchanges, report.findings, report.har) == (1, [], False)
+    body = PAYLOADS / "create-streak__response__200__1.json"
+    assert validate_file(spec, body, operation="create-streak", status=200).findings == []
+
+
+def test_validate_file_har_names_the_entry(spec: Spec, tmp_path: Path) -> None:
+    bad = copy.deepcopy(GROUP)
+    bad["data"]["fromDate"] = "19/02/2024"
+    entry = {
+        "request": {"method": "PUT", "url": "https://h/v3/targetGroups/editTargetGroup/9"},
+        "response": {
+            "status": 200,
+            "headers": [{"name": "Content-Type", "value": "application/json"}],
+            "content": {"mimeType": "application/json", "text": json.dumps(bad)},
+        },
+    }
+    file = tmp_path / "capture.har"
+    file.write_text(
+        json.dumps(
+            {
+                "log": {
+                    "entries": [
+                        {"request": {"method": "GET", "url": "https://h/x"}, "response": {"status": 200}},
+                        entry,
+                    ]
+                }
+            }
         )
-        for body in _mutations(json.loads(path.read_text())):
-            validator = response_validator(op, 200)
-            assert validator is not None
-            fast = validator.is_valid(body)
-            try:
-                spec.openapi.validate_response(
-                    request, MockResponse(json.dumps(body).encode(), 200, content_type="application/json")
-                )
-                reference = True
-            except Exception:  # noqa: BLE001 - any openapi-core validation error is a "no"
-                reference = False
-            assert fast == reference, (path.name, body)
-            compared += 1
-    assert compared > 100
+    )
+    report = validate_file(spec, file, operation=None, status=None)
+    assert report.har and report.exchanges == 1 and len(report.unmatched) == 1
+    [(source, finding)] = report.located
+    assert source == f"{file}#1"
+    assert (finding.check, finding.pointer) == ("date_format", "/data/fromDate")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        ('{"data": [1,\n 2,,]}', ":2:4: malformed JSON"),
+        ('{"data": []}', "needs --operation and --status"),
+    ],
+)
+def test_validate_file_input_errors(spec: Spec, tmp_path: Path, content: str | None, message: str) -> None:
+    file = tmp_path / "body.json"
+    if content is not None:
+        file.write_text(content)
+    with pytest.raises(UsageError, match=message):
+        validate_file(spec, file, operation=None, status=None)
+
+
+def test_directory_is_a_usage_error(spec: Spec, tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="is a directory"):
+        validate_file(spec, tmp_path, operation="get-targets", status=200)

@@ -6,37 +6,42 @@ import re
 from collections.abc import Iterator
 
 from contracts.checks import CheckContext, check
-from contracts.checks._schemas import conforms, walk_components
+from contracts.checks._schemas import ENUM_CHECK, plan
 from contracts.findings import Finding
+from contracts.types import JSON
 
 
 def _shape(value: str) -> str:
+    """The value with casing and separators dropped: ``Non-continuous streaks`` ~ ``NON_CONTINUOUS_STREAKS``."""
     return re.sub(r"[^0-9A-Z]", "", value.upper())
+
+
+def _near(value: JSON, allowed: tuple[JSON, ...]) -> str | None:
+    if not isinstance(value, str):
+        return None
+    shape = _shape(value)
+    return next((v for v in allowed if isinstance(v, str) and _shape(v) == shape), None)
 
 
 @check(requires=["json", "documented_status"])
 def enum_value_documented(ctx: CheckContext) -> Iterator[Finding]:
     """Enum values are documented; a value that differs only in casing or separators says so."""
-    schema = ctx.operation.response_schema(ctx.exchange.status)
-    if schema is None or conforms(ctx.operation, ctx.exchange.status, ctx.exchange.json):
+    documented = plan(ctx.operation, ctx.exchange.status)
+    if documented is None:
         return
     enums = ctx.spec.enums
-    for pointer, name, value in walk_components(ctx.spec, schema, ctx.exchange.json):
-        enum = enums.get(name)
-        if enum is None or value is None or value in enum.values:
+    for pointer, name, value in documented.located(ctx.exchange, ENUM_CHECK):
+        enum = enums[name]
+        if value is None or value in enum.values:
             continue
-        near = [
-            v
-            for v in enum.values
-            if isinstance(v, str) and isinstance(value, str) and _shape(v) == _shape(value)
-        ]
+        near = _near(value, enum.values)
         detail = (
-            f"casing differs from documented {near[0]}"
+            f"casing differs from documented {near}"
             if near
             else f"allowed: {', '.join(map(str, enum.values))}"
         )
         yield Finding(
-            "enum_value_documented",
+            ENUM_CHECK,
             f"{value!r} is not a documented {name} value ({detail})",
             operation=ctx.operation.operation_id,
             pointer=pointer,
@@ -44,5 +49,5 @@ def enum_value_documented(ctx: CheckContext) -> Iterator[Finding]:
             expected=list(enum.values),
             actual=value,
             status=ctx.exchange.status,
-            extra={"casing": near[0]} if near else {},
+            extra={"casing": near} if near else {},
         )

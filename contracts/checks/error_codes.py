@@ -10,11 +10,17 @@ from contracts.spec import ERROR_CATALOGUE_KEY
 
 
 def _codes(ctx: CheckContext) -> Iterator[tuple[int, int]]:
-    errors = ctx.exchange.json.get("errors") if isinstance(ctx.exchange.json, dict) else None
+    """(index, code) for every integer ``errors[].code`` (malformed entries are errors_array_shape's)."""
+    body = ctx.exchange.json
+    errors = body.get("errors") if isinstance(body, dict) else None
     for index, error in enumerate(errors if isinstance(errors, list) else []):
         code = error.get("code") if isinstance(error, dict) else None
         if isinstance(code, int) and not isinstance(code, bool):
             yield index, code
+
+
+def _listed(codes: list[int]) -> str:
+    return ", ".join(map(str, codes)) if codes else "none"
 
 
 @check(requires=["json", "error"])
@@ -24,13 +30,15 @@ def error_code_documented(ctx: CheckContext) -> Iterator[Finding]:
     catalogue = ctx.spec.error_catalogue
     allowed = list(op.codes_for_status(status))
     for index, code in _codes(ctx):
-        if code not in catalogue:
-            message = (
-                f"error code {code} is not in the catalogue (documented for {status}: {allowed or 'none'})"
-            )
+        entry = catalogue.get(code)
+        if entry is None:
+            message = f"error code {code} is not in the catalogue ({op.operation_id} documents for {status}: {_listed(allowed)})"
             spec_pointer = f"/components/{ERROR_CATALOGUE_KEY}"
         elif code not in op.error_codes:
-            message = f"error code {code} ({catalogue[code].message}) is not documented for {op.operation_id}"
+            message = (
+                f"error code {code} ({entry.message}) is not documented for {op.operation_id} "
+                f"(documented for {status}: {_listed(allowed)})"
+            )
             spec_pointer = f"{op.pointer}/x-error-codes"
         else:
             continue
@@ -43,23 +51,27 @@ def error_code_documented(ctx: CheckContext) -> Iterator[Finding]:
             expected=allowed,
             actual=code,
             status=status,
+            extra={"catalogue_message": entry.message} if entry else {},
         )
 
 
 @check(requires=["json", "error"])
 def error_code_matches_status(ctx: CheckContext) -> Iterator[Finding]:
     """A catalogued code comes with the HTTP status the catalogue gives it."""
-    status = ctx.exchange.status
+    op, status = ctx.operation, ctx.exchange.status
     for index, code in _codes(ctx):
         entry = ctx.spec.error_catalogue.get(code)
         if entry is not None and entry.status != status:
+            allowed = list(op.codes_for_status(status))
             yield Finding(
                 "error_code_matches_status",
-                f"error code {code} ({entry.message}) is catalogued with status {entry.status}, answered with {status}",
-                operation=ctx.operation.operation_id,
+                f"error code {code} ({entry.message}) is catalogued with status {entry.status}, answered with "
+                f"{status} (codes for {status}: {_listed(allowed)})",
+                operation=op.operation_id,
                 pointer=f"/errors/{index}/code",
                 spec_pointer=entry.pointer,
                 expected=entry.status,
                 actual=status,
                 status=status,
+                extra={"catalogue_message": entry.message, "allowed_codes": allowed},
             )

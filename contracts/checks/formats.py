@@ -1,66 +1,73 @@
-"""Dates and timestamps are in the formats the API answers with (named in the spec's components)."""
+"""Dates and timestamps are in the formats the API answers with (named in the spec's components).
+
+Which component belongs to which check is read from the spec (:func:`format_owners`): string
+components with a pattern and ``format: date`` are dates, those named ``*Timestamp`` timestamps.
+The schema check leaves non-null values at these components to the two checks here.
+"""
 
 from __future__ import annotations
 
+import datetime
 import re
-import weakref
 from collections.abc import Iterator
+from typing import Any
 
 from contracts.checks import CheckContext, check
-from contracts.checks._schemas import conforms, walk_components
+from contracts.checks._schemas import DATE_CHECK, TIMESTAMP_CHECK, format_owners, plan
 from contracts.findings import Finding
-from contracts.spec import Spec
 
-_OWNERS: weakref.WeakKeyDictionary[Spec, dict[str, str]] = weakref.WeakKeyDictionary()
+__all__ = ["date_format", "format_owners", "timestamp_format"]
 
 
-def format_owners(spec: Spec) -> dict[str, str]:
-    """String components with a pattern: ``format: date`` → date_format; ``*Timestamp`` → timestamp_format."""
-    if spec not in _OWNERS:
-        owners: dict[str, str] = {}
-        for name, schema in spec.raw.get("components", {}).get("schemas", {}).items():
-            if not isinstance(schema, dict) or "pattern" not in schema:
-                continue
-            if schema.get("format") == "date":
-                owners[name] = "date_format"
-            elif name.endswith("Timestamp"):
-                owners[name] = "timestamp_format"
-        _OWNERS[spec] = owners
-    return _OWNERS[spec]
+_JSON_TYPES = {bool: "a boolean", int: "a number", float: "a number", dict: "an object", list: "an array"}
+
+
+def _problem(component: dict[str, Any], value: Any) -> str | None:
+    """Why ``value`` is not a value of ``component`` (None when it is)."""
+    if not isinstance(value, str):
+        return f"{_JSON_TYPES.get(type(value), 'a value')}, not a string"
+    if not re.search(component["pattern"], value):
+        return "wrong form"
+    if component.get("format") == "date":
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            return "no such calendar day"
+    return None
 
 
 def _format_findings(ctx: CheckContext, check_name: str) -> Iterator[Finding]:
-    schema = ctx.operation.response_schema(ctx.exchange.status)
-    if schema is None or conforms(ctx.operation, ctx.exchange.status, ctx.exchange.json):
+    documented = plan(ctx.operation, ctx.exchange.status)
+    if documented is None:
         return
-    owners = format_owners(ctx.spec)
     components = ctx.spec.raw["components"]["schemas"]
-    for pointer, name, value in walk_components(ctx.spec, schema, ctx.exchange.json):
-        if owners.get(name) != check_name or not isinstance(value, str):
-            continue
+    for pointer, name, value in documented.located(ctx.exchange, check_name):
         component = components[name]
-        if re.search(component["pattern"], value):
+        problem = None if value is None else _problem(component, value)
+        if problem is None:
             continue
         example = (component.get("examples") or [component["pattern"]])[0]
+        detail = "" if problem == "wrong form" else f"{problem}; "
         yield Finding(
             check_name,
-            f"{value!r} is not a {name} (expected the form {example})",
+            f"{value!r} is not a {name} ({detail}expected the form {example})",
             operation=ctx.operation.operation_id,
             pointer=pointer,
             spec_pointer=ctx.spec.schema_pointer(name),
             expected=component["pattern"],
             actual=value,
             status=ctx.exchange.status,
+            extra={"example": example},
         )
 
 
 @check(requires=["json", "documented_status"])
 def date_format(ctx: CheckContext) -> Iterator[Finding]:
     """Dates are ``YYYY-MM-DD`` (every component with ``format: date`` and a pattern)."""
-    yield from _format_findings(ctx, "date_format")
+    yield from _format_findings(ctx, DATE_CHECK)
 
 
 @check(requires=["json", "documented_status"])
 def timestamp_format(ctx: CheckContext) -> Iterator[Finding]:
     """Timestamps match their component (``Timestamp`` is ``2024-04-01T16:04:29.145+0530``, not RFC 3339)."""
-    yield from _format_findings(ctx, "timestamp_format")
+    yield from _format_findings(ctx, TIMESTAMP_CHECK)

@@ -5,33 +5,37 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from contracts.checks import CheckContext, check
+from contracts.checks._schemas import plan
 from contracts.findings import Finding
+from contracts.spec import escape_token
 
 
 @check(requires=["documented_status"])
 def content_type_documented(ctx: CheckContext) -> Iterator[Finding]:
     """The Content-Type is documented for this status, and JSON bodies parse."""
     op, ex = ctx.operation, ctx.exchange
-    media = op.response_media(ex.status)
-    if not media:
+    documented = plan(op, ex.status)
+    if documented is None or not documented.media:
         return
-    pointer = f"{op.response_pointer(ex.status)}/content"
-    if ex.content_type not in media:
+    media, content_type = documented.media, ex.content_type
+    pointer = f"{documented.pointer}/content"
+    if content_type is None or content_type not in media:
         yield Finding(
             "content_type_documented",
-            f"Content-Type {ex.content_type or '(none)'} is not documented (documented: {', '.join(media)})",
+            f"Content-Type {content_type or '(none)'} is not documented for {ex.status} "
+            f"(documented: {', '.join(media)})",
             operation=op.operation_id,
             spec_pointer=pointer,
             expected=list(media),
-            actual=ex.content_type,
+            actual=content_type,
             status=ex.status,
         )
-    elif ex.content_type.endswith("json") and not ex.is_json:
+    elif content_type.endswith("json") and not ex.is_json:
         yield Finding(
             "content_type_documented",
-            f"the body is not valid JSON although the Content-Type is {ex.content_type}",
+            f"the body is not valid JSON although the Content-Type is {content_type}",
             operation=op.operation_id,
-            spec_pointer=pointer,
+            spec_pointer=f"{pointer}/{escape_token(content_type)}",
             expected="JSON",
             actual=ex.body[:80].decode("utf-8", "replace"),
             status=ex.status,

@@ -1,56 +1,120 @@
-"""The body validates against the response schema the spec documents for the status."""
+"""The body validates against the response schema the spec documents for the status.
+
+One compiled jsonschema-rs validator per (operation, status), its errors unwrapped into one finding
+per violation. This check is the structural net under the others: a violation that a more specific
+check reports with a clearer message is left to that check, so the default run reports each
+problem once (:func:`owner_of`). Select those checks with it (the default does).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from contracts.checks import CheckContext, check
-from contracts.checks._schemas import response_validator, schema_pointer
-from contracts.checks.formats import format_owners
+from contracts.checks._schemas import MEDIA, owner, plan, schema_pointer
 from contracts.findings import Finding
+from contracts.spec import Spec, escape_token, resolve_pointer
 
-MEDIA = "application/json"
+_BRANCHING = ("AnyOf", "OneOfNotValid")
+_VALUE_KEYWORDS = frozenset({"enum", "type", "pattern", "format"})
+_ENVELOPE_KEYWORDS = frozenset({"type", "required", "minItems", "maxItems"})
 
 
-def _owned_elsewhere(ctx: CheckContext, schema_path: list[str | int]) -> bool:
-    """Enum and format violations at named components are reported by their own, clearer checks."""
-    if len(schema_path) < 4 or schema_path[:2] != ["components", "schemas"]:
-        return False
-    name, keyword = str(schema_path[2]), schema_path[-1]
-    if keyword == "enum" and name in ctx.spec.enums:
-        return True
-    return keyword in ("pattern", "format") and name in format_owners(ctx.spec)
+def owner_of(spec: Spec, status: int, error: Any) -> str | None:
+    """The check that reports ``error`` more clearly, or None when it is this check's to report.
+
+    - a non-null value at an enum or date/timestamp component: ``enum_value_documented``,
+      ``date_format``, ``timestamp_format`` (allowed values, casing, an example);
+    - an ``anyOf``/``oneOf`` (``[Enum, null]``) one of whose branches failed only that way;
+    - the envelope itself (body not an object, ``data``/``errors`` missing, ``data`` null on a
+      success or present on an error, ``errors`` and its entries' shape, ``warnings`` not an array):
+      the envelope checks.
+    """
+    kind = type(error.kind).__name__
+    if kind in _BRANCHING:
+        for branch in error.kind.context:
+            owners = {owner_of(spec, status, e) for e in branch}
+            if branch and None not in owners:
+                return owners.pop() if len(owners) == 1 else "several"
+        return None
+    schema_path, where = error.schema_path, error.instance_path
+    keyword = str(schema_path[-1]) if schema_path else ""
+    if (
+        error.instance is not None
+        and len(schema_path) == 4
+        and schema_path[:2] == ["components", "schemas"]
+        and keyword in _VALUE_KEYWORDS
+    ):
+        found = owner(spec, str(schema_path[2]))
+        if found is not None:
+            return found
+    return _envelope_owner(status, error, keyword, where)
+
+
+def _envelope_owner(status: int, error: Any, keyword: str, where: list[str | int]) -> str | None:
+    if not where:
+        required = keyword == "required" and error.kind.value in ("data", "errors")
+        return "envelope_shape" if keyword == "type" or required else None
+    head, depth = where[0], len(where)
+    if head == "data" and depth == 1 and (status >= 400 or (status < 300 and error.instance is None)):
+        return "data_iff_success"
+    if head == "warnings" and depth == 1 and keyword == "type":
+        return "warnings_shape"
+    if head == "errors" and keyword in _ENVELOPE_KEYWORDS:
+        if depth == 1:
+            return (
+                "errors_array_shape"
+                if keyword == "type" and error.instance is not None
+                else "data_iff_success"
+            )
+        if depth == 2 or (depth == 3 and where[2] in ("code", "message")):
+            return "errors_array_shape"
+    return None
 
 
 @check(requires=["json", "documented_status"])
 def response_schema_conformance(ctx: CheckContext) -> Iterator[Finding]:
     """The JSON body conforms to the documented response schema."""
     op, ex = ctx.operation, ctx.exchange
-    validator = response_validator(op, ex.status, MEDIA)
-    if validator is None or validator.is_valid(ex.json):
+    documented = plan(op, ex.status)
+    if documented is None or documented.validator is None or documented.conforms(ex):
         return
-    for error in validator.iter_errors(ex.json):
-        if _owned_elsewhere(ctx, error.schema_path):
+    seen: set[tuple[str, str]] = set()
+    for error in documented.validator.iter_errors(ex.json):
+        if owner_of(ctx.spec, ex.status, error) is not None:
             continue
+        pointer = "".join(f"/{escape_token(str(t))}" for t in error.instance_path)
+        spec_pointer = schema_pointer(op, ex.status, MEDIA, error.schema_path)
+        if (pointer, spec_pointer) in seen:  # the same sub-schema reached through two allOf parts
+            continue
+        seen.add((pointer, spec_pointer))
         yield Finding(
             "response_schema_conformance",
             error.message,
             operation=op.operation_id,
-            pointer="".join(f"/{str(t).replace('~', '~0').replace('/', '~1')}" for t in error.instance_path),
-            spec_pointer=schema_pointer(op, ex.status, MEDIA, error.schema_path),
-            expected=str(error.schema_path[-1]) if error.schema_path else None,
-            actual=_value_at(ex.json, error.instance_path),
+            pointer=pointer,
+            spec_pointer=spec_pointer,
+            expected=_expected(ctx.spec, spec_pointer, error),
+            actual=_summary(error.instance),
             status=ex.status,
         )
 
 
-def _value_at(document: object, path: list[str | int]) -> object:
-    node = document
-    for token in path:
-        try:
-            node = node[token]  # type: ignore[index]
-        except (KeyError, IndexError, TypeError):
-            return None
-    if isinstance(node, (dict, list)):
-        return f"<{type(node).__name__} of {len(node)}>"
-    return node
+def _expected(spec: Spec, spec_pointer: str, error: Any) -> Any:
+    """The failing keyword and its value in the spec (``{"type": "integer"}``)."""
+    keyword = str(error.schema_path[-1]) if error.schema_path else ""
+    try:
+        value = resolve_pointer(spec.raw, spec_pointer)
+    except (KeyError, IndexError, ValueError):
+        value = error.kind.value  # keywords we add at compile time (int32/int64 bounds)
+    if keyword in ("anyOf", "oneOf", "allOf"):
+        value = f"{keyword} of {len(value)}" if isinstance(value, list) else value
+    return {keyword: value}
+
+
+def _summary(value: Any) -> Any:
+    """Scalars as they are; containers by size, so a finding never carries a whole body."""
+    if isinstance(value, (dict, list)):
+        return f"<{'object' if isinstance(value, dict) else 'array'} of {len(value)}>"
+    return value

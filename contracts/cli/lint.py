@@ -4,21 +4,56 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Literal
 
 import click
 
 from contracts.cli import Context
-from contracts.errors import ExitCode
+from contracts.errors import ConfigError, ExitCode, UsageError
+from contracts.types import Severity
+
+if TYPE_CHECKING:
+    from contracts.findings import Finding
+
+Format = Literal["text", "json", "sarif", "github"]
+FORMATS: tuple[Format, ...] = ("text", "json", "sarif", "github")
 
 
 @dataclass(frozen=True)
 class LintSettings:
-    """``[tool.contracts.lint]``: rules to disable or downgrade to warnings."""
+    """``[tool.contracts.lint]``: the flags' twins, and per-rule severity overrides."""
 
+    format: Format = "text"
+    baseline: str | None = None
+    sarif: str | None = None
     disable: tuple[str, ...] = ()
+    error: tuple[str, ...] = ()
     warn: tuple[str, ...] = ()
+    info: tuple[str, ...] = ()
+
+    def severities(self) -> dict[str, Severity]:
+        levels: dict[str, Severity] = {}
+        given: tuple[tuple[Severity, tuple[str, ...]], ...] = (
+            ("error", self.error),
+            ("warning", self.warn),
+            ("info", self.info),
+        )
+        for level, names in given:
+            for name in names:
+                if levels.setdefault(name, level) != level:
+                    raise ConfigError(f"[tool.contracts.lint] rule {name!r} is given two severities")
+        return levels
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the working directory when it is inside it (what CI tools expect)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 @click.command("lint")
@@ -26,81 +61,98 @@ class LintSettings:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "sarif", "github"]),
-    default="text",
-    show_default=True,
+    type=click.Choice(FORMATS),
+    envvar="CONTRACTS_LINT_FORMAT",
+    help="Output [default: text].",
 )
+@click.option("--baseline", help="Accepted findings (rule + pointer); only new ones fail.")
 @click.option(
-    "--baseline",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Accepted findings; only new ones fail.",
+    "--write-baseline", type=click.Path(path_type=Path, dir_okay=False), help="Accept the current findings."
 )
-@click.option(
-    "--write-baseline",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Record the current findings as accepted.",
-)
+@click.option("--sarif", envvar="CONTRACTS_LINT_SARIF", help="Also write a SARIF log to this file.")
 @click.option("--disable", multiple=True, help="Rule to skip (repeatable).")
 @click.pass_obj
 def command(
     ctx: Context,
     spec_file: Path | None,
-    fmt: str,
-    baseline: Path | None,
+    fmt: Format | None,
+    baseline: str | None,
     write_baseline: Path | None,
+    sarif: str | None,
     disable: tuple[str, ...],
 ) -> int:
-    """Lint the spec. Exit 0 clean, 1 findings at error severity, 2 unreadable input."""
+    """Lint the spec. Exit 0 clean (warnings allowed), 1 findings at error severity, 2 unreadable input."""
     from contracts import lint
     from contracts.config import load_table, settings_from
     from contracts.lint import baseline as baselines
     from contracts.lint.locate import Locator
-    from contracts.report.github import GithubReporter
-    from contracts.report.sarif import SarifReporter
     from contracts.spec import Spec
 
     path = spec_file or ctx.spec_path
     spec = Spec.from_path(path)
-    settings = settings_from(
-        LintSettings, load_table().get("lint", {}), section="lint", disable=disable or None
-    )
-    findings = list(lint.iter_findings(spec, disable=settings.disable, warn=settings.warn))
+    table = load_table().get("lint", {})
+    given = {"format": fmt, "baseline": baseline, "sarif": sarif, "disable": disable or None}
+    settings = settings_from(LintSettings, table, section="lint", **given)
+    findings = list(lint.iter_findings(spec, disable=settings.disable, severity=settings.severities()))
     if write_baseline is not None:
         count = baselines.write(write_baseline, findings)
         click.echo(f"wrote {count} accepted finding(s) to {write_baseline}", err=True)
         return int(ExitCode.OK)
-    if baseline is not None:
-        findings = baselines.apply(findings, baselines.read(baseline))
-    locator = Locator(spec.text or "" if findings else "")  # the line index is only built when needed
-    uri = str(path)
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                [{**f.to_dict(), "line": locator.line(f.pointer)} for f in findings], indent=2, default=str
-            )
-        )
-    elif fmt in ("sarif", "github"):
-        rules = {name: r.summary for name, r in lint.load_rules().items()}
-        reporter = (
-            SarifReporter(sys.stdout, uri=uri, line_of=locator.line, rules=rules)
-            if fmt == "sarif"
-            else GithubReporter(sys.stdout, file=uri, line_of=locator.line)
-        )
-        reporter.start({})
-        for f in findings:
-            reporter.handle(f)
-        reporter.finish({})
-    else:
-        for f in findings:
-            hint = f.extra.get("hint")
-            click.echo(
-                f"{uri}:{locator.line(f.pointer)}: {f.severity} {f.check} {f.pointer or '/'}: {f.message}"
-                + (f" ({hint})" if hint else "")
-            )
+    if settings.baseline:
+        findings = baselines.apply(findings, baselines.read(Path(settings.baseline)))
+    line_of = Locator(spec.text or "").line if findings else (lambda _: 1)  # index built only when needed
+    findings.sort(key=lambda f: (line_of(f.pointer), f.check, f.pointer))
+    uri = display_path(path)
+    rules = {name: r.summary.replace("``", "`") for name, r in lint.load_rules().items()}
+    if settings.sarif:
+        try:
+            with open(settings.sarif, "w", encoding="utf-8") as out:
+                _emit("sarif", out, findings, uri=uri, line_of=line_of, rules=rules)
+        except OSError as exc:
+            raise UsageError(f"{settings.sarif}: cannot write the SARIF log ({exc.strerror})") from None
+    _emit(settings.format, sys.stdout, findings, uri=uri, line_of=line_of, rules=rules)
+    if settings.format == "text":
         errors = sum(f.severity == "error" for f in findings)
         click.echo(
             f"{uri}: {errors} error(s), {len(findings) - errors} other finding(s)"
             if findings
-            else f"{uri}: clean ({len(spec.operations)} operations)"
+            else f"{uri}: clean ({len(spec.operations)} operations, {len(rules)} rules)"
         )
     return int(ExitCode.FINDINGS if any(f.severity == "error" for f in findings) else ExitCode.OK)
+
+
+def _emit(
+    fmt: Format,
+    out: IO[str],
+    findings: list[Finding],
+    *,
+    uri: str,
+    line_of: Callable[[str], int],
+    rules: dict[str, str],
+) -> None:
+    if fmt == "json":
+        data = [{**f.to_dict(), "file": uri, "line": line_of(f.pointer)} for f in findings]
+        out.write(json.dumps(data, indent=2, default=str) + "\n")
+        return
+    if fmt == "text":
+        for f in findings:
+            hint = f.extra.get("hint")
+            out.write(
+                f"{uri}:{line_of(f.pointer)}: {f.severity} {f.check} {f.pointer or '/'}: {f.message}"
+                + (f" ({hint})" if hint else "")
+                + "\n"
+            )
+        out.flush()
+        return
+    from contracts.report.github import GithubReporter
+    from contracts.report.sarif import SarifReporter
+
+    reporter = (
+        SarifReporter(out, uri=uri, line_of=line_of, rules=rules)
+        if fmt == "sarif"
+        else GithubReporter(out, file=uri, line_of=line_of)
+    )
+    reporter.start({})
+    for f in findings:
+        reporter.handle(f)
+    reporter.finish({})

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from contracts.cli import Context
-from contracts.errors import ExitCode, UsageError
+from contracts.errors import ExitCode
 
 
 def _names(value: str | None) -> tuple[str, ...] | None:
-    return tuple(n.strip() for n in value.split(",") if n.strip()) if value else None
+    return tuple(n.strip() for n in value.split(",") if n.strip()) if value is not None else None
 
 
 @click.command("run")
@@ -28,7 +28,7 @@ def _names(value: str | None) -> tuple[str, ...] | None:
     "--allow-writes",
     is_flag=True,
     default=None,
-    help="Send POST/PUT/DELETE; created resources carry a run prefix and are deleted.",
+    help="Send POST/PUT/DELETE; what the run creates carries a run prefix and is deleted at the end.",
 )
 @click.option(
     "--rate-limit",
@@ -38,12 +38,16 @@ def _names(value: str | None) -> tuple[str, ...] | None:
 )
 @click.option(
     "--report",
-    "report",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Write junit.xml, report.json, summary.md, coverage.json here.",
+    help="Write junit.xml, report.json, summary.md and coverage.json here.",
 )
-@click.option("--checks", "check_names", default=None, help="Comma-separated contract checks (default: all).")
+@click.option(
+    "--checks",
+    "check_names",
+    default=None,
+    help="Comma-separated checks: ours by name, schemathesis's as schemathesis.<name> (default: all).",
+)
 @click.option(
     "--phases", default=None, help="Comma-separated: examples,coverage,fuzzing,stateful (default: all)."
 )
@@ -51,19 +55,21 @@ def _names(value: str | None) -> tuple[str, ...] | None:
     "--timeout", type=click.FloatRange(0.1), default=None, help="Request timeout in seconds (default 10)."
 )
 @click.option(
-    "--basic-user-env",
-    default=None,
-    help="Environment variable holding the Basic user (default CONTRACTS_BASIC_USER).",
+    "--workers", type=click.IntRange(1, 64), default=None, help="Concurrent schemathesis workers (default 1)."
+)
+@click.option("--basic-user", default=None, help="Basic auth user (default: $CONTRACTS_BASIC_USER).")
+@click.option(
+    "--basic-user-env", default=None, help="Variable holding the Basic user (default CONTRACTS_BASIC_USER)."
 )
 @click.option(
     "--basic-password-env",
     default=None,
-    help="Environment variable holding the Basic password (default CONTRACTS_BASIC_PASSWORD).",
+    help="Variable holding the Basic password (default CONTRACTS_BASIC_PASSWORD); never a password itself.",
 )
 @click.option(
     "--bearer-token-env",
     default=None,
-    help="Environment variable holding a bearer token (default CONTRACTS_BEARER_TOKEN).",
+    help="Variable holding a bearer token (default CONTRACTS_BEARER_TOKEN); never a token itself.",
 )
 @click.option("--seed", type=int, default=None, help="Seed for reproducible generation.")
 @click.pass_obj
@@ -77,6 +83,8 @@ def command(
     check_names: str | None,
     phases: str | None,
     timeout: float | None,
+    workers: int | None,
+    basic_user: str | None,
     basic_user_env: str | None,
     basic_password_env: str | None,
     bearer_token_env: str | None,
@@ -84,13 +92,11 @@ def command(
 ) -> int:
     """Run the contract suite. Exit 0 conformant, 1 violations, 2 could not test."""
     from contracts.config import load_table, settings_from
-    from contracts.runner import PHASES, RunSettings, run
-    from contracts.runner.report import write_reports
+    from contracts.report import FanOut, Reporter
+    from contracts.report.bundle import reporters
+    from contracts.report.text import TextReporter
+    from contracts.runner import RunSettings, run
 
-    chosen_phases = _names(phases)
-    for phase in chosen_phases or ():
-        if phase not in PHASES:
-            raise UsageError(f"unknown phase {phase!r}", hint=f"choose from {', '.join(PHASES)}")
     settings = settings_from(
         RunSettings,
         load_table().get("run", {}),
@@ -101,28 +107,24 @@ def command(
         rate_limit=rate_limit,
         report=str(report) if report else None,
         checks=_names(check_names),
-        phases=chosen_phases,
+        phases=_names(phases),
         timeout=timeout,
+        workers=workers,
+        basic_user=basic_user,
         basic_user_env=basic_user_env,
         basic_password_env=basic_password_env,
         bearer_token_env=bearer_token_env,
         seed=seed,
     )
-    result = run(ctx.spec, settings)
-    summary = write_reports(ctx.spec, result, Path(settings.report) if settings.report else None)
-    for finding in sorted(result.findings, key=lambda f: (f.operation or "", f.check)):
-        click.echo(
-            f"✗ {finding.operation} {finding.status or ''} {finding.check} {finding.pointer or '/'}: {finding.message}"
-        )
-        if finding.extra.get("curl"):
-            click.echo(f"    {finding.extra['curl']}")
-    for line in result.infrastructure[:20]:
-        click.echo(f"! infrastructure: {line}", err=True)
-    click.echo(
-        f"{summary['verdict']}: {summary['violations']} violation(s), {summary['responses']} response(s) from {summary['operations_tested']} operation(s) at {result.base_url}"
-        + (f", cleaned up {len(result.cleaned)} created target group(s)" if result.cleaned else "")
-    )
-    if result.reason:
-        click.echo(f"error: {result.reason}", err=True)
+    spec = ctx.spec
+    result = run(spec, settings)
+    outputs: list[Reporter] = [TextReporter()]
+    if settings.report:
+        outputs += reporters(Path(settings.report), result.coverage)
+    fan = FanOut(outputs)
+    fan.start(result.meta())
+    for finding in sorted(result.findings, key=lambda f: (f.operation or "", f.check, f.pointer)):
+        fan.handle(finding)
+    fan.finish(result.summary())
     code: ExitCode = result.exit_code
     return int(code)

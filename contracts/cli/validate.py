@@ -20,7 +20,7 @@ from contracts.errors import ExitCode, UsageError
 )
 @click.option("--checks", "check_names", help="Comma-separated check names (default: all).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.pass_obj
 def command(
     ctx: Context,
@@ -30,40 +30,42 @@ def command(
     fmt: str,
     files: tuple[Path, ...],
 ) -> int:
-    """Validate saved response bodies (or HAR captures) against the spec. Exit 0 valid, 1 violations, 2 bad input."""
+    """Validate saved response bodies (or HAR captures) against the spec.
+
+    Exit 0 when every response conforms, 1 on violations, 2 when the input cannot be judged.
+    """
+    from contracts.checks import select
     from contracts.validate import validate_file
 
     spec = ctx.spec
     names = [n.strip() for n in check_names.split(",") if n.strip()] if check_names else None
+    select(names)  # unknown check names and operations are usage errors before any file is read
     if operation is not None:
-        spec.operation(operation)  # an unknown operation is a usage error before any file is read
+        spec.operation(operation)
     reports = [validate_file(spec, f, operation=operation, status=status, names=names) for f in files]
-    total = sum(len(r.findings) for r in reports)
-    if sum(r.exchanges for r in reports) == 0:
-        raise UsageError("nothing was validated: no HAR entry matched an operation of the spec")
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                [{"file": str(r.path), **f.to_dict()} for r in reports for f in r.findings],
-                indent=2,
-                default=str,
+    for report in reports:
+        if report.har and (operation or status):
+            click.echo(
+                f"{report.path}: warning: --operation/--status ignored, HAR entries carry their own", err=True
             )
-        )
+        for item in report.unmatched:
+            click.echo(
+                f"{report.path}: warning: HAR entry {item.index} {item.method} {item.url} {item.reason}",
+                err=True,
+            )
+    checked = sum(r.exchanges for r in reports)
+    if checked == 0:
+        raise UsageError("nothing was validated: no HAR entry matched an operation of the spec")
+    located = [pair for r in reports for pair in r.located]
+    if fmt == "json":
+        rows = [{"file": source, **finding.to_dict()} for source, finding in located]
+        click.echo(json.dumps(rows, indent=2, default=str))
     else:
-        for report in reports:
-            for item in report.unmatched:
-                click.echo(
-                    f"{report.path}: warning: HAR entry {item.index} {item.method} {item.url} matches no operation",
-                    err=True,
-                )
-            for f in report.findings:
-                click.echo(
-                    f"{report.path}: {f.operation} {f.status} {f.check} {f.pointer or '/'}: {f.message}"
-                )
-        checked = sum(r.exchanges for r in reports)
+        for source, f in located:
+            click.echo(f"{source}: {f.operation} {f.status} {f.check} {f.pointer or '/'}: {f.message}")
         click.echo(
-            f"{total} violation(s) in {checked} response(s)"
-            if total
+            f"{len(located)} violation(s) in {checked} response(s)"
+            if located
             else f"{checked} response(s) conform to the spec"
         )
-    return int(ExitCode.FINDINGS if total else ExitCode.OK)
+    return int(ExitCode.FINDINGS if located else ExitCode.OK)

@@ -8,7 +8,7 @@ rule id and the docs anchor. Rules never raise on a defect; they report it.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from contracts.errors import UsageError, did_you_mean
@@ -33,7 +33,15 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
-RULE_MODULES = ("structure", "rules")
+RULE_MODULES = (
+    "structure",
+    "rules.operations",
+    "rules.responses",
+    "rules.error_codes",
+    "rules.schemas",
+    "rules.examples",
+)
+"""Modules under ``contracts.lint`` that hold the built-in rules (imported on first use)."""
 
 
 def rule(*, severity: Severity = "error", hint: str = "") -> Callable[[RuleFunction], RuleFunction]:
@@ -48,7 +56,13 @@ def rule(*, severity: Severity = "error", hint: str = "") -> Callable[[RuleFunct
     return register
 
 
+def unregister(name: str) -> None:
+    """Remove a rule (for tests, and for users replacing a built-in rule)."""
+    RULES.pop(name, None)
+
+
 def load_rules() -> dict[str, Rule]:
+    """The registry, with the built-in rules imported."""
     for module in RULE_MODULES:
         importlib.import_module(f"contracts.lint.{module}")
     return RULES
@@ -59,20 +73,23 @@ def finding(name: str, message: str, pointer: str, **kw: object) -> Finding:
     return Finding(name, message, pointer=pointer, spec_pointer=pointer, **kw)  # type: ignore[arg-type]
 
 
-def iter_findings(spec: Spec, *, disable: Iterable[str] = (), warn: Iterable[str] = ()) -> Iterator[Finding]:
+def iter_findings(
+    spec: Spec, *, disable: Iterable[str] = (), severity: Mapping[str, Severity] | None = None
+) -> Iterator[Finding]:
     """Every finding of every enabled rule, with the rule's (or the configured) severity and hint."""
     rules = load_rules()
-    for name in (*disable, *warn):
+    overrides = dict(severity or {})
+    for name in (*disable, *overrides):
         if name not in rules:
             raise UsageError(f"unknown lint rule {name!r}", hint=did_you_mean(name, rules))
-    disabled, downgraded = set(disable), set(warn)
+    disabled = set(disable)
     for rl in rules.values():
         if rl.name in disabled:
             continue
-        severity: Severity = "warning" if rl.name in downgraded else rl.severity
+        level = overrides.get(rl.name, rl.severity)
         for found in _guarded(rl, spec):
             yield replace(
-                found, severity=severity, extra={**found.extra, "hint": found.extra.get("hint", rl.hint)}
+                found, severity=level, extra={**found.extra, "hint": found.extra.get("hint", rl.hint)}
             )
 
 
@@ -82,4 +99,10 @@ def _guarded(rl: Rule, spec: Spec) -> Iterator[Finding]:
         yield from rl.function(spec)
     except Exception as exc:  # noqa: BLE001 - a broken document must not crash the linter
         reason = str(exc).splitlines()[0][:200] if str(exc) else exc.__class__.__name__
-        yield finding(rl.name, f"could not be checked: {reason}", "")
+        where = reason.split(": ", 1)[0] if reason.startswith("/") else ""  # SpecError names its pointer
+        yield finding(
+            rl.name,
+            f"could not be checked: {reason}",
+            where,
+            extra={"hint": "fix this first, then lint again"},
+        )

@@ -19,7 +19,10 @@ def key(finding: Finding) -> tuple[str, str]:
 def write(path: Path, findings: Iterable[Finding]) -> int:
     entries = sorted({key(f) for f in findings})
     data = {"version": VERSION, "accepted": [{"rule": r, "pointer": p} for r, p in entries]}
-    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    try:
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write the baseline ({exc.strerror})") from None
     return len(entries)
 
 

@@ -1,16 +1,21 @@
-"""Line numbers for JSON pointers into the spec text, for file:line output, SARIF and annotations."""
+"""Line numbers for JSON pointers into the spec text, for file:line output, SARIF and annotations.
+
+Lazy: only the objects and arrays on the way to an asked pointer are scanned, and every value
+that is not on the way is skipped by the C JSON decoder, so a handful of findings costs a few
+milliseconds on a 300 KB spec instead of a full tokenisation in Python.
+"""
 
 from __future__ import annotations
 
 import bisect
-import contextlib
+import json
 import re
 
 from contracts.spec import escape_token
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_SCALAR = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null")
-_SPACE = re.compile(r"[\s,:]*")
+_SPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
 
 
 class Locator:
@@ -19,48 +24,52 @@ class Locator:
     def __init__(self, text: str) -> None:
         self.text = text
         self._newlines = [m.start() for m in re.finditer("\n", text)]
-        self.lines: dict[str, int] = {}
-        # Not JSON (YAML or broken): every pointer falls back to line 1.
-        with contextlib.suppress(IndexError, AttributeError, AssertionError, RecursionError):
-            self._value(_SPACE.match(text, 0).end(), "")  # type: ignore[union-attr]
-
-    def _line(self, offset: int) -> int:
-        return bisect.bisect_left(self._newlines, offset) + 1
+        self._value_at: dict[str, int] = {"": self._skip(0)}
+        """pointer → offset of its value (children recorded when the parent is scanned)."""
+        self._key_at: dict[str, int] = {}
+        """pointer → offset of the member's key, whose line is the member's line."""
+        self._scanned: set[str] = set()
 
     def _skip(self, i: int) -> int:
         return _SPACE.match(self.text, i).end()  # type: ignore[union-attr]
 
-    def _value(self, i: int, path: str) -> int:
-        self.lines[path] = self._line(i)
-        char = self.text[i]
-        if char == "{":
-            i = self._skip(i + 1)
-            while self.text[i] != "}":
-                key = _STRING.match(self.text, i)
-                assert key is not None
-                name = (
-                    key.group()[1:-1].encode().decode("unicode_escape")
-                    if "\\" in key.group()
-                    else key.group()[1:-1]
-                )
-                child = f"{path}/{escape_token(name)}"
-                self.lines[child] = self._line(i)
-                i = self._value(self._skip(key.end()), child)
-                self.lines[child] = min(self.lines[child], self._line(key.start()))
-                i = self._skip(i)
-            return i + 1
-        if char == "[":
-            i, index = self._skip(i + 1), 0
-            while self.text[i] != "]":
-                i = self._skip(self._value(i, f"{path}/{index}"))
+    def _line(self, offset: int) -> int:
+        return bisect.bisect_left(self._newlines, offset) + 1
+
+    def _scan(self, path: str) -> None:
+        """Record where each child of the container at ``path`` starts (values skipped in C)."""
+        self._scanned.add(path)
+        text, i = self.text, self._value_at[path]
+        if i >= len(text) or text[i] not in "{[":
+            return
+        closing, i, index = ("}" if text[i] == "{" else "]"), self._skip(i + 1), 0
+        while i < len(text) and text[i] != closing:
+            if closing == "}":
+                key = _STRING.match(text, i)
+                if key is None:
+                    return
+                child = f"{path}/{escape_token(json.loads(key.group()))}"
+                self._key_at[child] = i
+                i = self._skip(key.end())
+                i = self._skip(i + 1) if text.startswith(":", i) else i
+            else:
+                child = f"{path}/{index}"
                 index += 1
-            return i + 1
-        match = _STRING.match(self.text, i) if char == '"' else _SCALAR.match(self.text, i)
-        assert match is not None
-        return match.end()
+            self._value_at[child] = i
+            _, i = _DECODER.raw_decode(text, i)
+            i = self._skip(i)
+            i = self._skip(i + 1) if text.startswith(",", i) else i
 
     def line(self, pointer: str) -> int:
-        """The line of ``pointer``, or of its nearest located ancestor."""
-        while pointer not in self.lines and pointer:
-            pointer = pointer.rsplit("/", 1)[0]
-        return self.lines.get(pointer, 1)
+        """The line of ``pointer``, or of its nearest located ancestor (1 when the text is not JSON)."""
+        path = ""
+        for token in pointer.split("/")[1:] if pointer else []:
+            if path not in self._scanned:
+                try:
+                    self._scan(path)
+                except (ValueError, IndexError):
+                    break  # not JSON (YAML, or broken): the nearest located ancestor it is
+            if f"{path}/{token}" not in self._value_at:
+                break
+            path = f"{path}/{token}"
+        return self._line(self._key_at.get(path, self._value_at[path]))

@@ -1,65 +1,156 @@
-"""What a run observed: operations x documented statuses x enum values x error codes."""
+"""What a run observed against what the spec documents: operations x statuses x enum values x error codes.
+
+:class:`Coverage` is fed every judged exchange; :meth:`Coverage.table` lists, per operation, each
+documented status, each error code of its ``x-error-codes`` and each value of every enum its
+responses can carry, as observed or not. ``coverage.json`` is that table; ``summary.md`` shows it
+as Markdown tables.
+"""
 
 from __future__ import annotations
 
+import functools
+import json
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from contracts.checks._positions import Position, fold
 from contracts.checks._schemas import walk_components
 from contracts.exchange import Exchange
-from contracts.spec import Spec
+from contracts.findings import Finding
+from contracts.spec import Operation, Spec
+
+
+def _names(position: Position | None) -> set[str]:
+    seen: set[int] = set()
+    names: set[str] = set()
+    stack = [position] if position is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        names.update(node.names)
+        stack.extend(node.children())
+    return names
+
+
+@functools.lru_cache(maxsize=256)
+def _enums_of(op: Operation) -> tuple[str, ...]:
+    """The enum components any documented JSON response of ``op`` can carry."""
+    spec, found = op.spec, set()
+    wanted = frozenset(spec.enums)
+    for key in op.statuses:
+        schema = (
+            op.spec.deref(op.raw["responses"][key])
+            .get("content", {})
+            .get("application/json", {})
+            .get("schema")
+        )
+        if isinstance(schema, dict):
+            found |= _names(fold(spec, schema, wanted)) & wanted
+    return tuple(sorted(found))
 
 
 @dataclass
 class Coverage:
     spec: Spec
+    responses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     statuses: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    enum_values: dict[str, set[Any]] = field(default_factory=lambda: defaultdict(set))
+    enum_values: dict[tuple[str, str], set[Any]] = field(default_factory=lambda: defaultdict(set))
     error_codes: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def observe(self, exchange: Exchange) -> None:
         op = self.spec.operation(exchange.operation)
-        self.statuses[op.operation_id].add(exchange.status)
-        if not exchange.is_json:
-            return
-        body = exchange.json
-        schema = op.response_schema(exchange.status)
+        schema = op.response_schema(exchange.status) if exchange.is_json else None
+        values = []
         if schema is not None:
-            for _, name, value in walk_components(self.spec, schema, body):
-                if name in self.spec.enums and isinstance(value, (str, int)):
-                    self.enum_values[name].add(value)
+            values = [
+                (name, value)
+                for _, name, value in walk_components(self.spec, schema, exchange.json)
+                if name in self.spec.enums and isinstance(value, (str, int))
+            ]
+        body = exchange.json if exchange.is_json else None
         errors = body.get("errors") if isinstance(body, dict) else None
-        for error in errors if isinstance(errors, list) else []:
-            if isinstance(error, dict) and isinstance(error.get("code"), int):
-                self.error_codes[op.operation_id].add(error["code"])
+        codes = [e["code"] for e in errors or [] if isinstance(e, dict) and isinstance(e.get("code"), int)]
+        with self._lock:
+            self.responses[op.operation_id] += 1
+            self.statuses[op.operation_id].add(exchange.status)
+            for name, value in values:
+                self.enum_values[(op.operation_id, name)].add(value)
+            self.error_codes[op.operation_id].update(codes)
 
     def table(self) -> dict[str, Any]:
-        operations = {}
+        operations: dict[str, Any] = {}
+        totals = {"statuses": [0, 0], "error_codes": [0, 0], "enum_values": [0, 0]}
+        enums: dict[str, dict[str, bool]] = {}
         for op in self.spec.operations:
-            documented = [int(s) for s in op.statuses if s.isdigit()]
-            operations[op.operation_id] = {
-                "statuses": {str(s): s in self.statuses.get(op.operation_id, set()) for s in documented},
-                "error_codes": {
-                    str(c): c in self.error_codes.get(op.operation_id, set()) for c in op.error_codes
+            oid = op.operation_id
+            row: dict[str, Any] = {
+                "responses": self.responses.get(oid, 0),
+                "statuses": {s: int(s) in self.statuses.get(oid, set()) for s in op.statuses if s.isdigit()},
+                "error_codes": {str(c): c in self.error_codes.get(oid, set()) for c in op.error_codes},
+                "enums": {
+                    name: {
+                        str(v): v in self.enum_values.get((oid, name), set())
+                        for v in self.spec.enums[name].values
+                    }
+                    for name in _enums_of(op)
                 },
             }
-        enums = {
-            name: {str(v): v in self.enum_values.get(name, set()) for v in enum.values}
-            for name, enum in self.spec.enums.items()
-        }
-        return {"operations": operations, "enums": enums}
+            operations[oid] = row
+            for kind in ("statuses", "error_codes"):
+                totals[kind][0] += sum(row[kind].values())
+                totals[kind][1] += len(row[kind])
+            for name, values in row["enums"].items():
+                merged = enums.setdefault(name, dict.fromkeys(values, False))
+                for value, seen in values.items():
+                    merged[value] = merged[value] or seen
+        for values in enums.values():
+            totals["enum_values"][0] += sum(values.values())
+            totals["enum_values"][1] += len(values)
+        return {"operations": operations, "enums": dict(sorted(enums.items())), "totals": totals}
 
     def markdown(self) -> str:
+        """The table as Markdown: observed statuses and codes in bold, unobserved plain."""
         table = self.table()
-        lines = ["| operation | statuses observed | error codes observed |", "| --- | --- | --- |"]
+
+        def marks(values: dict[str, bool]) -> str:
+            return " ".join(f"**{v}**" if seen else v for v, seen in values.items()) or "—"
+
+        totals = table["totals"]
+        lines = [
+            "Observed in **bold**. "
+            + ", ".join(
+                f"{kind.replace('_', ' ')}: {seen}/{total}" for kind, (seen, total) in totals.items()
+            ),
+            "",
+            "| operation | responses | statuses | error codes |",
+            "| --- | ---: | --- | --- |",
+        ]
         for name, row in table["operations"].items():
-            statuses = " ".join(f"{'**' + s + '**' if seen else s}" for s, seen in row["statuses"].items())
-            codes = " ".join(f"{'**' + c + '**' if seen else c}" for c, seen in row["error_codes"].items())
-            lines.append(f"| {name} | {statuses} | {codes} |")
-        lines += ["", "| enum | values observed (bold) |", "| --- | --- |"]
-        for name, values in table["enums"].items():
             lines.append(
-                f"| {name} | {' '.join('**' + v + '**' if seen else v for v, seen in values.items())} |"
+                f"| {name} | {row['responses']} | {marks(row['statuses'])} | {marks(row['error_codes'])} |"
             )
+        lines += ["", "| enum | values |", "| --- | --- |"]
+        lines += [f"| {name} | {marks(values)} |" for name, values in table["enums"].items()]
         return "\n".join(lines)
+
+
+class CoverageReporter:
+    """Writes ``coverage.json`` when the run finishes."""
+
+    def __init__(self, path: Path, coverage: Coverage) -> None:
+        self.path, self.coverage = path, coverage
+
+    def start(self, meta: dict[str, Any]) -> None:
+        return None
+
+    def handle(self, finding: Finding) -> None:
+        return None
+
+    def finish(self, summary: dict[str, Any]) -> None:
+        self.path.write_text(json.dumps(self.coverage.table(), indent=2) + "\n", encoding="utf-8")

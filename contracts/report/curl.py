@@ -1,11 +1,24 @@
-"""A minimal reproduction of a request as one curl line (secrets are redacted by the caller)."""
+"""A minimal reproduction of a request as one shell-quoted curl line.
+
+Credentials are left in place here and masked by :mod:`contracts.report.redact` with everything
+else, so the line is reproducible once the user puts their own credentials back.
+"""
 
 from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping
 
-SKIPPED = {"content-length", "host", "accept-encoding", "connection", "user-agent", "accept"}
+SKIPPED = {
+    "content-length",
+    "host",
+    "accept-encoding",
+    "connection",
+    "user-agent",
+    "accept",
+    "x-schemathesis-testcaseid",
+}
+"""Headers every client adds by itself; a reproduction line is shorter without them."""
 
 
 def curl(

@@ -1,16 +1,23 @@
-"""``summary.md``: what ran, the violations grouped by operation and check, and coverage."""
+"""``summary.md``: what ran, the verdict, violations grouped by operation and check, incidents, coverage.
+
+Written for a pull-request comment or a CI job summary (``$GITHUB_STEP_SUMMARY``).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from contracts.findings import Finding
 
+SHOWN = 10
+"""Findings listed per (operation, check); the rest are counted (report.json has them all)."""
+
 
 class MarkdownReporter:
-    def __init__(self, path: Path, coverage_markdown: Any) -> None:
+    def __init__(self, path: Path, coverage_markdown: Callable[[], str] | None = None) -> None:
         self.path, self.coverage_markdown = path, coverage_markdown
         self.meta: dict[str, Any] = {}
         self.groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
@@ -22,25 +29,42 @@ class MarkdownReporter:
         self.groups[(finding.operation or "-", finding.check)].append(finding)
 
     def finish(self, summary: dict[str, Any]) -> None:
+        meta = self.meta
+        mode = "writes allowed" if meta.get("allow_writes") else "read-only"
         lines = [
             "# Contract run",
             "",
-            f"- target: `{self.meta.get('base_url')}` ({'writes allowed' if self.meta.get('allow_writes') else 'read-only'})",
-            f"- verdict: **{summary.get('verdict')}** — {summary.get('violations', 0)} violation(s), "
-            f"{summary.get('responses', 0)} response(s) from {summary.get('operations_tested', 0)} operation(s)",
-            f"- infrastructure events: {summary.get('infrastructure', 0)}",
+            f"**{summary.get('verdict')}** — {summary.get('violations', 0)} violation(s), "
+            f"{summary.get('responses', 0)} response(s) from {summary.get('operations_tested', 0)}"
+            f"/{summary.get('operations_planned', 0)} operation(s) in {summary.get('duration_seconds', 0)} s",
             "",
-            "## Violations",
-            "",
+            f"- target: `{meta.get('base_url')}` ({mode}, auth: {meta.get('auth', 'none')})",
+            f"- phases: {', '.join(meta.get('phases', []))}; max examples {meta.get('max_examples')}; "
+            f"seed {meta.get('seed') if meta.get('seed') is not None else 'random'}",
+            f"- checks: {len(meta.get('checks', []))}",
         ]
+        if meta.get("operations_skipped"):
+            lines.append(f"- not run (writes): {', '.join(meta['operations_skipped'])}")
+        if summary.get("reason"):
+            lines.append(f"- could not judge: {summary['reason']}")
+        if summary.get("cleaned_up"):
+            lines.append(f"- cleaned up: {len(summary['cleaned_up'])} created resource(s)")
+        lines += ["", "## Violations", ""]
         if not self.groups:
             lines.append("None.")
         for (operation, check), found in sorted(self.groups.items()):
-            lines += [f"### {operation} — `{check}`", ""]
-            for f in found[:20]:
-                lines.append(f"- `{f.pointer or '/'}` (spec `{f.spec_pointer}`): {f.message}")
+            lines += [f"### {operation} — `{check}` ({len(found)})", ""]
+            for f in found[:SHOWN]:
+                where = f"`{f.pointer or '/'}`" + (f" (spec `{f.spec_pointer}`)" if f.spec_pointer else "")
+                lines.append(f"- {f.status or ''} {where}: {f.message}".replace("-  ", "- "))
                 if f.extra.get("curl"):
-                    lines.append(f"  - reproduce: `{f.extra['curl']}`")
+                    lines += ["", "  ```sh", f"  {f.extra['curl']}", "  ```", ""]
+            if len(found) > SHOWN:
+                lines.append(f"- … and {len(found) - SHOWN} more in report.json")
             lines.append("")
-        lines += ["## Coverage", "", self.coverage_markdown(), ""]
-        self.path.write_text("\n".join(lines), encoding="utf-8")
+        incidents = summary.get("infrastructure", [])
+        lines += ["## Infrastructure", ""]
+        lines += [f"- {i['kind']}: {i['message']}" for i in incidents] or ["None."]
+        if self.coverage_markdown is not None:
+            lines += ["", "## Coverage", "", self.coverage_markdown()]
+        self.path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,47 +1,45 @@
 """``contracts run``: schemathesis's phases over every operation, judged by our checks too.
 
-Flow: settings → target (a URL, or the embedded mock on a free loopback port) → preflight →
-schemathesis engine with our registry as a custom check and a write guard at the transport →
-cleanup of what the run created → findings, coverage, infrastructure events → reports.
+Flow: settings → plan → target (a URL, or the embedded mock on a free loopback port) → preflight →
+schemathesis engine (our registry as a custom check, the guard and throttle under every request) →
+cleanup of what the run created → one redaction pass → :class:`RunResult` for the reporters.
 """
 
 from __future__ import annotations
 
-import base64
-import copy
+import dataclasses
 import logging
-import secrets
+import time
 import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from contracts import checks
-from contracts.config import secret_from_env
-from contracts.errors import ExitCode, TargetError
+from contracts.errors import ContractsError, ExitCode, TargetError
 from contracts.findings import Finding
 from contracts.report.coverage import Coverage
 from contracts.report.redact import Redactor
-from contracts.runner.collect import CHECK_NAME, Collector, installed
+from contracts.runner.auth import Credentials
+from contracts.runner.cleanup import Cleanup
+from contracts.runner.collect import Collector
+from contracts.runner.plan import DEFAULT_REMOTE_RATE, PHASES, Plan, make_plan
 from contracts.runner.safety import Safety, check_base_url, is_loopback
-from contracts.runner.throttle import Throttle, schemathesis_rate
-from contracts.spec import Spec
+from contracts.runner.throttle import Incident, Throttle, default_rate
+from contracts.spec import READ_METHODS, Spec
 
+__all__ = ["PHASES", "RunResult", "RunSettings", "run"]
 log = logging.getLogger(__name__)
-PHASES = ("examples", "coverage", "fuzzing", "stateful")
-DEFAULT_REMOTE_RATE = 2.0
-# schemathesis cannot know that a schema-valid request may break a documented business rule
-# (a duplicate name is 400 with 310069), so positive acceptance is left out; ours judge the rest.
-EXCLUDED_BUILTINS = ["positive_data_acceptance"]
-READ_ONLY_EXCLUDED = ["unsupported_method"]
 
 
 @dataclass(frozen=True)
 class RunSettings:
-    """``[tool.contracts.run]``; secrets are only named here (environment variables), never stored."""
+    """``[tool.contracts.run]``; every flag of ``contracts run`` has its twin here, and flags win.
+
+    Secrets are never settings: ``*_env`` name the environment variables that hold them.
+    """
 
     base_url: str | None = None
     max_examples: int = 10
@@ -51,6 +49,8 @@ class RunSettings:
     checks: tuple[str, ...] = ()
     phases: tuple[str, ...] = PHASES
     timeout: float = 10.0
+    workers: int = 1
+    basic_user: str | None = None
     basic_user_env: str = "CONTRACTS_BASIC_USER"
     basic_password_env: str = "CONTRACTS_BASIC_PASSWORD"
     bearer_token_env: str = "CONTRACTS_BEARER_TOKEN"
@@ -59,45 +59,66 @@ class RunSettings:
 
 @dataclass
 class RunResult:
+    """Everything the reporters need, already redacted."""
+
     base_url: str
-    allow_writes: bool
+    settings: RunSettings
+    plan: Plan
     findings: list[Finding]
     responses: int
     operations: set[str]
-    infrastructure: list[str]
+    incidents: list[Incident]
     coverage: Coverage
-    cleaned: list[int] = field(default_factory=list)
+    unlisted: int = 0
+    """Incidents counted but not listed (past the throttle's cap)."""
+    cleaned: list[str] = field(default_factory=list)
+    auth: str = "none"
+    duration: float = 0.0
     reason: str = ""
+    """Why the run could not judge the target (exit 2), empty otherwise."""
 
     @property
     def exit_code(self) -> ExitCode:
-        if self.responses == 0:
+        if any(f.severity == "error" for f in self.findings):
+            return ExitCode.FINDINGS
+        if self.reason:
             return ExitCode.ERROR
-        return ExitCode.FINDINGS if any(f.severity == "error" for f in self.findings) else ExitCode.OK
+        return ExitCode.OK
 
+    @property
+    def verdict(self) -> str:
+        return {0: "conformant", 1: "violations", 2: "could not test"}[int(self.exit_code)]
 
-@dataclass(frozen=True)
-class Credentials:
-    user: str | None
-    password: str | None
-    token: str | None
+    def meta(self) -> dict[str, Any]:
+        """Run metadata for every report (no secret: the auth scheme only)."""
+        return {
+            "base_url": self.base_url,
+            "allow_writes": self.settings.allow_writes,
+            "auth": self.auth,
+            "phases": list(self.plan.phases),
+            "max_examples": self.settings.max_examples,
+            "seed": self.settings.seed,
+            "workers": self.settings.workers,
+            "checks": self.plan.check_names,
+            "operations_planned": [op.operation_id for op in self.plan.operations],
+            "operations_skipped": [op.operation_id for op in self.plan.skipped],
+        }
 
-    @classmethod
-    def from_env(cls, settings: RunSettings) -> Credentials:
-        return cls(
-            secret_from_env(settings.basic_user_env),
-            secret_from_env(settings.basic_password_env),
-            secret_from_env(settings.bearer_token_env),
-        )
-
-    def header(self) -> dict[str, str]:
-        if self.user and self.password:
-            return {
-                "Authorization": "Basic " + base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
-            }
-        if self.token:
-            return {"Authorization": f"Bearer {self.token}"}
-        return {}
+    def summary(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "exit_code": int(self.exit_code),
+            "reason": self.reason,
+            "violations": len(self.findings),
+            "responses": self.responses,
+            "operations_tested": len(self.operations),
+            "operations": sorted(self.operations),
+            "operations_planned": len(self.plan.operations),
+            "duration_seconds": round(self.duration, 1),
+            "infrastructure": [i.to_dict() for i in self.incidents],
+            "infrastructure_unlisted": self.unlisted,
+            "cleaned_up": self.cleaned,
+        }
 
 
 @contextmanager
@@ -108,160 +129,145 @@ def target(spec: Spec, settings: RunSettings, creds: Credentials) -> Iterator[tu
         return
     from contracts.mock import create_app, serve_in_thread
 
-    own = (
-        creds if creds.user and creds.password else Credentials("contracts", secrets.token_urlsafe(12), None)
-    )
+    own = Credentials.for_mock(creds)
     app = create_app(spec, credentials=(str(own.user), str(own.password)))
     with serve_in_thread(app) as url:
         yield url, own
 
 
-def preflight(spec: Spec, base_url: str, headers: dict[str, str], timeout: float) -> None:
-    """One read request so an unreachable target is exit 2, not a run that tested nothing."""
-    probe = next((op for op in spec.operations if op.method == "GET" and "{" not in op.path), None)
-    path = probe.path if probe else "/"
+def preflight(
+    spec: Spec, plan: Plan, base_url: str, headers: dict[str, str], client: httpx.Client, throttle: Throttle
+) -> None:
+    """One read request, so an unreachable target or refused credentials are exit 2, not a run
+    that judged nothing."""
+    probe = next((op for op in plan.operations if op.method in READ_METHODS and "{" not in op.path), None)
+    probe = probe or next((op for op in spec.operations if op.method == "GET" and "{" not in op.path), None)
+    url = base_url + (probe.path if probe else "/")
     try:
-        with httpx.Client(timeout=timeout) as client:
-            client.get(base_url + path, headers=headers)
+        response = throttle.call(f"GET {url}", lambda: client.get(url, headers=headers))
     except httpx.HTTPError as exc:
-        raise TargetError(f"cannot reach {base_url}: {exc.__class__.__name__}: {str(exc)[:120]}") from None
-
-
-def _schema(spec: Spec, settings: RunSettings, base_url: str, headers: dict[str, str], loopback: bool) -> Any:
-    import schemathesis
-    from schemathesis import GenerationMode
-
-    schema: Any = schemathesis.openapi.from_dict(copy.deepcopy(spec.raw))
-    rate = (
-        settings.rate_limit if settings.rate_limit is not None else (0.0 if loopback else DEFAULT_REMOTE_RATE)
-    )
-    schema.config.update(
-        base_url=base_url,
-        headers=headers,
-        rate_limit=schemathesis_rate(rate),
-        request_timeout=settings.timeout,
-        # schemathesis waits out 429 + Retry-After itself; transport failures get retries off loopback.
-        request_retries=0 if loopback else 2,
-    )
-    schema.config.phases.update(phases=list(settings.phases))
-    if settings.seed is not None:
-        schema.config.seed = settings.seed
-    schema.config.generation.update(
-        max_examples=settings.max_examples, modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
-    )
-    # Without --allow-writes nothing but reads may leave, so no probing with undocumented methods.
-    excluded = EXCLUDED_BUILTINS + ([] if settings.allow_writes else READ_ONLY_EXCLUDED)
-    schema.config.checks.update(excluded_check_names=excluded)
-    if not settings.allow_writes:
-        schema.config.phases.coverage.unexpected_methods = {
-            "HEAD",
-            "OPTIONS",
-        } & schema.config.phases.coverage.unexpected_methods
-    if not settings.allow_writes:
-        schema = schema.include(method=["GET", "HEAD", "OPTIONS"])
-    return schema
-
-
-def _engine_findings(event: Any, labels: dict[str, str], redactor: Redactor) -> Iterator[Finding]:
-    recorder = event.recorder
-    for nodes in recorder.checks.values():
-        for node in nodes:
-            if node.name == CHECK_NAME or node.failure_info is None or str(node.status) != "failure":
-                continue
-            failure = node.failure_info.failure
-            message = f"{failure.title}: {(failure.message or '').strip().splitlines()[0] if failure.message else ''}".strip(
-                ": "
-            )
-            yield Finding(
-                f"schemathesis.{node.name}",
-                redactor.text(message),
-                operation=labels.get(recorder.label, recorder.label),
-                extra={"curl": redactor.text(node.failure_info.code_sample)},
-            )
+        raise TargetError(
+            f"cannot reach {base_url}: {exc.__class__.__name__}: {str(exc)[:160]}",
+            hint="check the URL, DNS, TLS and that the server is up",
+        ) from None
+    if response.status_code == 401:
+        raise TargetError(
+            f"{base_url} refused the credentials (GET {probe.path if probe else '/'} answered 401)",
+            hint="set CONTRACTS_BASIC_USER/CONTRACTS_BASIC_PASSWORD or CONTRACTS_BEARER_TOKEN",
+        )
 
 
 def run(spec: Spec, settings: RunSettings) -> RunResult:
-    """Run the contract suite; raises TargetError when the target cannot be judged at all."""
-    from schemathesis.engine import events as ev
-    from schemathesis.engine import from_schema
-
-    creds = Credentials.from_env(settings)
-    selected = checks.select(settings.checks or None)
-    with ExitStack() as stack:
-        base_url, creds = stack.enter_context(target(spec, settings, creds))
-        redactor = Redactor.for_credentials(creds.user, creds.password, creds.token)
-        headers = creds.header()
-        loopback = is_loopback(base_url)
-        preflight(spec, base_url, headers, settings.timeout)
-        safety = Safety(settings.allow_writes, prefix=f"contracts-{uuid.uuid4().hex[:8]}-")
-        collector = Collector(spec, safety, redactor, selected, Coverage(spec))
-        labels = {op.label: op.operation_id for op in spec.operations}
-        engine_findings: dict[tuple[Any, ...], Finding] = {}
-        infrastructure: list[str] = []
-        with installed(collector):
-            for event in from_schema(_schema(spec, settings, base_url, headers, loopback)).execute():
-                if isinstance(event, ev.ScenarioFinished):
-                    for finding in _engine_findings(event, labels, redactor):
-                        engine_findings.setdefault(finding.key, finding)
-                elif isinstance(event, ev.RateLimitRetry):
-                    infrastructure.append(
-                        redactor.text(f"rate limited, retried: {getattr(event, 'label', '')}")
-                    )
-                elif isinstance(event, ev.NonFatalError):
-                    infrastructure.append(
-                        redactor.text(
-                            f"{getattr(event, 'label', '')}: {str(getattr(event, 'info', event))[:200]}"
-                        )
-                    )
-                elif isinstance(event, ev.FatalError):
-                    raise TargetError(
-                        redactor.text(f"the run stopped: {str(getattr(event, 'exception', event))[:200]}")
-                    )
-        cleaned = cleanup(spec, base_url, headers, safety, settings, loopback, infrastructure)
-    result = RunResult(
-        base_url,
-        settings.allow_writes,
-        [*collector.findings.values(), *engine_findings.values()],
-        collector.responses,
-        collector.operations,
-        infrastructure,
-        collector.coverage,
-        cleaned,
+    """Run the contract suite; raises TargetError (exit 2) when the target cannot be judged at all."""
+    plan = make_plan(spec, settings)
+    given = Credentials.from_env(
+        user=settings.basic_user,
+        user_env=settings.basic_user_env,
+        password_env=settings.basic_password_env,
+        token_env=settings.bearer_token_env,
     )
-    if result.responses == 0:
-        result.reason = "no response was received: nothing was tested"
-    return result
+    redactor = given.redactor(settings.basic_password_env, settings.bearer_token_env)
+    try:
+        return _run(spec, settings, plan, given, redactor)
+    except ContractsError as exc:
+        exc.message = redactor.text(exc.message)
+        raise
 
 
-def cleanup(
+def _run(spec: Spec, settings: RunSettings, plan: Plan, given: Credentials, redactor: Redactor) -> RunResult:
+    started = time.monotonic()
+    with target(spec, settings, given) as (base_url, creds):
+        redactor = Redactor([*redactor.secrets, *creds.redactor().secrets])
+        headers = creds.headers()
+        loopback = is_loopback(base_url)
+        throttle = Throttle(default_rate(settings.rate_limit, loopback, DEFAULT_REMOTE_RATE))
+        with httpx.Client(timeout=settings.timeout) as client:
+            preflight(spec, plan, base_url, headers, client, throttle)
+        safety = Safety(settings.allow_writes, prefix=f"contracts-{uuid.uuid4().hex[:8]}-")
+        collector = Collector(spec, list(plan.ours), Coverage(spec), Cleanup(spec))
+        outcome = _engine(spec, settings, plan, base_url, headers, loopback, collector, safety, throttle)
+        cleaned: list[str] = []
+        if settings.allow_writes and collector.cleanup.removals:
+            with httpx.Client(timeout=settings.timeout) as client:
+                cleaned, failed = collector.cleanup.run(client, base_url, headers, throttle)
+            for incident in failed:
+                throttle.note(incident)
+    incidents = [*throttle.incidents, *outcome.incidents]
+    incidents += [Incident("blocked", f"{b}: stopped by the write guard") for b in safety.blocked]
+    result = RunResult(
+        base_url=base_url,
+        settings=settings,
+        plan=plan,
+        findings=[*collector.findings.values(), *outcome.findings.values()],
+        responses=collector.responses,
+        operations=collector.operations,
+        incidents=incidents,
+        unlisted=sum(throttle.counts.values()) - len(throttle.incidents),
+        coverage=collector.coverage,
+        cleaned=cleaned,
+        auth=creds.scheme,
+        duration=time.monotonic() - started,
+        reason=_reason(collector, outcome, throttle.counts["transport"]),
+    )
+    return _redacted(result, redactor)
+
+
+def _engine(
     spec: Spec,
+    settings: RunSettings,
+    plan: Plan,
     base_url: str,
     headers: dict[str, str],
-    safety: Safety,
-    settings: RunSettings,
     loopback: bool,
-    events: list[str],
-) -> list[int]:
-    """Delete the target groups this run created (only ever with --allow-writes)."""
-    if not settings.allow_writes or not safety.created_groups:
-        return []
-    delete = spec.operation("delete-target-group")
-    rate = (
-        settings.rate_limit if settings.rate_limit is not None else (0.0 if loopback else DEFAULT_REMOTE_RATE)
+    collector: Collector,
+    safety: Safety,
+    throttle: Throttle,
+) -> Any:
+    """schemathesis's phases with our check, guard and throttle installed; its events, digested."""
+    from schemathesis.engine import from_schema
+
+    from contracts.runner import _schemathesis as glue
+
+    labels = {op.label: op.operation_id for op in spec.operations}
+    outcome = glue.Outcome(labels)
+    sconfig = glue.config(
+        plan,
+        base_url=base_url,
+        headers=headers,
+        timeout=settings.timeout,
+        seed=settings.seed,
+        max_examples=settings.max_examples,
+        workers=settings.workers,
+        loopback=loopback,
     )
-    throttle = Throttle(rate)
-    cleaned = []
-    with httpx.Client(timeout=settings.timeout) as client:
-        for group_id in safety.created_groups:
-            url = base_url + delete.path.replace("{targetGroupId}", str(group_id))
-            try:
-                response = throttle.request(client, "DELETE", url, headers=headers)
-            except httpx.HTTPError as exc:
-                events.append(f"cleanup of target group {group_id} failed: {exc.__class__.__name__}")
-                continue
-            if response.status_code < 300 or response.status_code == 404:
-                cleaned.append(group_id)
-            else:
-                events.append(f"cleanup of target group {group_id} answered {response.status_code}")
-    events.extend(throttle.events)
-    return cleaned
+    with glue.installed(collector, safety, throttle, labels):
+        for event in from_schema(glue.load(spec, sconfig)).execute():
+            outcome.feed(event)
+    return outcome
+
+
+def _reason(collector: Collector, outcome: Any, transport_errors: int) -> str:
+    """Why nothing (or not enough) was judged; empty when the run is a verdict."""
+    if outcome.fatal:
+        return f"the run stopped: {outcome.fatal}"
+    if collector.responses == 0 and transport_errors:
+        return f"every request failed at the transport ({transport_errors} errors)"
+    if collector.responses == 0:
+        return "no response was received: nothing was tested"
+    if outcome.stop_reason == "server_unavailable":
+        return "the server stopped answering during the run"
+    if outcome.stop_reason == "interrupted":
+        return "the run was interrupted"
+    return ""
+
+
+def _redacted(result: RunResult, redactor: Redactor) -> RunResult:
+    """The single redaction pass: nothing a reporter receives can hold a credential."""
+    return dataclasses.replace(
+        result,
+        base_url=redactor.text(result.base_url),
+        findings=[redactor.finding(f) for f in result.findings],
+        incidents=[dataclasses.replace(i, message=redactor.text(i.message)) for i in result.incidents],
+        reason=redactor.text(result.reason),
+        cleaned=[redactor.text(c) for c in result.cleaned],
+    )

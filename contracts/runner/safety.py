@@ -1,36 +1,46 @@
-"""Staging is someone else's system: read-only unless writes are allowed, names carry a run prefix,
-and what the run created is deleted at the end."""
+"""Staging is someone else's system: read-only unless writes are allowed, and what a run writes is
+recognisable by its name prefix.
+
+The guard sits at the transport (every request of a run passes :meth:`Safety.guard`), so a write
+cannot leave without ``--allow-writes`` even if a phase or a check decides to send one.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from contracts.errors import UsageError
+from contracts.spec import READ_METHODS
 
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PREFIX_FIELDS = frozenset({"name"})
+"""Request-body keys whose string values name what a write creates; they get the run prefix."""
 
 
 def check_base_url(url: str) -> str:
     """The URL without a trailing slash, or a one-line UsageError saying what is wrong with it."""
+    hint = "give a URL like https://staging.example.com"
     try:
-        parts = urlsplit(url)
-        port = parts.port
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError as exc:
-        raise UsageError(f"bad --base-url {url!r}: {exc}") from None
+        raise UsageError(f"bad --base-url {url!r}: {exc}", hint=hint) from None
     if parts.scheme not in ("http", "https"):
-        raise UsageError(f"bad --base-url {url!r}: the scheme must be http or https")
+        raise UsageError(f"bad --base-url {url!r}: the scheme must be http or https", hint=hint)
     if not parts.hostname:
-        raise UsageError(f"bad --base-url {url!r}: no host")
-    del port
-    return url.rstrip("/")
+        raise UsageError(f"bad --base-url {url!r}: no host", hint=hint)
+    if parts.query or parts.fragment:
+        raise UsageError(f"bad --base-url {url!r}: no query or fragment allowed", hint=hint)
+    return url.strip().rstrip("/")
 
 
 def is_loopback(url: str) -> bool:
     host = urlsplit(url).hostname or ""
-    if host == "localhost":
+    if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -44,30 +54,48 @@ class WriteBlocked(RuntimeError):
 
 @dataclass
 class Safety:
-    """The write guard, the run prefix for created names, and the list of what to clean up."""
+    """The write guard and the run prefix for the names of what a run creates."""
 
     allow_writes: bool
     prefix: str
-    created_groups: list[int] = field(default_factory=list)
-    sent: list[tuple[str, str]] = field(default_factory=list)
+    sent: Counter[str] = field(default_factory=Counter)
+    blocked: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def before_request(self, method: str, path: str, body: Any) -> Any:
-        """Guard at the transport: raise for a write without permission; prefix created names."""
-        self.sent.append((method.upper(), path))
-        if method.upper() not in READ_METHODS and not self.allow_writes:
-            raise WriteBlocked(f"{method} {path} blocked: writes are not allowed (use --allow-writes)")
-        name = body.get("name") if isinstance(body, dict) else None
-        if isinstance(name, str) and not name.startswith(self.prefix) and len(name) + len(self.prefix) <= 200:
-            body["name"] = self.prefix + name
-        return body
+    def guard(self, method: str, url: str) -> None:
+        """Let a request leave, or raise WriteBlocked for a write without permission."""
+        method = method.upper()
+        with self._lock:
+            if method not in READ_METHODS and not self.allow_writes:
+                self.blocked.append(f"{method} {urlsplit(url).path}")
+                raise WriteBlocked(
+                    f"{method} {urlsplit(url).path}: writes are not allowed (use --allow-writes)"
+                )
+            self.sent[method] += 1
 
-    def created(self, operation_id: str, status: int, body: Any) -> None:
-        """Remember target groups the run created (their deletion removes periods and targets too)."""
-        if operation_id == "create-target-groups" and 200 <= status < 300 and isinstance(body, dict):
-            data = body.get("data")
-            if (
-                isinstance(data, dict)
-                and isinstance(data.get("id"), int)
-                and data["id"] not in self.created_groups
-            ):
-                self.created_groups.append(data["id"])
+    def prefixed(self, body: Any) -> Any:
+        """``body`` with the run prefix on every name it gives; other values are returned unchanged.
+
+        A name at least as long as the prefix keeps its length (its head is replaced), so the
+        schema's length limits still hold; a shorter one is prefixed.
+        """
+        if isinstance(body, list):
+            return [self.prefixed(item) for item in body]
+        if not isinstance(body, dict):
+            return body
+        out = {}
+        for key, value in body.items():
+            if key in PREFIX_FIELDS and isinstance(value, str):
+                out[key] = self._name(value)
+            elif isinstance(value, (dict, list)):
+                out[key] = self.prefixed(value)
+            else:
+                out[key] = value
+        return out
+
+    def _name(self, value: str) -> str:
+        if value.startswith(self.prefix):
+            return value
+        if len(value) >= len(self.prefix):
+            return self.prefix + value[len(self.prefix) :]
+        return self.prefix + value

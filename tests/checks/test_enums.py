@@ -31,3 +31,24 @@ def test_nullable_enum_null_is_quiet_and_real_payload_is_quiet(spec: Spec) -> No
     assert run(spec, "enum_value_documented", "update-target-group", 200, GROUP) == []
     targets = real("get-targets__response__200__1")
     assert run(spec, "enum_value_documented", "get-targets", 200, targets) == []
+
+
+def test_nullable_enum_position_fires_and_null_is_quiet(spec: Spec) -> None:
+    targets = real("get-targets__response__200__1")
+    body = copy.deepcopy(targets)
+    body["data"][0]["enrolmentMethod"] = "audience filter"
+    [finding] = run(spec, "enum_value_documented", "get-targets", 200, body)
+    assert finding.pointer == "/data/0/enrolmentMethod"
+    assert "casing differs from documented AUDIENCE_FILTER" in finding.message
+    body["data"][0]["enrolmentMethod"] = None
+    assert run(spec, "enum_value_documented", "get-targets", 200, body) == []
+
+
+def test_every_enum_in_an_array_is_judged(spec: Spec) -> None:
+    body = copy.deepcopy(GROUP)
+    for period in body["data"]["periods"]:
+        period["periodStatus"] = "Unknown"
+    findings = run(spec, "enum_value_documented", "update-target-group", 200, body)
+    assert [f.pointer for f in findings] == [
+        f"/data/periods/{i}/periodStatus" for i in range(len(body["data"]["periods"]))
+    ]

@@ -1,3 +1,5 @@
+import copy
+
 from _helpers import real, run
 
 from contracts.spec import Spec
@@ -22,3 +24,15 @@ def test_documented_status_is_quiet(spec: Spec) -> None:
         )
         == []
     )
+
+
+def test_range_and_default_keys_cover_a_status(spec: Spec) -> None:
+    raw = copy.deepcopy(spec.raw)
+    responses = raw["paths"]["/v3/targetGroups/channels"]["get"]["responses"]
+    responses["5XX"] = responses["401"]
+    ranged = Spec(raw)
+    body = {"data": None, "errors": [{"code": 300004, "message": "x"}]}
+    assert run(ranged, "status_code_documented", "get-target-channels", 503, body) == []
+    assert len(run(ranged, "status_code_documented", "get-target-channels", 418, body)) == 1
+    responses["default"] = responses.pop("5XX")
+    assert run(Spec(raw), "status_code_documented", "get-target-channels", 418, body) == []

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,7 +45,11 @@ def test_violations_exit_one_and_name_the_check(tmp_path: Path, capsys: pytest.C
         (["-o", "update-target-group", "-s", "200", "/nonexistent.json"], "no such file"),
         (["-o", "update-target-group", "-s", "99", "GOOD"], "99"),
         (["GOOD"], "needs --operation and --status"),
-        (["--checks", "no_such_check", "-o", "update-target-group", "-s", "200", "GOOD"], "unknown check"),
+        (
+            ["--checks", "enum_value_documentd", "-o", "update-target-group", "-s", "200", "GOOD"],
+            "did you mean 'enum_value_documented'?",
+        ),
+        (["-o", "update-target-group", "-s", "200", "/"], "is a directory"),
     ],
 )
 def test_bad_input_exits_two(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -61,20 +67,90 @@ def test_malformed_json_names_line_and_column(tmp_path: Path, capsys: pytest.Cap
     assert f"{file}:2:3: malformed JSON" in capsys.readouterr().err
 
 
-def test_har_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    body = json.loads((PAYLOADS / "get-target-channels__response__200__1.json").read_text())
-    entry = {
-        "request": {"method": "GET", "url": "https://h/v3/targetGroups/channels"},
+def _har(*entries: dict[str, Any]) -> str:
+    return json.dumps({"log": {"version": "1.2", "entries": list(entries)}})
+
+
+def _entry(url: str, body: Any, status: int = 200) -> dict[str, Any]:
+    return {
+        "request": {
+            "method": "GET",
+            "url": url,
+            "headers": [{"name": "Authorization", "value": "Basic c2VjcmV0"}],
+        },
         "response": {
-            "status": 200,
+            "status": status,
             "headers": [{"name": "Content-Type", "value": "application/json"}],
-            "content": {"text": json.dumps(body)},
+            "content": {"mimeType": "application/json", "text": json.dumps(body)},
         },
     }
+
+
+CHANNELS = json.loads((PAYLOADS / "get-target-channels__response__200__1.json").read_text())
+
+
+def test_har_file_needs_no_operation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     file = tmp_path / "c.har"
-    file.write_text(json.dumps({"log": {"entries": [entry]}}))
+    file.write_text(_har(_entry("https://h/v3/targetGroups/channels", CHANNELS)))
     assert main(["validate", str(file)]) == 0
-    body["data"][0]["id"] = "1"
-    entry["response"]["content"] = {"text": json.dumps(body)}  # type: ignore[index]
-    file.write_text(json.dumps({"log": {"entries": [entry]}}))
+    assert "1 response(s) conform" in capsys.readouterr().out
+    bad = copy.deepcopy(CHANNELS)
+    bad["data"][0]["id"] = "1"
+    file.write_text(_har(_entry("https://h/v2/other", {}), _entry("https://h/v3/targetGroups/channels", bad)))
     assert main(["validate", str(file)]) == 1
+    captured = capsys.readouterr()
+    assert f"{file}#1: get-target-channels 200 response_schema_conformance /data/0/id:" in captured.out
+    assert f"{file}: warning: HAR entry 0 GET https://h/v2/other matches no operation" in captured.err
+    assert "c2VjcmV0" not in captured.out + captured.err
+
+
+def test_har_warnings_stay_off_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "c.har"
+    file.write_text(
+        _har(_entry("https://h/v2/other", {}), _entry("https://h/v3/targetGroups/channels", CHANNELS))
+    )
+    assert main(["validate", "--format", "json", "-o", "get-targets", str(file)]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == []
+    assert "matches no operation" in captured.err
+    assert "--operation/--status ignored" in captured.err
+
+
+def test_har_with_nothing_to_judge_exits_two(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "c.har"
+    file.write_text(
+        _har(_entry("https://h/v2/other", {}), _entry("https://h/v3/targetGroups/channels", {}, 0))
+    )
+    assert main(["validate", str(file)]) == 2
+    err = capsys.readouterr().err
+    assert "nothing was validated" in err
+    assert "got no response (status 0)" in err
+
+
+def test_json_output_is_a_stable_list_of_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    body = json.loads(GOOD.read_text())
+    body["data"]["periods"][0]["periodStatus"] = "Ended"
+    body["data"]["fromDate"] = "2024/02/19"
+    file = tmp_path / "bad.json"
+    file.write_text(json.dumps(body))
+    argv = ["validate", "-o", "update-target-group", "-s", "200", "--format", "json", str(file)]
+    assert main(argv) == 1
+    first = capsys.readouterr().out
+    assert main(argv) == 1
+    assert capsys.readouterr().out == first
+    rows = json.loads(first)
+    assert [(r["check"], r["pointer"]) for r in rows] == [
+        ("enum_value_documented", "/data/periods/0/periodStatus"),
+        ("date_format", "/data/fromDate"),
+    ]
+    assert set(rows[0]) >= {
+        "file",
+        "check",
+        "operation",
+        "status",
+        "pointer",
+        "spec_pointer",
+        "expected",
+        "actual",
+        "message",
+    }

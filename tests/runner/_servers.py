@@ -7,23 +7,51 @@ from collections.abc import Callable
 from typing import Any
 
 from contracts.mock import create_app
-from contracts.spec import load_spec
+from contracts.spec import Spec, load_spec
 
 Message = dict[str, Any]
 Mutation = Callable[[str, int, dict[str, str], Any], tuple[int, dict[str, str], Any]]
 
 
 class Recording:
-    """Records the method and path of every request, then passes it on."""
+    """Records the method, path and body of every request, then passes it on."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
         self.seen: list[tuple[str, str]] = []
+        self.exchanges: list[tuple[str, str, bytes, int]] = []
+        """(method, path, request body, response status) of every request."""
 
     async def __call__(self, scope: Message, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            self.seen.append((scope["method"], scope["path"]))
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self.seen.append((scope["method"], scope["path"]))
+        chunks: list[bytes] = []
+        more = True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+        status = 0
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def watch(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await self.app(scope, replay, watch)
+        self.exchanges.append((scope["method"], scope["path"], body, status))
 
 
 class Broken:
@@ -65,5 +93,20 @@ class Broken:
         await send({"type": "http.response.body", "body": payload})
 
 
-def mock(credentials: tuple[str, str] = ("runner", "pw")) -> Any:
-    return create_app(load_spec(), credentials=credentials)
+class Unavailable:
+    """Answers 503 with ``Retry-After: 0`` to the first ``times`` requests of a path, then passes on."""
+
+    def __init__(self, app: Any, path: str, times: int) -> None:
+        self.app, self.path, self.left = app, path, times
+
+    async def __call__(self, scope: Message, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] == self.path and self.left > 0:
+            self.left -= 1
+            await send({"type": "http.response.start", "status": 503, "headers": [(b"retry-after", b"0")]})
+            await send({"type": "http.response.body", "body": b"busy"})
+            return
+        await self.app(scope, receive, send)
+
+
+def mock(credentials: tuple[str, str] | None = ("runner", "pw"), spec: Spec | None = None) -> Any:
+    return create_app(spec or load_spec(), credentials=credentials)

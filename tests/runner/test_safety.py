@@ -1,26 +1,38 @@
-import httpx
+"""The write guard, the run prefix and the base-URL rules of contracts/runner/safety.py."""
+
 import pytest
 
 from contracts.errors import UsageError
 from contracts.runner.safety import Safety, WriteBlocked, check_base_url, is_loopback
-from contracts.runner.throttle import Throttle, schemathesis_rate
 
 
 def test_writes_are_blocked_unless_allowed() -> None:
     guard = Safety(allow_writes=False, prefix="contracts-1-")
-    assert guard.before_request("GET", "/v3/targetGroups", None) is None
+    guard.guard("GET", "http://h/v3/targetGroups")
     with pytest.raises(WriteBlocked):
-        guard.before_request("POST", "/v3/targetGroups", {"name": "x"})
+        guard.guard("POST", "http://h/v3/targetGroups")
+    assert guard.blocked == ["POST /v3/targetGroups"]
+    assert guard.sent == {"GET": 1}
 
 
-def test_created_names_carry_the_run_prefix_and_are_remembered() -> None:
+def test_writes_pass_when_allowed() -> None:
     guard = Safety(allow_writes=True, prefix="contracts-1-")
-    body = guard.before_request("POST", "/v3/targetGroups", {"name": "x"})
-    assert body == {"name": "contracts-1-x"}
-    assert guard.before_request("POST", "/", {"name": "y" * 195}) == {"name": "y" * 195}
-    guard.created("create-target-groups", 200, {"data": {"id": 7}})
-    guard.created("create-target-groups", 400, {"data": None})
-    assert guard.created_groups == [7]
+    guard.guard("DELETE", "http://h/v3/targetGroups/1")
+    assert guard.blocked == []
+    assert guard.sent == {"DELETE": 1}
+
+
+def test_created_names_carry_the_run_prefix() -> None:
+    guard = Safety(allow_writes=True, prefix="contracts-1-")
+    assert guard.prefixed({"name": "x"}) == {"name": "contracts-1-x"}
+    long = "y" * 195
+    assert guard.prefixed({"name": long}) == {"name": "contracts-1-" + long[len("contracts-1-") :]}
+    assert len(guard.prefixed({"name": long})["name"]) == len(long)
+    assert guard.prefixed([{"name": "a", "n": {"name": "b"}}]) == [
+        {"name": "contracts-1-a", "n": {"name": "contracts-1-b"}}
+    ]
+    assert guard.prefixed({"name": 5, "other": "x"}) == {"name": 5, "other": "x"}
+    assert guard.prefixed({"name": "contracts-1-z"}) == {"name": "contracts-1-z"}
 
 
 @pytest.mark.parametrize(
@@ -38,24 +50,7 @@ def test_loopback(url: str, loopback: bool) -> None:
     assert is_loopback(url) is loopback
 
 
-def test_retry_after_is_honoured() -> None:
-    calls: list[int] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        calls.append(1)
-        return httpx.Response(429, headers={"Retry-After": "7"}) if len(calls) == 1 else httpx.Response(200)
-
-    slept: list[float] = []
-    throttle = Throttle(rate=0, sleep=slept.append)
-    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
-        assert throttle.request(client, "GET", "http://h/x").status_code == 200
-    assert slept == [7.0]
-    assert "429" in throttle.events[0]
-
-
-def test_rate_strings() -> None:
-    assert schemathesis_rate(0) is None
-    assert schemathesis_rate(2) == "2/s"
-    assert schemathesis_rate(0.5) == "30/m"
+@pytest.mark.parametrize("url", ["ftp://x", "http://", "http://h:port", "http://h/?q=1", "http://h/#f"])
+def test_bad_base_urls_are_usage_errors(url: str) -> None:
     with pytest.raises(UsageError):
-        check_base_url("ftp://x")
+        check_base_url(url)

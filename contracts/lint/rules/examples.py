@@ -1,0 +1,63 @@
+"""Every example validates against its schema: request bodies, responses and parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from contracts.findings import Finding
+from contracts.lint import finding, rule
+from contracts.lint.rules import follow, media_examples
+from contracts.lint.rules.operations import declared_parameters
+from contracts.spec import Operation, Spec, escape_token, join_pointer
+
+
+def _parameter_examples(op: Operation) -> Iterator[tuple[str, dict[str, Any], Any]]:
+    for where, param in declared_parameters(op):
+        schema = param.get("schema")
+        if not isinstance(schema, dict):
+            continue
+        if "example" in param:
+            yield join_pointer(where, "example"), schema, param["example"]
+        for name, example in param.get("examples", {}).items():
+            at, resolved = follow(op.spec, example, join_pointer(where, "examples", name))
+            if isinstance(resolved, dict) and "value" in resolved:
+                yield join_pointer(at, "value"), schema, resolved["value"]
+
+
+def _examples(op: Operation) -> Iterator[tuple[str, dict[str, Any], Any]]:
+    """(pointer of the value, schema, value) of every example of ``op``."""
+    for _, pointer, media, value in media_examples(op):
+        if isinstance(media.get("schema"), dict):
+            yield pointer, media["schema"], value
+    yield from _parameter_examples(op)
+
+
+@rule(hint="fix the example or the schema; examples are real payloads")
+def example_valid(spec: Spec) -> Iterator[Finding]:
+    """Every example validates against the schema of its media type or parameter."""
+    from contracts.checks._schemas import compile_schema  # jsonschema-rs: only when examples exist
+
+    found = [
+        (op, pointer, schema, value) for op in spec.operations for pointer, schema, value in _examples(op)
+    ]
+    if not found:
+        return
+    # One validator for all: example i is item i of an array whose prefixItems are their schemas,
+    # so the components compile once (the checks compile the same way, so verdicts agree).
+    validator = compile_schema(spec, {"type": "array", "prefixItems": [schema for _, _, schema, _ in found]})
+    reported: set[str] = set()
+    for error in validator.iter_errors([value for *_, value in found]):
+        if not error.instance_path:
+            continue  # the wrapping array itself cannot fail: it has one item per example
+        index, *inner = error.instance_path
+        op, pointer = found[int(index)][:2]
+        where = "".join(f"/{escape_token(str(t))}" for t in inner)
+        if pointer + where not in reported:  # a shared example is reported once
+            reported.add(pointer + where)
+            yield finding(
+                "example_valid",
+                f"{where or '/'}: {error.message}",
+                f"{pointer}{where}",
+                operation=op.operation_id,
+            )

@@ -1,0 +1,253 @@
+"""Glue to schemathesis 4 (pinned in constraints.txt): configuration, transport guard, our checks, events.
+
+- The configuration is built as the dict a ``schemathesis.toml`` would hold (so schemathesis
+  validates it) and never discovered from disk: a stray ``schemathesis.toml`` cannot change a run.
+- Every session the engine makes gets :class:`GuardedAdapter` mounted: the write guard, the
+  throttle (pace, ``Retry-After``, backoff) and the transport-error count sit under every request,
+  probes included. That patches ``schemathesis.engine.context.make_session`` for the run; the only
+  private surface used, checked by the runner tests.
+- Our registry runs as one schemathesis custom check that adapts each response to an
+  :class:`~contracts.exchange.Exchange` and hands it to the collector; it never fails the case, so
+  our findings keep their own pointers and schemathesis's failures stay its own.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from contracts.exchange import Exchange
+from contracts.findings import Finding
+from contracts.report.curl import curl
+from contracts.runner.collect import Collector
+from contracts.runner.plan import BUILTIN_CHECKS, BUILTIN_PREFIX, Plan
+from contracts.runner.safety import Safety, WriteBlocked
+from contracts.runner.throttle import RETRY_STATUSES, Incident, Throttle
+from contracts.spec import READ_METHODS, Spec, join_pointer
+
+CHECK_NAME = "contracts_registry"
+NON_IDEMPOTENT = frozenset({"POST", "PATCH"})
+
+
+class GuardedAdapter(HTTPAdapter):
+    """requests' adapter with the write guard and the throttle in front of the socket."""
+
+    def __init__(self, safety: Safety, throttle: Throttle) -> None:
+        super().__init__()
+        self.safety, self.throttle = safety, throttle
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        method = str(request.method or "GET").upper()
+        self.safety.guard(method, str(request.url))
+        label = f"{method} {str(request.url).split('?', 1)[0]}"
+        try:
+            return self.throttle.call(
+                label,
+                lambda: super(GuardedAdapter, self).send(request, *args, **kwargs),
+                idempotent=method not in NON_IDEMPOTENT,
+            )
+        except requests.RequestException as exc:
+            self.throttle.note(Incident("transport", f"{label}: {exc.__class__.__name__}: {str(exc)[:160]}"))
+            raise
+
+
+def config(
+    plan: Plan,
+    *,
+    base_url: str,
+    headers: dict[str, str],
+    timeout: float,
+    seed: int | None,
+    max_examples: int,
+    workers: int,
+    loopback: bool,
+) -> Any:
+    """The schemathesis configuration of this run (a ``SchemathesisConfig``)."""
+    from schemathesis.config import SchemathesisConfig
+
+    checks: dict[str, Any] = {name: {"enabled": name in plan.builtins} for name in BUILTIN_CHECKS}
+    checks[CHECK_NAME] = {"enabled": bool(plan.ours)}
+    operations: list[dict[str, Any]] = []
+    for op_id, expected in plan.expectations.items():
+        per_op: dict[str, Any] = {}
+        if expected.negative:
+            per_op["negative_data_rejection"] = {"expected-statuses": list(expected.negative)}
+            per_op["missing_required_header"] = {"expected-statuses": list(expected.negative)}
+        per_op["positive_data_acceptance"] = {"expected-statuses": list(expected.positive)}
+        operations.append({"include-operation-id": op_id, "checks": per_op})
+    if plan.skipped:
+        # Not ``schema.include``: schemathesis ignores that filter once ``operations`` are configured.
+        operations.append(
+            {"include-operation-id": [op.operation_id for op in plan.skipped], "enabled": False}
+        )
+    data: dict[str, Any] = {
+        "base-url": base_url,
+        "headers": headers,
+        "request-timeout": timeout,
+        # Transport failures are retried by schemathesis off loopback; statuses by our throttle.
+        "request-retries": 0 if loopback else 2,
+        "workers": workers,
+        "generation": {"mode": "all", "max-examples": max_examples},
+        "phases": {
+            "examples": {"enabled": "examples" in plan.phases},
+            "coverage": {
+                "enabled": "coverage" in plan.phases,
+                "unexpected-methods": list(plan.unexpected_methods),
+            },
+            "fuzzing": {"enabled": "fuzzing" in plan.phases},
+            "stateful": {"enabled": "stateful" in plan.phases},
+        },
+        "checks": checks,
+        "operations": operations,
+    }
+    if seed is not None:
+        data["seed"] = seed
+    return SchemathesisConfig.from_dict(data)
+
+
+def load(spec: Spec, sconfig: Any) -> Any:
+    """The spec as a schemathesis schema with this run's configuration."""
+    import schemathesis
+
+    return schemathesis.openapi.from_dict(copy.deepcopy(spec.raw), config=sconfig)
+
+
+def exchange_of(response: Any, operation: str) -> Exchange:
+    """A schemathesis response as the checks see it."""
+    request = response.request
+    body = request.body.encode() if isinstance(request.body, str) else request.body
+    headers = {k: ", ".join(v) if isinstance(v, list) else str(v) for k, v in response.headers.items()}
+    return Exchange(
+        operation,
+        response.status_code,
+        response.content or b"",
+        headers=headers,
+        method=str(request.method).upper(),
+        url=str(request.url),
+        request_headers=dict(request.headers),
+        request_body=body,
+    )
+
+
+@contextmanager
+def installed(
+    collector: Collector, safety: Safety, throttle: Throttle, labels: dict[str, str]
+) -> Iterator[None]:
+    """Our check, the name prefix and the guarded transport, registered with schemathesis for one run."""
+    import schemathesis
+    import schemathesis.engine.context as engine_context
+    from schemathesis.checks import CHECKS
+    from schemathesis.core.parameters import ParameterLocation
+    from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER
+
+    def contracts_registry(ctx: Any, response: Any, case: Any) -> None:
+        operation = labels.get(case.operation.label)
+        request = response.request
+        if operation is None or str(request.method).upper() != case.operation.method.upper():
+            return  # a probe with an undocumented method answers for no operation
+        exchange = exchange_of(response, operation)
+        collector.observe(
+            exchange, curl(exchange.method, exchange.url, exchange.request_headers, exchange.request_body)
+        )
+        return
+
+    def before_call(context: Any, case: Any, kwargs: Any) -> None:
+        negative = case.meta is not None and case.meta.is_negative_at(ParameterLocation.BODY)
+        if safety.allow_writes and case.method.upper() not in READ_METHODS and not negative:
+            case.body = safety.prefixed(case.body)
+
+    original = engine_context.make_session
+
+    def make_session(cfg: Any, *, operation: Any = None) -> requests.Session:
+        session = original(cfg, operation=operation)
+        adapter = GuardedAdapter(safety, throttle)  # one per session: closing a session closes its pool
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        return session
+
+    contracts_registry.__name__ = CHECK_NAME
+    schemathesis.check(contracts_registry)
+    GLOBAL_HOOK_DISPATCHER.register_hook_with_name(before_call, "before_call")
+    engine_context.make_session = make_session  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        engine_context.make_session = original
+        GLOBAL_HOOK_DISPATCHER.unregister(before_call)
+        CHECKS.unregister(CHECK_NAME)
+
+
+def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, kind):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+def _pointer(failure: Any) -> str:
+    path = getattr(failure, "instance_path", None)
+    return join_pointer("", *path) if isinstance(path, (list, tuple)) else ""
+
+
+@dataclass
+class Outcome:
+    """What the engine's events say: schemathesis's failures, incidents, how the run ended."""
+
+    labels: dict[str, str]
+    findings: dict[tuple[Any, ...], Finding] = field(default_factory=dict)
+    incidents: list[Incident] = field(default_factory=list)
+    stop_reason: str = "completed"
+    fatal: str | None = None
+
+    def feed(self, event: Any) -> None:
+        from schemathesis.engine import events as ev
+
+        if isinstance(event, (ev.ScenarioFinished, ev.FuzzScenarioFinished)):
+            self._failures(event.recorder)
+        elif isinstance(event, ev.RateLimitRetry):
+            self.incidents.append(Incident("rate-limited", f"{event.operation}: waited {event.delay:.1f}s"))
+        elif isinstance(event, ev.NonFatalError):
+            if _caused_by(event.value, WriteBlocked):
+                return  # the guard lists what it stopped
+            info = event.info
+            self.incidents.append(
+                Incident(
+                    "error",
+                    f"{event.label}: {info.title}: {str(info.message)[:200]}",
+                    self.labels.get(event.label),
+                )
+            )
+        elif isinstance(event, ev.FatalError):
+            self.fatal = f"{event.exception.__class__.__name__}: {str(event.exception)[:200]}"
+        elif isinstance(event, ev.EngineFinished):
+            self.stop_reason = str(event.stop_reason)
+
+    def _failures(self, recorder: Any) -> None:
+        for case_id, nodes in recorder.checks.items():
+            response = recorder.find_response(case_id=case_id)
+            status = None if response is None else response.status_code
+            for node in nodes:
+                if node.name == CHECK_NAME or node.failure_info is None or str(node.status) != "failure":
+                    continue
+                failure = node.failure_info.failure
+                operation = self.labels.get(str(failure.operation), str(failure.operation))
+                if status in RETRY_STATUSES:
+                    continue  # the throttle reported it; a gateway hiccup is not schemathesis's finding either
+                first = (failure.message or "").strip().splitlines()
+                finding = Finding(
+                    BUILTIN_PREFIX + node.name,
+                    f"{failure.title}: {first[0]}" if first else str(failure.title),
+                    operation=operation,
+                    pointer=_pointer(failure),
+                    status=status,
+                    extra={"curl": node.failure_info.code_sample, "code": getattr(failure, "code", "")},
+                )
+                self.findings.setdefault((finding.key, failure.title), finding)
