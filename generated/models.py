@@ -311,6 +311,14 @@ class DataScope(StrEnum):
     ALL = "ALL"
 
 
+class StreakStatus(StrEnum):
+    """
+    Progress of a user's streak. The docs name only ACHIEVED ("e.g."); the enum holds the values seen (spec/NOTES.md).
+    """
+
+    ACHIEVED = "ACHIEVED"
+
+
 class UserRef(BaseModel):
     """
     Who created or last updated an entity.
@@ -443,13 +451,16 @@ class Target(BaseModel):
     name: str
     emfRuleSetId: int | None = None
     emfUnrolledRulesetId: int | None = None
-    targetType: TargetType | None = None
-    targetEntity: TargetEntity | None = None
+    targetType: TargetType
+    targetEntity: TargetEntity
     eventName: str | None = None
-    targetGroupId: int | None = None
+    targetGroupId: int
     description: str | None = None
     active: bool | None = None
-    expression: str | bool | None = None
+    expression: str | None = Field(
+        None,
+        description='The rule expression (`"true"` or e.g. `currentTxn.value>500`); a string in every real response although some tables say Boolean (spec/NOTES.md).',
+    )
     expressionJson: str | None = None
     filters: list[TargetFilter] | None = None
     enrolmentMethod: EnrolmentMethod | None = None
@@ -472,7 +483,7 @@ class Streak(BaseModel):
     id: int
     attribution: Attribution | None = None
     targetGroupId: int | None = None
-    name: str | None = None
+    name: str
     targetCountOfSequence: int | None = None
 
 
@@ -578,7 +589,9 @@ class Channel(BaseModel):
     )
     id: int
     name: str = Field(
-        ..., description="Channel name, e.g. SMS, EMAIL, MOBILE PUSH (org data, not a closed set)."
+        ...,
+        description="Channel name as answered: SMS, EMAIL, MOBILE PUSH. Not an enum: `MOBILE PUSH` is not UPPER_SNAKE, which the spec conventions require of enum values (spec/NOTES.md).",
+        examples=["SMS", "EMAIL", "MOBILE PUSH"],
     )
 
 
@@ -627,22 +640,37 @@ class UserTarget(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    targetId: int
+    targetId: int | None = Field(
+        None,
+        description="The user-target id; null before the user has progress in the period (real example).",
+    )
     targetName: str | None = None
     periodId: int | None = None
     programId: int | None = None
     alternateCurrencyIdentifier: str | None = None
     alternateCurrencyName: str | None = None
     periodRefCode: str | None = None
-    periodStartDate: Any | None = None
-    periodEndDate: Any | None = None
+    periodStartDate: Date | None = None
+    periodEndDate: Date | None = None
     targetValue: float | None = None
     targetAchievedValue: float | None = None
     targetType: TargetType | None = None
     targetEntity: TargetEntity | None = None
-    targetRuleId: int | None = None
-    enrolledOn: Any | None = None
+    targetRuleId: int
+    enrolledOn: Timestamp | None = None
+    enrolledOnISO: IsoTimestamp | None = None
     eventName: str | None = None
+    periodStartDateWithTimeStamp: IsoTimestamp | None = None
+    periodStartDateWithTimeStampISO: IsoTimestamp | None = None
+    periodEndDateWithTimeStamp: IsoTimestamp | None = None
+    periodEndDateWithTimeStampISO: IsoTimestamp | None = None
+    targetAchievedDateTime: str | None = Field(
+        None, description="When the target was achieved (format not shown by any example)."
+    )
+    targetAchievedDateTimeISO: IsoTimestamp | None = None
+    streakAchievedDateTime: str | None = Field(
+        None, description="When the streak was achieved (format not shown by any example)."
+    )
     currentPeriod: bool | None = None
     milestones: list[UserMilestone] | None = None
 
@@ -658,10 +686,7 @@ class UserStreak(BaseModel):
     userStreakId: int | None = None
     streakId: int | None = None
     streakName: str | None = None
-    status: str | None = Field(
-        None,
-        description="Progress of the streak, e.g. ACHIEVED (the docs name no other value, so it is not an enum).",
-    )
+    status: StreakStatus | None = None
     currentCount: int | None = None
     totalTargetCountOfSequence: int | None = None
     streakAchievedUserTargetId: int | None = None
@@ -677,7 +702,7 @@ class UserTargetGroup(BaseModel):
     )
     id: int
     attribution: Attribution | None = None
-    name: str | None = None
+    name: str
     preferredTillId: int | None = None
     targets: list[UserTarget] | None = None
     streaks: list[UserStreak] | None = None
@@ -803,7 +828,11 @@ class TargetRequest(BaseModel):
     expressionJson: str | None = None
     filters: list[TargetFilter] | None = None
     targetEntity: TargetEntity
-    eventName: str | None = None
+    eventName: str | None = Field(
+        None,
+        description="The event an EVENT target counts: an EMF event (CustomerRegistration, PointsRedemption, ReturnBill, PointsTransfer) or the name of a behavioural event (org data). Not an enum: the names are not UPPER_SNAKE and behavioural names are free (spec/NOTES.md).",
+        examples=["PointsRedemption", "TransactionAdd"],
+    )
     targetType: TargetType
     enrolmentMethod: EnrolmentMethod | None = None
     defaultValues: list[DefaultValueRequest] | None = None
