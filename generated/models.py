@@ -32,6 +32,19 @@ class ApiWarning(BaseModel):
     message: str | None = None
 
 
+class ErrorEnvelope(BaseModel):
+    """
+    The envelope of every error status: `data` null, `errors` non-empty; the Envelope's three fields written out as one object, not an allOf (spec/NOTES.md).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: None
+    errors: list[ApiError] = Field(..., min_length=1)
+    warnings: list[ApiWarning] | None = None
+
+
 class Pagination(BaseModel):
     """
     Top-level paging block of list endpoints that page.
@@ -935,18 +948,6 @@ class Envelope(BaseModel):
     data: Any = Field(..., description="The payload; its schema is given by each `<Payload>Envelope`.")
     errors: list[ApiError] | None
     warnings: list[ApiWarning] | None = None
-
-
-class ErrorEnvelope(Envelope):
-    """
-    The envelope of every error status: `data` null, `errors` non-empty.
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    data: Any = Field(..., description="The payload; its schema is given by each `<Payload>Envelope`.")
-    errors: list[ApiError] = Field(..., min_length=1)
 
 
 class TargetGroupFields(BaseModel):
