@@ -74,7 +74,7 @@ def pytest_configure(config: pytest.Config) -> None:
         try:
             check_base_url(url)
         except ContractsError as exc:
-            raise pytest.UsageError(str(exc)) from None
+            raise pytest.UsageError(str(exc).replace("--base-url", "--contracts-base-url")) from None
 
 
 @dataclass
@@ -138,6 +138,11 @@ class Target:
     """The mock's ASGI app (``app.state.store`` is its state); None for a remote server."""
     _safety: Safety | None = field(default=None, repr=False)
     _throttle: Throttle | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        """No secret in pytest's tracebacks, which show fixture values."""
+        user = self.auth[0] if self.auth is not None else None
+        return f"Target(url={self.url!r}, user={user!r}, remote={self.remote}, allow_writes={self.allow_writes})"
 
     def guard(self, method: str, url: str) -> None:
         """Skip the test when a write is about to leave without permission; pace remote requests."""
