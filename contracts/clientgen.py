@@ -136,11 +136,15 @@ def success_statuses(op: Operation) -> list[str]:
     return [s for s in op.statuses if s.isdigit() and 200 <= int(s) < 300 and op.response_schema(int(s))]
 
 
+def _optional(annotation: str) -> str:
+    return annotation if "None" in annotation.split(" | ") else f"{annotation} | None"
+
+
 def _signature(params: list[Param], body: str | None, body_required: bool) -> str:
     args = ["self", "*"] + [f"{p.argument}: {p.annotation}" for p in params if p.required]
     if body is not None:
-        args.append(f"body: {body}" if body_required else f"body: {body} | None = None")
-    args += [f"{p.argument}: {p.annotation} | None = None" for p in params if not p.required]
+        args.append(f"body: {body}" if body_required else f"body: {_optional(body)} = None")
+    args += [f"{p.argument}: {_optional(p.annotation)} = None" for p in params if not p.required]
     return ", ".join(args) if len(args) > 2 else "self"
 
 
