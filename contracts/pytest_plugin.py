@@ -142,7 +142,9 @@ class Target:
     def __repr__(self) -> str:
         """No secret in pytest's tracebacks, which show fixture values."""
         user = self.auth[0] if self.auth is not None else None
-        return f"Target(url={self.url!r}, user={user!r}, remote={self.remote}, allow_writes={self.allow_writes})"
+        return (
+            f"Target(url={self.url!r}, user={user!r}, remote={self.remote}, allow_writes={self.allow_writes})"
+        )
 
     def guard(self, method: str, url: str) -> None:
         """Skip the test when a write is about to leave without permission; pace remote requests."""

@@ -3,7 +3,6 @@ against a deliberately broken server, staging safety, strict mode (pytester runs
 
 from __future__ import annotations
 
-import copy
 import json
 import subprocess
 import sys
@@ -13,7 +12,6 @@ from typing import Any
 import httpx
 import pytest
 import requests
-from runner._servers import Broken
 from spec._support import Payload, load_spec_dict, payloads
 
 from contracts.checks import unregister
@@ -127,16 +125,37 @@ def test_contract_passes_the_mock_s_answers(pytester: pytest.Pytester) -> None:
 # -- against a deliberately broken server -----------------------------------------------------
 
 
-def _break(path: str, status: int, headers: dict[str, str], body: Any) -> tuple[int, dict[str, str], Any]:
-    if status == 200 and path.startswith("/v3/targetGroups") and isinstance(body, dict):
-        body = copy.deepcopy(body)
-        data = body["data"]
-        for item in data if isinstance(data, list) else [data]:
-            if isinstance(item, dict):
-                item["trackingType"] = "Streaks"
-                item["id"] = "not-a-number"
-        del body["errors"]
-    return status, headers, body
+class Broken:
+    """The real mock with its 200 target-group answers broken: an enum's casing, a type, no ``errors``."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            else:
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, capture)
+        payload = b"".join(chunks)
+        if start["status"] == 200 and scope["path"].startswith("/v3/targetGroups"):
+            body = json.loads(payload)
+            data = body["data"]
+            for item in data if isinstance(data, list) else [data]:
+                if isinstance(item, dict):
+                    item["trackingType"] = "Streaks"
+                    item["id"] = "not-a-number"
+            del body["errors"]
+            payload = json.dumps(body).encode()
+        headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(payload)).encode()))
+        await send({"type": "http.response.start", "status": start["status"], "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
 
 
 @pytest.fixture
@@ -144,7 +163,7 @@ def broken(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The real mock behind a wrapper that breaks target-group answers, on loopback."""
     monkeypatch.setenv("CONTRACTS_BASIC_USER", CREDS[0])
     monkeypatch.setenv("CONTRACTS_BASIC_PASSWORD", CREDS[1])
-    with serve_in_thread(Broken(create_app(SPEC, credentials=CREDS), _break)) as url:
+    with serve_in_thread(Broken(create_app(SPEC, credentials=CREDS))) as url:
         yield url
 
 
