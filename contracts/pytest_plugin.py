@@ -15,6 +15,7 @@ it loads nothing heavy, and nothing starts until a fixture is asked for.
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import uuid
@@ -84,7 +85,6 @@ class _State:
     config: pytest.Config
     warnings: list[tuple[str, Finding]] = field(default_factory=list)
     _spec: Spec | None = None
-    _openapi: OpenAPI | None = None
 
     @property
     def base_url(self) -> str | None:
@@ -111,12 +111,16 @@ class _State:
 
     @property
     def openapi(self) -> OpenAPI:
-        """openapi-core's façade, servers relative so any host (mock, staging) matches."""
-        if self._openapi is None:
-            from openapi_core import OpenAPI
+        return _openapi(self.spec)
 
-            self._openapi = OpenAPI.from_dict({**self.spec.raw, "servers": [{"url": "/"}]})
-        return self._openapi
+
+@functools.lru_cache(maxsize=4)
+def _openapi(spec: Spec) -> OpenAPI:
+    """openapi-core's façade, servers relative so any host (mock, staging) matches; built (and the
+    document validated) once per loaded spec, not once per session."""
+    from openapi_core import OpenAPI
+
+    return OpenAPI.from_dict({**spec.raw, "servers": [{"url": "/"}]})
 
 
 def _state(config: pytest.Config) -> _State:

@@ -51,20 +51,36 @@ class World:
         }
 
 
+class Front:
+    """One loopback server for the module; each test puts a fresh mock behind it."""
+
+    app: Any = None
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[tuple[str, Front]]:
+    front = Front()
+    with serve_in_thread(front) as url:
+        yield url, front
+
+
 @pytest.fixture
-def world() -> Iterator[World]:
-    app = create_app(SPEC, credentials=AUTH)
+def world(server: tuple[str, Front]) -> World:
+    url, front = server
+    app = front.app = create_app(SPEC, credentials=AUTH)
     store = app.state.store
     target = next(t for t in store.targets.values() if store.periods_of(t["targetGroupId"]))
     group = target["targetGroupId"]
     store.groups[group]["leaderboardEnabled"] = True
-    with serve_in_thread(app) as url:
-        found = World(url, app, group, target["id"], store.periods_of(group)[0]["id"])
-        with gen.Client(url, auth=AUTH) as client:
-            client.enrol_customer_to_a_milestone(
-                target_group_id=group, target_id=found.target, body=[{"customerId": found.user}]
-            )
-        yield found
+    found = World(url, app, group, target["id"], store.periods_of(group)[0]["id"])
+    with gen.Client(url, auth=AUTH) as client:
+        client.enrol_customer_to_a_milestone(
+            target_group_id=group, target_id=found.target, body=[{"customerId": found.user}]
+        )
+    return found
 
 
 def _unique(body: Any) -> Any:
