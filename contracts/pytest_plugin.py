@@ -158,7 +158,8 @@ class Target:
             try:
                 self._safety.guard(method, url)
             except WriteBlocked as exc:
-                pytest.skip(f"not judged: {exc} against {self.url}")
+                reason = str(exc).replace("--allow-writes", "--contracts-allow-writes")
+                pytest.skip(f"not judged: {reason} against {self.url}")
         if self._throttle is not None:
             self._throttle.wait()
 
@@ -296,7 +297,7 @@ class Contract:
         """Every finding on ``response``: the whole check registry, then openapi-core's verdict."""
         from contracts.checks import iter_findings
 
-        op = self._operation(response.request, operation)
+        op = self._operation(_request_of(response), operation)
         exchange = _exchange(op.operation_id, response)
         core_request, core_response = _core_pair(response)
         found = list(iter_findings(self.spec, exchange))
@@ -308,7 +309,7 @@ class Contract:
         """Raise AssertionError listing every error finding (warnings too with ``--contracts-strict``)."""
         __tracebackhide__ = True
         found = self.findings(response, operation=operation)
-        self._judge(found, _describe(response.request, response.status_code, found))
+        self._judge(found, _describe(_request_of(response), response.status_code, found))
 
     def validate_request(self, request: Any, *, operation: str | None = None) -> None:
         """Judge an outgoing request (httpx or requests; a response's ``.request`` works too) with openapi-core."""
@@ -337,6 +338,15 @@ class Contract:
         bad = [f for f in found if f.severity in failing]
         if bad:
             raise AssertionError(_message(title, bad))
+
+
+def _request_of(response: Any) -> Any:
+    try:
+        return response.request
+    except RuntimeError:  # httpx: a Response built by hand has no request
+        raise AssertionError(
+            "the response carries no request: cannot tell which operation it answers"
+        ) from None
 
 
 def _describe(request: Any, status: int | None, found: list[Finding]) -> str:

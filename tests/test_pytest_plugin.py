@@ -245,7 +245,9 @@ def test_writes_to_a_base_url_need_permission(
         monkeypatch.setenv("CONTRACTS_BASE_URL", url)
         result = _inner(pytester, WRITE_SUITE, "-rs")
         result.assert_outcomes(passed=1, skipped=2)
-        result.stdout.fnmatch_lines(["*not judged: POST /v3/targetGroups: writes are not allowed*"])
+        result.stdout.fnmatch_lines(
+            ["*not judged: POST /v3/targetGroups: writes are not allowed (use --contracts-allow-writes)*"]
+        )
         assert 18044 in app.state.store.groups and "plugin-write-test" not in app.state.store.names
         _inner(pytester, WRITE_SUITE, "--contracts-allow-writes").assert_outcomes(passed=3)
         assert 18044 not in app.state.store.groups and "plugin-write-test" in app.state.store.names
@@ -361,3 +363,8 @@ def test_validate_request(contract: Contract) -> None:
         contract.validate_request(bad_body)
     with pytest.raises(AssertionError, match="GET /nowhere: no operation of the spec serves it"):
         contract.validate_request(httpx.Request("GET", "http://api.test/nowhere"))
+
+
+def test_a_response_without_its_request_is_a_readable_failure(contract: Contract) -> None:
+    with pytest.raises(AssertionError, match="carries no request"):
+        contract.validate(httpx.Response(200, json={"data": [], "errors": None}))
