@@ -133,7 +133,9 @@ def parameters(spec: Spec, op: Operation, types: _Types) -> list[Param]:
 
 
 def success_statuses(op: Operation) -> list[str]:
-    return [s for s in op.statuses if s.isdigit() and 200 <= int(s) < 300 and op.response_schema(int(s))]
+    """The documented 2xx statuses, those with a JSON body first (the first one is the default parse)."""
+    found = [s for s in op.statuses if s.isdigit() and 200 <= int(s) < 300]
+    return sorted(found, key=lambda s: op.response_schema(int(s)) is None)
 
 
 def _optional(annotation: str) -> str:
@@ -176,8 +178,11 @@ def render_method(spec: Spec, op: Operation, types: _Types, *, is_async: bool) -
     body_required = bool(spec.deref(op.raw.get("requestBody", {})).get("required"))
     statuses = success_statuses(op)
     if not statuses:
-        raise SpecError(f"{op.pointer}/responses: no 2xx response with a JSON schema")
-    aliases = [f"envelopes.{alias_name(op.operation_id, s)}" for s in statuses]
+        raise SpecError(f"{op.pointer}/responses: no documented 2xx response")
+    aliases = [
+        f"envelopes.{alias_name(op.operation_id, s)}" if op.response_schema(int(s)) else "None"
+        for s in statuses
+    ]
     returns = " | ".join(dict.fromkeys(aliases))
     name = snake(op.operation_id)
     head = "async def" if is_async else "def"
@@ -195,10 +200,13 @@ def render_method(spec: Spec, op: Operation, types: _Types, *, is_async: bool) -
     if body is not None:
         call.append("body=body")
     out.append(f"        response = {'await ' if is_async else ''}self._send({', '.join(call)})")
+    parse = {
+        alias: "None" if alias == "None" else f"_parse({call[0]}, response, {alias})" for alias in aliases
+    }
     for status, alias in list(zip(statuses, aliases, strict=True))[1:]:
         out.append(f"        if response.status_code == {status}:")
-        out.append(f"            return _parse({call[0]}, response, {alias})")
-    out.append(f"        return _parse({call[0]}, response, {aliases[0]})")
+        out.append(f"            return {parse[alias]}")
+    out.append(f"        return {parse[aliases[0]]}")
     return out
 
 

@@ -194,11 +194,22 @@ def test_rendering_is_deterministic(spec_minimal: Spec) -> None:
     compile(first, "client.py", "exec")
 
 
-def test_an_operation_without_a_success_schema_is_a_spec_error(spec_minimal: Spec) -> None:
+def test_an_operation_without_a_success_response_is_a_spec_error(spec_minimal: Spec) -> None:
     raw = copy.deepcopy(spec_minimal.raw)
-    del raw["paths"]["/v3/targetGroups/channels"]["get"]["responses"]["200"]["content"]
-    with pytest.raises(SpecError, match="no 2xx response with a JSON schema"):
+    del raw["paths"]["/v3/targetGroups/channels"]["get"]["responses"]["200"]
+    with pytest.raises(SpecError, match="no documented 2xx response"):
         render_client(Spec(raw))
+
+
+def test_a_success_without_a_body_returns_none(spec_minimal: Spec) -> None:
+    raw = copy.deepcopy(spec_minimal.raw)
+    responses = raw["paths"]["/v3/targetGroups/channels"]["get"]["responses"]
+    responses["204"] = {"description": "Nothing to say"}
+    source = render_client(Spec(raw))
+    assert "def get_target_channels(self) -> envelopes.GetTargetChannels200 | None:" in source
+    assert "        if response.status_code == 204:\n            return None\n" in source
+    del responses["200"]
+    assert "def get_target_channels(self) -> None:" in render_client(Spec(raw))
 
 
 def test_two_operation_ids_with_one_method_name_are_a_spec_error(spec_minimal: Spec) -> None:
