@@ -86,13 +86,21 @@ class _Types:
             return _SIMPLE[kind]
         return "Any"
 
+    def _is_object(self, schema: JSON) -> bool:
+        """Whether a component is a JSON object, so datamodel-code-generator makes a model class of it."""
+        if not isinstance(schema, dict):
+            return False
+        if schema.get("type") == "object" or "properties" in schema:
+            return True
+        return any(self._is_object(self.spec.deref(part)) for part in schema.get("allOf", []))
+
     def body(self, schema: JSON) -> str:
         if not isinstance(schema, dict):
             return "Any"
         ref = schema.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
             target = self.spec.deref(schema)
-            if isinstance(target, dict) and (target.get("type") == "object" or "properties" in target):
+            if self._is_object(target):
                 return f"models.{class_name(ref.rsplit('/', 1)[1])} | Mapping[str, Any]"
             return self.parameter(schema)
         for combinator in ("oneOf", "anyOf"):

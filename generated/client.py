@@ -801,7 +801,7 @@ class Client(_ClientBase):
     """The API over ``httpx.Client``: one method per operation, typed envelopes back, typed errors."""
 
     def create_target_groups(
-        self, *, body: Any
+        self, *, body: models.TargetGroupCreateRequest | Mapping[str, Any]
     ) -> envelopes.CreateTargetGroups200 | envelopes.CreateTargetGroups201:
         """Create a target group (default, unified, streak, behavioural event, EMF event or alternate currencies).
 
@@ -1302,7 +1302,9 @@ class Client(_ClientBase):
             envelopes.UnEnrolUsersIntoAMilestonestreak200,
         )
 
-    def update_target_group(self, *, target_group_id: int, body: Any) -> envelopes.UpdateTargetGroup200:
+    def update_target_group(
+        self, *, target_group_id: int, body: models.TargetGroupUpdateRequest | Mapping[str, Any]
+    ) -> envelopes.UpdateTargetGroup200:
         """Update a target group.
 
         ``PUT /v3/targetGroups/editTargetGroup/{targetGroupId}`` (operationId ``update-target-group``).
@@ -1365,7 +1367,7 @@ class AsyncClient(_AsyncClientBase):
     """``Client``'s methods over ``httpx.AsyncClient``, awaited."""
 
     async def create_target_groups(
-        self, *, body: Any
+        self, *, body: models.TargetGroupCreateRequest | Mapping[str, Any]
     ) -> envelopes.CreateTargetGroups200 | envelopes.CreateTargetGroups201:
         """Create a target group (default, unified, streak, behavioural event, EMF event or alternate currencies).
 
@@ -1874,7 +1876,9 @@ class AsyncClient(_AsyncClientBase):
             envelopes.UnEnrolUsersIntoAMilestonestreak200,
         )
 
-    async def update_target_group(self, *, target_group_id: int, body: Any) -> envelopes.UpdateTargetGroup200:
+    async def update_target_group(
+        self, *, target_group_id: int, body: models.TargetGroupUpdateRequest | Mapping[str, Any]
+    ) -> envelopes.UpdateTargetGroup200:
         """Update a target group.
 
         ``PUT /v3/targetGroups/editTargetGroup/{targetGroupId}`` (operationId ``update-target-group``).
