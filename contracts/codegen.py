@@ -189,9 +189,12 @@ def generate(spec: Spec, output: Path = OUTPUT, *, check: bool = False) -> list[
         if not check:
             raise ContractsError("datamodel-codegen failed (its message is above)")
         stale.append("generated/models.py")
+    from contracts.clientgen import render_client
+
     files = {
         "__init__.py": HEADER,
         "envelopes.py": _ruff_format(render_envelopes(spec), "envelopes.py"),
+        "client.py": _ruff_format(render_client(spec), "client.py"),
     }
     for name, text in files.items():
         target = output / name
