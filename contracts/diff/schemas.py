@@ -1,243 +1,193 @@
-"""Schema changes, judged by the side that uses the schema: requests (clients send) or responses (clients read).
+"""Schema changes, judged by the side a client is on where it meets the schema.
 
 A response may narrow (fewer types, fewer enum values, more required fields) and a request may
-widen; the opposite breaks a client. The walk starts at each operation's bodies and parameters,
-follows ``$ref`` on both sides (so a component is judged by every side that reaches it, and a
-refactoring into ``allOf`` parts or a renamed component is no change), and descends into
-properties, ``allOf`` parts, ``items`` and ``additionalProperties``. Pointers of removals point
-into OLD, all others into NEW.
+widen; the opposite breaks a client. Both sides are compared as resolved nodes
+(:mod:`contracts.diff.resolve`), so only what a client can send or receive counts, never how the
+components are written. Each pair of nodes is judged once per operation and side, which also ends
+the walk through recursive schemas.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 
 from contracts.diff.change import Change
-from contracts.spec import Spec, join_pointer
+from contracts.diff.resolve import Node, Part, Resolver, Types, covers, meet
+from contracts.errors import SpecError
 
 Side = Literal["request", "response"]
-SCHEMA_REF = "#/components/schemas/"
-WHY = {"request": "clients send it", "response": "clients read it"}
+MAX_DEPTH = 100
+"""Levels of properties/items followed from a body or parameter before the spec is refused."""
 
 
-def resolve(spec: Spec, node: Any, pointer: str) -> tuple[str, Any, str | None]:
-    """``node`` with its ``$ref`` chain followed: (where it is, the node, its component name if any)."""
-    name = None
-    seen: set[str] = set()
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"] not in seen:
-        ref = node["$ref"]
-        seen.add(ref)
-        pointer, node = ref[1:], spec.deref({"$ref": ref})
-        name = ref[len(SCHEMA_REF) :] if ref.startswith(SCHEMA_REF) else name
-    return pointer, node, name
+@dataclass(frozen=True)
+class Where:
+    """What a client meets: ``response 200`` + ``data.periods[].id``."""
+
+    base: str
+    path: str = ""
+
+    def child(self, token: str) -> Where:
+        if token in ("[]", "{}"):
+            return Where(self.base, (self.path or "(body)") + token)
+        return Where(self.base, f"{self.path}.{token}" if self.path else token)
+
+    def __str__(self) -> str:
+        return f"{self.base} {self.path}" if self.path else self.base
 
 
-DEPTH = 16
-"""How deep ``allOf``/``anyOf`` nesting is followed (a cycle through them is not a schema anyone means)."""
+def _types(kinds: Types) -> str:
+    if kinds is None:
+        return "any"
+    return "/".join(sorted(kinds)) or "nothing"
 
 
-def shape(spec: Spec, schema: Any, depth: int = DEPTH) -> frozenset[str]:
-    """The JSON types a schema admits (empty: untyped); ``allOf`` parts intersect, ``anyOf``/``oneOf`` unite."""
-    schema = resolve(spec, schema, "")[1]
-    if not isinstance(schema, dict) or depth == 0:
-        return frozenset()
-    kind = schema.get("type")
-    if kind is not None:
-        kinds = frozenset(kind if isinstance(kind, list) else [kind])
-    else:
-        parts = [s for s in (shape(spec, p, depth - 1) for p in schema.get("allOf", [])) if s]
-        kinds = frozenset.intersection(*parts) if parts else frozenset()
-    for key in ("anyOf", "oneOf"):
-        for member in schema.get(key, []):
-            kinds |= shape(spec, member, depth - 1)
-    return kinds
+def _union(node: Node) -> list[Part]:
+    """The members of a node that is only a union (``anyOf``/``oneOf`` and no fields of its own)."""
+    if node.properties or node.enum is not None or node.items:
+        return []
+    return [*node.members.get("anyOf", []), *node.members.get("oneOf", [])]
 
 
-def _covers(big: frozenset[str], small: frozenset[str]) -> bool:
-    """Every value of ``small`` is a value of ``big`` (an integer is a number; untyped is anything)."""
-    return not big or all(k in big or (k == "integer" and "number" in big) for k in small)
+def _overlap(a: Types, b: Types) -> bool:
+    return a is None or b is None or bool(meet(a, b))
 
 
-def breaks(before: frozenset[str], after: frozenset[str], side: Side) -> bool:
-    """A type change breaks readers when it widens and senders when it narrows."""
-    return not _covers(before, after) if side == "response" else not _covers(after, before)
+class Compare:
+    """Compares the schemas one operation's client meets, appending :class:`Change` s to ``out``."""
 
+    def __init__(self, old: Resolver, new: Resolver, operation: str, out: list[Change]) -> None:
+        self.old, self.new, self.operation, self.out = old, new, operation, out
+        self.seen: set[tuple[tuple[str, ...], tuple[str, ...], Side]] = set()
 
-def _flat(
-    spec: Spec, schema: Any, pointer: str, depth: int = DEPTH
-) -> tuple[dict[str, tuple[str, Any]], dict[str, str]]:
-    """Properties and required names (each with where it is written), through ``allOf`` parts and refs."""
-    pointer, schema, _ = resolve(spec, schema, pointer)
-    if not isinstance(schema, dict) or depth == 0:
-        return {}, {}
-    props: dict[str, tuple[str, Any]] = {}
-    required: dict[str, str] = {}
-    for index, part in enumerate(schema.get("allOf", [])):  # a later part refines an earlier one
-        inner, inner_required = _flat(spec, part, join_pointer(pointer, "allOf", index), depth - 1)
-        props.update(inner)
-        required.update(inner_required)
-    props.update(
-        {n: (join_pointer(pointer, "properties", n), s) for n, s in schema.get("properties", {}).items()}
-    )
-    required.update(
-        {n: join_pointer(pointer, "required", i) for i, n in enumerate(schema.get("required", []))}
-    )
-    return props, required
+    def _change(
+        self, breaking: bool, kind: str, pointer: str, detail: str, where: Where, new_at: str
+    ) -> None:
+        self.out.append(Change(breaking, kind, pointer, detail, self.operation, str(where), new_at))
 
+    def schemas(self, before: Part | None, after: Part | None, where: Where, side: Side) -> None:
+        """Compare a body's or parameter's schemas (either may be absent: nothing to compare)."""
+        if before is not None and after is not None:
+            self._nodes(self.old.node([before]), self.new.node([after]), where, side, 0)
 
-def _types(kinds: frozenset[str]) -> str:
-    return "/".join(sorted(kinds)) or "untyped"
+    def _parts(self, before: list[Part], after: list[Part], where: Where, side: Side, depth: int) -> None:
+        if before and after:
+            self._nodes(self.old.node(before), self.new.node(after), where, side, depth + 1)
 
-
-@dataclass
-class Walk:
-    """One comparison of OLD and NEW; remembers the node pairs it has judged for each side."""
-
-    old: Spec
-    new: Spec
-    seen: set[tuple[str, str, Side]] = field(default_factory=set)
-
-    def compare(
-        self, before: Any, after: Any, *, old_at: str, new_at: str, label: str, side: Side
-    ) -> Iterator[Change]:
-        """Every change from ``before`` (at ``old_at`` in OLD) to ``after`` (at ``new_at`` in NEW)."""
-        old_at, before, _ = resolve(self.old, before, old_at)
-        new_at, after, name = resolve(self.new, after, new_at)
-        if not isinstance(before, dict) or not isinstance(after, dict) or (old_at, new_at, side) in self.seen:
+    def _nodes(self, before: Node, after: Node, where: Where, side: Side, depth: int) -> None:
+        key = (before.key, after.key, side)
+        if key in self.seen:
             return
-        self.seen.add((old_at, new_at, side))
-        label = name or label
-        old, new = shape(self.old, before), shape(self.new, after)
-        if old and old != new:
-            nullable = new - old == {"null"}
-            message = (
-                f"{label} may now be null" if nullable else f"{label}: type {_types(old)} → {_types(new)}"
-            )
-            yield Change(
-                breaks(old, new, side), "now-nullable" if nullable else "type-changed", new_at, message
-            )
-            if not nullable:
-                return
-        yield from self._enum(before, after, old_at, new_at, label, side)
-        yield from self._properties(before, after, old_at, new_at, label, side)
-        for key, suffix in (("items", "[]"), ("additionalProperties", "{}")):
-            yield from self.compare(
-                before.get(key),
-                after.get(key),
-                old_at=f"{old_at}/{key}",
-                new_at=f"{new_at}/{key}",
-                label=label + suffix,
-                side=side,
-            )
-        for key in ("anyOf", "oneOf"):
-            for i, j in self._members(before.get(key), after.get(key)):
-                yield from self.compare(
-                    before[key][i],
-                    after[key][j],
-                    old_at=f"{old_at}/{key}/{i}",
-                    new_at=f"{new_at}/{key}/{j}",
-                    label=label,
-                    side=side,
-                )
-
-    def _members(self, before: Any, after: Any) -> Iterator[tuple[int, int]]:
-        """Pairs of ``anyOf``/``oneOf`` members to compare: by position, else by the types they admit."""
-        if not isinstance(before, list) or not isinstance(after, list):
+        self.seen.add(key)
+        if depth > MAX_DEPTH:
+            raise SpecError(f"{after.pointer}: schemas nest more than {MAX_DEPTH} levels deep ({where})")
+        if not self._types(before, after, where, side):
             return
-        if len(before) == len(after):
-            yield from ((i, i) for i in range(len(before)))
+        if bool(_union(before)) != bool(
+            _union(after)
+        ):  # ``X`` ↔ ``anyOf: [X, {type: null}]``: X against its members
+            plain, union = (after, before) if _union(before) else (before, after)
+            for member in _union(union):
+                node = (self.old if union is before else self.new).node([member])
+                if _overlap(node.types, plain.types):
+                    pair = (node, after) if union is before else (before, node)
+                    self._nodes(*pair, where, side, depth + 1)
             return
-        shapes = [shape(self.new, member) for member in after]
-        for i, member in enumerate(before):
-            kinds = shape(self.old, member)
-            if kinds in shapes:
-                yield i, shapes.index(kinds)
+        self._enum(before, after, where, side)
+        self._properties(before, after, where, side, depth)
+        self._parts(before.items, after.items, where.child("[]"), side, depth)
+        self._parts(before.additional, after.additional, where.child("{}"), side, depth)
+        for word in ("anyOf", "oneOf"):
+            for old_member, new_member in self._pairs(before.members.get(word), after.members.get(word)):
+                self._parts([old_member], [new_member], where, side, depth)
 
-    def _enum(
-        self, before: Any, after: Any, old_at: str, new_at: str, label: str, side: Side
-    ) -> Iterator[Change]:
-        old, new = before.get("enum"), after.get("enum")
-        if isinstance(new, list) and not isinstance(old, list):  # a free value is now a closed set
+    def _types(self, before: Node, after: Node, where: Where, side: Side) -> bool:
+        """Report a type change; False when the types share nothing (nothing below is comparable)."""
+        old, new = before.types, after.types
+        if covers(old, new) and covers(new, old):
+            return True
+        at = after.types_at or after.pointer
+        widened = not covers(old, new)
+        breaking = widened if side == "response" else not covers(new, old)
+        if old is not None and new is not None and new - old == {"null"}:
+            why = " (clients may read null)" if side == "response" else ""
+            self._change(breaking, "now-nullable", at, f"may now be null{why}", where, at)
+            return True
+        reason = {
+            "response": " (clients may read other types)",
+            "request": " (clients may send refused types)",
+        }
+        detail = f"type {_types(old)} → {_types(new)}" + (reason[side] if breaking else "")
+        self._change(breaking, "type-changed", at, detail, where, at)
+        return _overlap(old, new)
+
+    def _enum(self, before: Node, after: Node, where: Where, side: Side) -> None:
+        old, new = before.enum, after.enum
+        if new is not None and old is None:
             why = " (clients may send other values)" if side == "request" else ""
-            yield Change(side == "request", "enum-added", f"{new_at}/enum", f"{label} is now an enum{why}")
-        if isinstance(old, list) and not isinstance(new, list):  # a closed set is now free
+            self._change(
+                side == "request", "enum-added", after.enum_at, f"is now an enum{why}", where, after.enum_at
+            )
+        if old is not None and new is None:
             why = " (clients may receive other values)" if side == "response" else ""
-            yield Change(
-                side == "response", "enum-removed", f"{old_at}/enum", f"{label} is no longer an enum{why}"
+            at = after.pointer
+            self._change(
+                side == "response", "enum-removed", before.enum_at, f"is no longer an enum{why}", where, at
             )
-        if not isinstance(old, list) or not isinstance(new, list):
+        if old is None or new is None:
             return
-        for index, value in enumerate(old):
-            if value not in new:
+        for canon, (value, at) in old.items():
+            if canon not in new:
                 why = " (clients may send it)" if side == "request" else ""
-                yield Change(
-                    side == "request",
-                    "enum-value-removed",
-                    f"{old_at}/enum/{index}",
-                    f"{label}: value {value!r} removed{why}",
-                )
-        for index, value in enumerate(new):
-            if value not in old:
+                detail = f"value {value!r} removed{why}"
+                self._change(side == "request", "enum-value-removed", at, detail, where, after.enum_at)
+        for canon, (value, at) in new.items():
+            if canon not in old:
                 why = " (clients may receive it)" if side == "response" else ""
-                yield Change(
-                    side == "response",
-                    "enum-value-added",
-                    f"{new_at}/enum/{index}",
-                    f"{label}: value {value!r} added{why}",
+                self._change(
+                    side == "response", "enum-value-added", at, f"value {value!r} added{why}", where, at
                 )
 
-    def _properties(
-        self, before: Any, after: Any, old_at: str, new_at: str, label: str, side: Side
-    ) -> Iterator[Change]:
-        old_props, old_required = _flat(self.old, before, old_at)
-        new_props, new_required = _flat(self.new, after, new_at)
-        for name, (where, schema) in old_props.items():
-            if name not in new_props:
-                why = f" ({WHY[side]})" if side == "response" else ""
-                yield Change(
-                    side == "response", "property-removed", where, f"{label}.{name} was removed{why}"
-                )
+    def _properties(self, before: Node, after: Node, where: Where, side: Side, depth: int) -> None:
+        response = side == "response"
+        for name, parts in before.properties.items():
+            inner = where.child(name)
+            if name not in after.properties:
+                why = " (clients read it)" if response else ""
+                at = after.properties_at or after.pointer
+                self._change(response, "property-removed", parts[0].pointer, f"removed{why}", inner, at)
                 continue
-            now_at, now = new_props[name]
-            yield from self.compare(
-                schema, now, old_at=where, new_at=now_at, label=f"{label}.{name}", side=side
-            )
-            if name in old_required and name not in new_required:
-                yield Change(
-                    side == "response",
-                    "property-now-optional",
-                    now_at,
-                    f"{label}.{name} is no longer required"
-                    + (" (clients may not get it)" if side == "response" else ""),
-                )
-        for name in new_props.keys() - old_props.keys():
-            required = name in new_required
-            yield Change(
-                required and side == "request",
-                "property-added",
-                new_props[name][0],
-                f"{label}.{name} was added" + (" as required" if required else ""),
-            )
-        for name in new_required.keys() - old_required.keys() - (new_props.keys() - old_props.keys()):
-            yield Change(
-                side == "request",
-                "property-now-required",
-                new_required[name],
-                f"{label}.{name} is now required" + (" (clients must send it)" if side == "request" else ""),
+            now = after.properties[name]
+            self._parts(parts, now, inner, side, depth)
+            if name in before.required and name not in after.required:
+                why = " (clients may not get it)" if response else ""
+                at = now[0].pointer
+                self._change(response, "property-now-optional", at, f"no longer required{why}", inner, at)
+        for name, parts in after.properties.items():
+            if name in before.properties:
+                continue
+            required = name in after.required
+            detail = "added as required (clients must send it)" if required and not response else "added"
+            at = parts[0].pointer
+            self._change(required and not response, "property-added", at, detail, where.child(name), at)
+        for name, at in after.required.items():
+            if name in before.required or (name in after.properties and name not in before.properties):
+                continue  # a required field that is new was reported as added
+            why = " (clients must send it)" if not response else ""
+            self._change(
+                not response, "property-now-required", at, f"now required{why}", where.child(name), at
             )
 
-
-def component_changes(old: Spec, new: Spec) -> Iterator[Change]:
-    """Named schemas added or removed (notices: what uses them is judged where it is used)."""
-    before = old.raw.get("components", {}).get("schemas", {})
-    after = new.raw.get("components", {}).get("schemas", {})
-    for name in before.keys() - after.keys():
-        yield Change(
-            False, "schema-removed", join_pointer("/components/schemas", name), f"schema {name} was removed"
-        )
-    for name in after.keys() - before.keys():
-        yield Change(
-            False, "schema-added", join_pointer("/components/schemas", name), f"schema {name} was added"
-        )
+    def _pairs(self, before: list[Part] | None, after: list[Part] | None) -> list[tuple[Part, Part]]:
+        """``anyOf``/``oneOf`` members to compare: by position, else by the types they admit."""
+        if not before or not after:
+            return []
+        if len(before) == len(after):
+            return list(zip(before, after, strict=True))
+        kinds = [self.new.node([member]).types for member in after]
+        return [
+            (member, after[kinds.index(self.old.node([member]).types)])
+            for member in before
+            if self.old.node([member]).types in kinds
+        ]
