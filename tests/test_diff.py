@@ -302,3 +302,23 @@ def test_unresolvable_ref_names_its_pointer(spec: Spec, ref: str, message: str) 
         diff(spec, Spec(raw))
     assert caught.value.message.startswith("/components/schemas/TargetGroup/properties/name/$ref: ")
     assert message in caught.value.message
+
+
+def test_a_cycle_cut_short_for_one_operation_is_judged_whole_for_another(spec: Spec) -> None:
+    """A → B → A: an operation reaching A first must not leave B's remembered result short of A's
+    change for an operation that reaches only B."""
+    base = copy.deepcopy(spec.raw)
+    schemas(base)["A"] = {
+        "type": "object",
+        "properties": {"b": {"$ref": "#/components/schemas/B"}, "x": {"type": "string"}},
+    }
+    schemas(base)["B"] = {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}}
+    schemas(base)["TargetGroup"]["properties"]["a"] = {"$ref": "#/components/schemas/A"}
+    schemas(base)["Channel"]["properties"]["b"] = {"$ref": "#/components/schemas/B"}
+    after = copy.deepcopy(base)
+    schemas(after)["A"]["properties"].pop("x")
+    changes = diff(Spec(base), Spec(after))
+    where = {c.operation: c.where for c in changes if c.pointer == "/components/schemas/A/properties/x"}
+    assert where["get-target-groups-id"] == "response 200 data.a.x"
+    channels = next(o.operation_id for o in spec.operations if o.path == "/v3/targetGroups/channels")
+    assert where[channels] == "response 200 data[].b.a.x"

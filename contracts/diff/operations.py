@@ -13,7 +13,7 @@ from typing import Any
 
 from contracts.diff.change import Change
 from contracts.diff.resolve import Part, Resolver, expect_object
-from contracts.diff.schemas import Compare, Side, Where
+from contracts.diff.schemas import Schemas, Side
 from contracts.errors import SpecError
 from contracts.spec import Operation, Spec, join_pointer
 
@@ -75,14 +75,16 @@ def _content(at: str, holder: dict[str, Any]) -> dict[str, Part | None]:
 class _Operation:
     """One operation matched on both sides."""
 
-    def __init__(self, old: Resolver, new: Resolver, before: Operation, after: Operation) -> None:
-        self.old, self.new, self.before, self.after = old, new, before, after
+    def __init__(self, judge: Schemas, before: Operation, after: Operation) -> None:
+        self.judge, self.old, self.new, self.before, self.after = judge, judge.old, judge.new, before, after
         self.out: list[Change] = []
-        self.compare = Compare(old, new, after.operation_id, self.out)
         self.label = f"{after.method} {after.path}"
 
     def change(self, breaking: bool, kind: str, pointer: str, detail: str, where: str, new_at: str) -> None:
         self.out.append(Change(breaking, kind, pointer, detail, self.after.operation_id, where, new_at))
+
+    def compare(self, before: Part | None, after: Part | None, base: str, side: Side) -> None:
+        self.out += self.judge.changes(before, after, operation=self.after.operation_id, base=base, side=side)
 
     def run(self) -> list[Change]:
         self._parameters()
@@ -105,7 +107,7 @@ class _Operation:
             now_at, now = after[key]
             if now.get("required") is True and param.get("required") is not True:
                 self.change(True, "parameter-now-required", now_at, "now required", what, now_at)
-            self.compare.schemas(_schema_of(at, param), _schema_of(now_at, now), Where(what), "request")
+            self.compare(_schema_of(at, param), _schema_of(now_at, now), what, "request")
         for key, (at, param) in after.items():
             if key not in before:
                 required = param.get("required") is True
@@ -156,7 +158,7 @@ class _Operation:
         for media, schema in old.items():
             where = base if media == JSON_MEDIA else f"{base} ({media})"
             if media in new:
-                self.compare.schemas(schema, new[media], Where(where), side)
+                self.compare(schema, new[media], where, side)
             elif side == "request" and new:
                 at = join_pointer(before[0], "content", media)
                 self.change(
@@ -260,7 +262,7 @@ def _unused_codes(old: Spec, new: Spec) -> list[Change]:
 
 def diff(old: Spec, new: Spec) -> list[Change]:
     """Every change from ``old`` to ``new`` where a client meets it: breaking first, then by pointer."""
-    res_old, res_new = Resolver(old), Resolver(new)
+    judge = Schemas(Resolver(old), Resolver(new))
     old_ops = {(op.method, template(op.path)): op for op in old.operations}
     new_ops = {(op.method, template(op.path)): op for op in new.operations}
     old_paths = {template(p): p for p in old.raw["paths"]}
@@ -269,7 +271,7 @@ def diff(old: Spec, new: Spec) -> list[Change]:
     for key, op in old_ops.items():
         label = f"{op.method} {op.path}"
         if key in new_ops:
-            changes.extend(_Operation(res_old, res_new, op, new_ops[key]).run())
+            changes.extend(_Operation(judge, op, new_ops[key]).run())
         elif key[1] in new_paths:
             at = join_pointer("/paths", new_paths[key[1]])
             changes.append(

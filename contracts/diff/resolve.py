@@ -94,6 +94,8 @@ class Resolver:
     def __init__(self, spec: Spec) -> None:
         self.raw = spec.raw
         self._nodes: dict[tuple[str, ...], Node] = {}
+        self._asked: dict[tuple[str, ...], Node] = {}
+        """The same parts (pointers of one document) always make the same node."""
         self._building: set[tuple[str, ...]] = set()
 
     def target(self, ref: Any, pointer: str) -> tuple[str, Any]:
@@ -117,6 +119,12 @@ class Resolver:
         return pointer, expect_object(value, pointer, what)
 
     def node(self, parts: Sequence[Part]) -> Node:
+        asked = tuple(part.pointer for part in parts)
+        if asked not in self._asked:
+            self._asked[asked] = self._node(parts)
+        return self._asked[asked]
+
+    def _node(self, parts: Sequence[Part]) -> Node:
         leaves: list[Part] = []
         for part in parts:
             self._expand(part, leaves, ())

@@ -3,8 +3,12 @@
 A response may narrow (fewer types, fewer enum values, more required fields) and a request may
 widen; the opposite breaks a client. Both sides are compared as resolved nodes
 (:mod:`contracts.diff.resolve`), so only what a client can send or receive counts, never how the
-components are written. Each pair of nodes is judged once per operation and side, which also ends
-the walk through recursive schemas.
+components are written.
+
+A pair of nodes is judged once per side for the whole diff (:class:`Schemas` remembers the
+result, relative to the pair), and each operation that reaches the pair replays it under its own
+path. A pair met again while it is being judged is a cycle: it adds nothing there, and results cut
+short by a cycle are not remembered, so every operation still sees every change below it.
 """
 
 from __future__ import annotations
@@ -19,22 +23,29 @@ from contracts.errors import SpecError
 Side = Literal["request", "response"]
 MAX_DEPTH = 100
 """Levels of properties/items followed from a body or parameter before the spec is refused."""
+Key = tuple[tuple[str, ...], tuple[str, ...], Side]
 
 
 @dataclass(frozen=True)
-class Where:
-    """What a client meets: ``response 200`` + ``data.periods[].id``."""
+class Rel:
+    """A change found below a pair of nodes, at ``path`` (field names, ``[]``, ``{}``) from the pair."""
 
-    base: str
-    path: str = ""
+    breaking: bool
+    kind: str
+    pointer: str
+    detail: str
+    new_at: str
+    path: tuple[str, ...] = ()
 
-    def child(self, token: str) -> Where:
-        if token in ("[]", "{}"):
-            return Where(self.base, (self.path or "(body)") + token)
-        return Where(self.base, f"{self.path}.{token}" if self.path else token)
 
-    def __str__(self) -> str:
-        return f"{self.base} {self.path}" if self.path else self.base
+def render(base: str, path: tuple[str, ...]) -> str:
+    """``response 200`` + ``("data", "periods", "[]", "id")`` → ``response 200 data.periods[].id``."""
+    text = ""
+    for token in path:
+        text += token if token in ("[]", "{}") else (f".{token}" if text else token)
+    if text.startswith(("[]", "{}")):
+        text = "(body)" + text
+    return f"{base} {text}" if text else base
 
 
 def _types(kinds: Types) -> str:
@@ -54,140 +65,185 @@ def _overlap(a: Types, b: Types) -> bool:
     return a is None or b is None or bool(meet(a, b))
 
 
-class Compare:
-    """Compares the schemas one operation's client meets, appending :class:`Change` s to ``out``."""
+class Schemas:
+    """Judges pairs of schema nodes (OLD, NEW) for one diff, remembering each pair's changes."""
 
-    def __init__(self, old: Resolver, new: Resolver, operation: str, out: list[Change]) -> None:
-        self.old, self.new, self.operation, self.out = old, new, operation, out
-        self.seen: set[tuple[tuple[str, ...], tuple[str, ...], Side]] = set()
+    def __init__(self, old: Resolver, new: Resolver) -> None:
+        self.old, self.new = old, new
+        self._memo: dict[Key, list[Rel]] = {}
+        self._active: set[Key] = set()
 
-    def _change(
-        self, breaking: bool, kind: str, pointer: str, detail: str, where: Where, new_at: str
-    ) -> None:
-        self.out.append(Change(breaking, kind, pointer, detail, self.operation, str(where), new_at))
+    def changes(
+        self, before: Part | None, after: Part | None, *, operation: str, base: str, side: Side
+    ) -> list[Change]:
+        """The changes a client of ``operation`` meets in a body or parameter (none if a side lacks it)."""
+        if before is None or after is None:
+            return []
+        rels, _ = self._nodes(self.old.node([before]), self.new.node([after]), side, 0)
+        return [
+            Change(r.breaking, r.kind, r.pointer, r.detail, operation, render(base, r.path), r.new_at)
+            for r in rels
+        ]
 
-    def schemas(self, before: Part | None, after: Part | None, where: Where, side: Side) -> None:
-        """Compare a body's or parameter's schemas (either may be absent: nothing to compare)."""
-        if before is not None and after is not None:
-            self._nodes(self.old.node([before]), self.new.node([after]), where, side, 0)
-
-    def _parts(self, before: list[Part], after: list[Part], where: Where, side: Side, depth: int) -> None:
-        if before and after:
-            self._nodes(self.old.node(before), self.new.node(after), where, side, depth + 1)
-
-    def _nodes(self, before: Node, after: Node, where: Where, side: Side, depth: int) -> None:
+    def _nodes(self, before: Node, after: Node, side: Side, depth: int) -> tuple[list[Rel], set[Key]]:
+        """(changes below the pair, the active pairs a cycle cut the walk at)."""
         key = (before.key, after.key, side)
-        if key in self.seen:
-            return
-        self.seen.add(key)
+        if key in self._memo:
+            return self._memo[key], set()
+        if key in self._active:
+            return [], {key}
         if depth > MAX_DEPTH:
-            raise SpecError(f"{after.pointer}: schemas nest more than {MAX_DEPTH} levels deep ({where})")
-        if not self._types(before, after, where, side):
-            return
-        if bool(_union(before)) != bool(
-            _union(after)
-        ):  # ``X`` ↔ ``anyOf: [X, {type: null}]``: X against its members
-            plain, union = (after, before) if _union(before) else (before, after)
-            for member in _union(union):
-                node = (self.old if union is before else self.new).node([member])
-                if _overlap(node.types, plain.types):
-                    pair = (node, after) if union is before else (before, node)
-                    self._nodes(*pair, where, side, depth + 1)
-            return
-        self._enum(before, after, where, side)
-        self._properties(before, after, where, side, depth)
-        self._parts(before.items, after.items, where.child("[]"), side, depth)
-        self._parts(before.additional, after.additional, where.child("{}"), side, depth)
-        for word in ("anyOf", "oneOf"):
-            for old_member, new_member in self._pairs(before.members.get(word), after.members.get(word)):
-                self._parts([old_member], [new_member], where, side, depth)
+            raise SpecError(f"{after.pointer}: schemas nest more than {MAX_DEPTH} levels deep")
+        self._active.add(key)
+        try:
+            walk = _Pair(self, before, after, side, depth)
+            walk.run()
+        finally:
+            self._active.discard(key)
+        walk.cuts.discard(key)
+        kept: dict[tuple[str, str], Rel] = {}
+        for rel in walk.out:  # a change reached along two paths is kept at the first
+            kept.setdefault((rel.kind, rel.pointer), rel)
+        rels = list(kept.values())
+        if not walk.cuts:
+            self._memo[key] = rels
+        return rels, walk.cuts
 
-    def _types(self, before: Node, after: Node, where: Where, side: Side) -> bool:
+
+class _Pair:
+    """The walk below one pair of nodes."""
+
+    def __init__(self, judge: Schemas, before: Node, after: Node, side: Side, depth: int) -> None:
+        self.judge, self.before, self.after, self.side, self.depth = judge, before, after, side, depth
+        self.out: list[Rel] = []
+        self.cuts: set[Key] = set()
+        self.response = side == "response"
+
+    def change(self, breaking: bool, kind: str, pointer: str, detail: str, new_at: str, *path: str) -> None:
+        self.out.append(Rel(breaking, kind, pointer, detail, new_at, path))
+
+    def below(self, before: Node, after: Node, *path: str) -> None:
+        rels, cuts = self.judge._nodes(before, after, self.side, self.depth + 1)
+        self.cuts |= cuts
+        self.out.extend(
+            Rel(r.breaking, r.kind, r.pointer, r.detail, r.new_at, (*path, *r.path)) for r in rels
+        )
+
+    def parts(self, before: list[Part], after: list[Part], *path: str) -> None:
+        if before and after:
+            self.below(self.judge.old.node(before), self.judge.new.node(after), *path)
+
+    def run(self) -> None:
+        before, after = self.before, self.after
+        if not self.types():
+            return
+        if bool(_union(before)) != bool(_union(after)):  # X ↔ anyOf [X, null]: X against each member
+            union, plain = (before, after) if _union(before) else (after, before)
+            resolver = self.judge.old if union is before else self.judge.new
+            for member in _union(union):
+                node = resolver.node([member])
+                if _overlap(node.types, plain.types):
+                    self.below(*((node, after) if union is before else (before, node)))
+            return
+        self.enum()
+        self.properties()
+        self.parts(before.items, after.items, "[]")
+        self.parts(before.additional, after.additional, "{}")
+        for word in ("anyOf", "oneOf"):
+            for old_member, new_member in self.pairs(before.members.get(word), after.members.get(word)):
+                self.parts([old_member], [new_member])
+
+    def types(self) -> bool:
         """Report a type change; False when the types share nothing (nothing below is comparable)."""
-        old, new = before.types, after.types
+        old, new = self.before.types, self.after.types
         if covers(old, new) and covers(new, old):
             return True
-        at = after.types_at or after.pointer
-        widened = not covers(old, new)
-        breaking = widened if side == "response" else not covers(new, old)
+        at = self.after.types_at or self.after.pointer
+        breaking = not covers(old, new) if self.response else not covers(new, old)
         if old is not None and new is not None and new - old == {"null"}:
-            why = " (clients may read null)" if side == "response" else ""
-            self._change(breaking, "now-nullable", at, f"may now be null{why}", where, at)
+            why = " (clients may read null)" if self.response else ""
+            self.change(breaking, "now-nullable", at, f"may now be null{why}", at)
             return True
-        reason = {
-            "response": " (clients may read other types)",
-            "request": " (clients may send refused types)",
-        }
-        detail = f"type {_types(old)} → {_types(new)}" + (reason[side] if breaking else "")
-        self._change(breaking, "type-changed", at, detail, where, at)
+        why = " (clients may read other types)" if self.response else " (clients may send refused types)"
+        self.change(
+            breaking,
+            "type-changed",
+            at,
+            f"type {_types(old)} → {_types(new)}" + (why if breaking else ""),
+            at,
+        )
         return _overlap(old, new)
 
-    def _enum(self, before: Node, after: Node, where: Where, side: Side) -> None:
+    def enum(self) -> None:
+        before, after, request = self.before, self.after, not self.response
         old, new = before.enum, after.enum
         if new is not None and old is None:
-            why = " (clients may send other values)" if side == "request" else ""
-            self._change(
-                side == "request", "enum-added", after.enum_at, f"is now an enum{why}", where, after.enum_at
-            )
+            why = " (clients may send other values)" if request else ""
+            self.change(request, "enum-added", after.enum_at, f"is now an enum{why}", after.enum_at)
         if old is not None and new is None:
-            why = " (clients may receive other values)" if side == "response" else ""
-            at = after.pointer
-            self._change(
-                side == "response", "enum-removed", before.enum_at, f"is no longer an enum{why}", where, at
+            why = " (clients may receive other values)" if self.response else ""
+            self.change(
+                self.response, "enum-removed", before.enum_at, f"is no longer an enum{why}", after.pointer
             )
         if old is None or new is None:
             return
         for canon, (value, at) in old.items():
             if canon not in new:
-                why = " (clients may send it)" if side == "request" else ""
-                detail = f"value {value!r} removed{why}"
-                self._change(side == "request", "enum-value-removed", at, detail, where, after.enum_at)
+                why = " (clients may send it)" if request else ""
+                self.change(
+                    request,
+                    "enum-value-removed",
+                    at,
+                    f"value {value!r} removed{why}",
+                    f"{after.enum_at}/enum",
+                )
         for canon, (value, at) in new.items():
             if canon not in old:
-                why = " (clients may receive it)" if side == "response" else ""
-                self._change(
-                    side == "response", "enum-value-added", at, f"value {value!r} added{why}", where, at
-                )
+                why = " (clients may receive it)" if self.response else ""
+                self.change(self.response, "enum-value-added", at, f"value {value!r} added{why}", at)
 
-    def _properties(self, before: Node, after: Node, where: Where, side: Side, depth: int) -> None:
-        response = side == "response"
+    def properties(self) -> None:
+        before, after, response = self.before, self.after, self.response
         for name, parts in before.properties.items():
-            inner = where.child(name)
             if name not in after.properties:
                 why = " (clients read it)" if response else ""
                 at = after.properties_at or after.pointer
-                self._change(response, "property-removed", parts[0].pointer, f"removed{why}", inner, at)
+                self.change(response, "property-removed", parts[0].pointer, f"removed{why}", at, name)
                 continue
             now = after.properties[name]
-            self._parts(parts, now, inner, side, depth)
+            self.parts(parts, now, name)
             if name in before.required and name not in after.required:
                 why = " (clients may not get it)" if response else ""
-                at = now[0].pointer
-                self._change(response, "property-now-optional", at, f"no longer required{why}", inner, at)
+                self.change(
+                    response,
+                    "property-now-optional",
+                    now[0].pointer,
+                    f"no longer required{why}",
+                    now[0].pointer,
+                    name,
+                )
         for name, parts in after.properties.items():
             if name in before.properties:
                 continue
-            required = name in after.required
-            detail = "added as required (clients must send it)" if required and not response else "added"
-            at = parts[0].pointer
-            self._change(required and not response, "property-added", at, detail, where.child(name), at)
+            required = name in after.required and not response
+            detail = "added as required (clients must send it)" if required else "added"
+            self.change(required, "property-added", parts[0].pointer, detail, parts[0].pointer, name)
         for name, at in after.required.items():
             if name in before.required or (name in after.properties and name not in before.properties):
                 continue  # a required field that is new was reported as added
             why = " (clients must send it)" if not response else ""
-            self._change(
-                not response, "property-now-required", at, f"now required{why}", where.child(name), at
-            )
+            self.change(not response, "property-now-required", at, f"now required{why}", at, name)
 
-    def _pairs(self, before: list[Part] | None, after: list[Part] | None) -> list[tuple[Part, Part]]:
+    def pairs(self, before: list[Part] | None, after: list[Part] | None) -> list[tuple[Part, Part]]:
         """``anyOf``/``oneOf`` members to compare: by position, else by the types they admit."""
         if not before or not after:
             return []
         if len(before) == len(after):
             return list(zip(before, after, strict=True))
-        kinds = [self.new.node([member]).types for member in after]
+        old, new = self.judge.old, self.judge.new
+        kinds = [new.node([member]).types for member in after]
         return [
-            (member, after[kinds.index(self.old.node([member]).types)])
+            (member, after[kinds.index(old.node([member]).types)])
             for member in before
-            if self.old.node([member]).types in kinds
+            if old.node([member]).types in kinds
         ]

@@ -103,7 +103,7 @@ def load_side(ref: str, *, spec_path: Path) -> Side:
     if ref and file.is_file():
         return load_file(file)
     if not ref or ref.startswith("-") or any(ord(c) < 32 for c in ref):
-        raise UsageError(f"{ref!r} is neither a file nor a git ref", hint="a git ref cannot start with '-'")
+        raise UsageError(f"{ref!r} is neither a file nor a git ref (a ref never starts with '-')")
     where = spec_path.resolve()
     if not where.parent.is_dir():
         raise UsageError(f"{ref!r} is not a file, and {spec_path} is not in a git checkout")
@@ -118,10 +118,13 @@ def load_side(ref: str, *, spec_path: Path) -> Side:
     verified = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], root)
     commit = verified.stdout.decode("ascii", "replace").strip()
     if verified.returncode != 0 or not commit or not all(c in "0123456789abcdef" for c in commit):
-        raise UsageError(f"{ref!r} is neither a file nor a git ref holding {inner}", hint="no such commit")
+        raise UsageError(
+            f"{ref!r} is neither a file nor a git ref holding {inner} (no such commit in {root})"
+        )
     shown = _git(["show", "--no-textconv", f"{commit}:{inner}"], root)
     if shown.returncode != 0:
-        raise UsageError(f"{ref!r} is neither a file nor a git ref holding {inner}", hint=_first_line(shown))
+        reason = _first_line(shown) or "git show failed"
+        raise UsageError(f"{ref!r} is neither a file nor a git ref holding {inner} ({reason})")
     try:
         text = shown.stdout.decode("utf-8")
     except UnicodeDecodeError:
