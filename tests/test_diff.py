@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from contracts.diff import Change, diff, group
+from contracts.diff.change import KINDS
 from contracts.errors import SpecError
 from contracts.spec import Spec
 
@@ -156,7 +157,9 @@ NON_BREAKING: dict[str, Edit] = {
 def changed(spec: Spec, edit: Edit) -> list[Change]:
     raw = copy.deepcopy(spec.raw)
     edit(raw)
-    return diff(spec, Spec(raw))
+    changes = diff(spec, Spec(raw))
+    assert {c.kind for c in changes} <= set(KINDS)  # every kind reported is documented
+    return changes
 
 
 @pytest.mark.parametrize("kind", list(BREAKING))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import IO, Literal
 
 from contracts.diff.change import KINDS, Group
@@ -20,6 +21,7 @@ FORMATS: tuple[Format, ...] = ("text", "json", "sarif", "github", "markdown")
 LineOf = Callable[[str], int]
 SHOWN = 5
 """Operations named per entry in one-line formats (the rest are counted)."""
+SHOWN_MARKDOWN = 10
 
 
 def _operations(group: Group, shown: int = SHOWN) -> str:
@@ -93,8 +95,8 @@ def github(out: IO[str], groups: list[Group], *, uri: str, line_of: LineOf) -> N
 
     reporter = GithubReporter(out, file=uri, line_of=line_of)
     reporter.start({})
-    for g in groups:
-        reporter.handle(finding(g))
+    for g in groups:  # the message names the operations; the subject is only the pointer
+        reporter.handle(replace(finding(g), operation=None))
     reporter.finish({})
 
 
@@ -111,7 +113,9 @@ def markdown(out: IO[str], groups: list[Group], *, uri: str, line_of: LineOf) ->
             continue
         lines += [f"## {title}", "", "| change | where written | met at |", "| --- | --- | --- |"]
         for g in chosen:
-            sites = "<br>".join(_cell(f"`{c.operation or '-'}` {c.where}") for c in g.sites)
+            sites = "<br>".join(_cell(f"`{c.operation or '-'}` {c.where}") for c in g.sites[:SHOWN_MARKDOWN])
+            if len(g.sites) > SHOWN_MARKDOWN:
+                sites += f"<br>and {len(g.sites) - SHOWN_MARKDOWN} more"
             where = f"`{_cell(g.pointer)}` ({uri}:{line_of(g.located_at)})"
             lines.append(f"| `{g.kind}`: {_cell(g.detail)} | {where} | {sites} |")
         lines.append("")

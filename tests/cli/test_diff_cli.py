@@ -53,6 +53,22 @@ def test_breaking_change_exits_one_and_names_file_line_pointer_and_operations(
     assert out[-1] == "1 breaking, 0 non-breaking change(s)"
 
 
+def test_a_removal_is_located_at_the_object_it_left_in_new(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = json.loads(SPEC.read_text())
+    raw["components"]["schemas"]["TargetGroup"]["properties"].pop("fromDate")
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps(raw, indent=2))
+    assert main(["diff", str(SPEC), str(new)]) == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert " BREAKING property-removed /components/schemas/TargetGroup/properties/fromDate: " in first
+    lines = new.read_text().splitlines()
+    group = next(i for i, text in enumerate(lines) if text.strip() == '"TargetGroup": {')
+    properties = next(i for i in range(group, len(lines)) if lines[i].strip() == '"properties": {') + 1
+    assert first.startswith(f"{new}:{properties}: ")
+
+
 def test_same_spec_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", str(SPEC), str(SPEC)]) == 0
     assert capsys.readouterr().out == "0 breaking, 0 non-breaking change(s)\n"
