@@ -1,5 +1,5 @@
-"""Operation changes, operation by operation: parameters, request body, responses status by status,
-error codes.
+"""Operation changes, operation by operation: parameters, request body, responses status by status
+(error codes in :mod:`contracts.diff.codes`).
 
 Operations are matched by method and path template (``{id}`` and ``{groupId}`` are one template,
 path parameters matched by position), so renaming a path parameter or reordering paths is no
@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from contracts.diff.change import Change
+from contracts.diff.codes import operation_codes, unused_codes
 from contracts.diff.resolve import Part, Resolver, expect_object
 from contracts.diff.schemas import Schemas, Side
 from contracts.errors import SpecError
@@ -72,6 +73,11 @@ def _content(at: str, holder: dict[str, Any]) -> dict[str, Part | None]:
     return found
 
 
+def _body(res: Resolver, op: Operation, at: str) -> tuple[str, dict[str, Any]] | None:
+    """(where, request body) with its ``$ref`` followed, or None when the operation takes none."""
+    return res.deref(at, op.raw["requestBody"], "a request body") if "requestBody" in op.raw else None
+
+
 class _Operation:
     """One operation matched on both sides."""
 
@@ -90,7 +96,7 @@ class _Operation:
         self._parameters()
         self._body()
         self._responses()
-        self._error_codes()
+        self.out += operation_codes(self.before, self.after)
         if self.after.deprecated and not self.before.deprecated:
             at = f"{self.after.pointer}/deprecated"
             self.change(False, "operation-deprecated", at, "now deprecated", self.label, at)
@@ -118,16 +124,8 @@ class _Operation:
 
     def _body(self) -> None:
         old_at, new_at = f"{self.before.pointer}/requestBody", f"{self.after.pointer}/requestBody"
-        before = (
-            self.old.deref(old_at, self.before.raw["requestBody"], "a request body")
-            if "requestBody" in self.before.raw
-            else None
-        )
-        after = (
-            self.new.deref(new_at, self.after.raw["requestBody"], "a request body")
-            if "requestBody" in self.after.raw
-            else None
-        )
+        before = _body(self.old, self.before, old_at)
+        after = _body(self.new, self.after, new_at)
         if (
             after is not None
             and after[1].get("required") is True
@@ -203,62 +201,6 @@ class _Operation:
             at = join_pointer(self.after.pointer, "responses", status)
             self.change(False, "status-added", at, "added", f"response {status}", at)
 
-    def _error_codes(self) -> None:
-        before, after = self.before, self.after
-        for index, code in enumerate(before.error_codes):
-            if code not in after.error_codes:
-                at, new_at = f"{before.pointer}/x-error-codes/{index}", f"{after.pointer}/x-error-codes"
-                self.change(
-                    True,
-                    "error-code-removed",
-                    at,
-                    f"error code {code} removed (clients branch on it)",
-                    self.label,
-                    new_at,
-                )
-        for index, code in enumerate(after.error_codes):
-            if code not in before.error_codes:
-                at = f"{after.pointer}/x-error-codes/{index}"
-                self.change(
-                    True,
-                    "error-code-added",
-                    at,
-                    f"error code {code} added (clients do not know it)",
-                    self.label,
-                    at,
-                )
-        for code in after.error_codes:
-            was, now = before.spec.error_catalogue.get(code), after.spec.error_catalogue.get(code)
-            if (
-                code in before.error_codes
-                and was is not None
-                and now is not None
-                and was.status != now.status
-            ):
-                at = f"{now.pointer}/status"
-                detail = f"error code {code}: status {was.status} → {now.status}"
-                self.change(True, "error-code-status-changed", at, detail, self.label, at)
-
-
-def _unused_codes(old: Spec, new: Spec) -> list[Change]:
-    """Catalogue status changes of codes no operation lists (still a fact clients may rely on)."""
-    used = {code for op in new.operations for code in op.error_codes}
-    found = []
-    for code, now in new.error_catalogue.items():
-        was = old.error_catalogue.get(code)
-        if code not in used and was is not None and was.status != now.status:
-            at = f"{now.pointer}/status"
-            found.append(
-                Change(
-                    True,
-                    "error-code-status-changed",
-                    at,
-                    f"error code {code}: status {was.status} → {now.status}",
-                    new_pointer=at,
-                )
-            )
-    return found
-
 
 def diff(old: Spec, new: Spec) -> list[Change]:
     """Every change from ``old`` to ``new`` where a client meets it: breaking first, then by pointer."""
@@ -267,7 +209,7 @@ def diff(old: Spec, new: Spec) -> list[Change]:
     new_ops = {(op.method, template(op.path)): op for op in new.operations}
     old_paths = {template(p): p for p in old.raw["paths"]}
     new_paths = {template(p): p for p in new.raw["paths"]}
-    changes = _unused_codes(old, new)
+    changes = unused_codes(old, new)
     for key, op in old_ops.items():
         label = f"{op.method} {op.path}"
         if key in new_ops:

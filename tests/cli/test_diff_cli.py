@@ -206,6 +206,34 @@ def test_markdown_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "the same contract" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    ("table", "code", "starts"),
+    [
+        ('format = "json"', 1, "{"),
+        ('format = "yaml"', 2, ""),
+        ('fromat = "json"', 2, ""),
+    ],
+)
+def test_format_from_the_config_table(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    table: str,
+    code: int,
+    starts: str,
+) -> None:
+    new = breaking_copy(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(f"[tool.contracts.diff]\n{table}\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CONTRACTS_DIFF_FORMAT", raising=False)
+    assert main(["diff", str(SPEC), str(new)]) == code
+    captured = capsys.readouterr()
+    assert captured.out.startswith(starts)
+    if code == 2:
+        assert captured.err.startswith("error: [tool.contracts.diff] ")
+    assert main(["diff", str(SPEC), str(new), "--format", "text"]) == (1 if code == 1 else 2)
+
+
 def test_new_defaults_to_the_spec_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     new = breaking_copy(tmp_path)
     assert main(["--spec", str(new), "diff", str(SPEC)]) == 1
