@@ -144,7 +144,26 @@ def rename_path_parameter(raw: Raw) -> None:
     raw["paths"]["/v3/targetGroups/{groupId}"] = item
 
 
+def every(refactor: Callable[[Raw, str], None], applies: Callable[[dict[str, Any]], bool]) -> Edit:
+    """``refactor`` applied to every schema component it applies to, one after the other."""
+
+    def edit(raw: Raw) -> None:
+        for name in list(schemas(raw)):
+            if name in schemas(raw) and applies(schemas(raw)[name]):
+                refactor(raw, name)
+
+    return edit
+
+
+def _splittable(schema: dict[str, Any]) -> bool:
+    return "type" in schema and len(schema.get("properties", {})) > 1
+
+
 REFACTORS: dict[str, Edit] = {
+    "rename every component": every(lambda r, n: rename(r, n, n + "Renamed"), lambda s: True),
+    "split every object component into allOf": every(split_all_of, _splittable),
+    "merge every allOf component": every(merge_all_of, lambda s: "allOf" in s),
+    "inline every enum component": every(inline, lambda s: "enum" in s),
     "extract to a component": extract,
     "inline a $ref (TargetGroup everywhere)": lambda r: inline(r, "TargetGroup"),
     "inline a $ref (TrackingType enum)": lambda r: inline(r, "TrackingType"),
