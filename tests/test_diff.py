@@ -69,6 +69,12 @@ BREAKING: dict[str, Edit] = {
     "enum-removed": lambda r: schemas(r)["MilestoneTrigger"]["properties"].update(
         triggerType={"type": "string"}
     ),
+    "request-media-type-removed": lambda r: r["paths"]["/v3/targetGroups"]["post"]["requestBody"].update(
+        content={"application/x-www-form-urlencoded": {"schema": {"type": "object"}}}
+    ),
+    "response-media-type-added": lambda r: op(r)["responses"]["200"]["content"].update(
+        {"text/csv": {"schema": {"type": "string"}}}
+    ),
     "request-body-added": lambda r: r["paths"][GROUP]["delete"].update(
         requestBody={"required": True, "content": {JSON: {"schema": {"type": "object"}}}}
     ),
@@ -151,6 +157,9 @@ NON_BREAKING: dict[str, Edit] = {
         name={"type": "string", "enum": ["SMS", "EMAIL"]}
     ),
     "operation deprecated": lambda r: op(r, "/v3/targetGroups/channels").update(deprecated=True),
+    "request media type added": lambda r: r["paths"]["/v3/targetGroups"]["post"]["requestBody"][
+        "content"
+    ].update({"application/x-www-form-urlencoded": {"schema": {"type": "object"}}}),
 }
 
 
