@@ -300,6 +300,19 @@ def _flag_now_string(raw: Raw) -> None:
 # classes carried by parameters, bodies and responses, hidden behind components.* and allOf
 OUTSIDE_SCHEMAS: list[tuple[str, str, Edit]] = [
     ("parameter-now-required", "$ref", lambda r: _param_component(r).update(required=True)),
+    (
+        "parameter-removed",
+        "$ref",
+        lambda r: (_param_component(r), r["paths"][GROUP]["get"]["parameters"].pop(1)),
+    ),
+    (
+        "parameter-added",
+        "$ref",
+        lambda r: (
+            r["components"].update(parameters={"Org": {"name": "org", "in": "query", "required": True}}),
+            r["paths"][GROUP]["get"]["parameters"].append({"$ref": "#/components/parameters/Org"}),
+        ),
+    ),
     ("type-changed", "$ref + allOf", _flag_now_string),
     (
         "property-now-required",
