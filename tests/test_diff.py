@@ -83,6 +83,12 @@ BREAKING: dict[str, Edit] = {
 # more breaking edits, each with the kind and pointer it must be reported with
 BREAKING_AT: list[tuple[str, Edit, str, str]] = [
     (
+        "response field now admits anything",
+        lambda r: schemas(r)["TargetGroup"]["properties"].update(name={"description": "anything"}),
+        "type-changed",
+        "/components/schemas/TargetGroup/properties/name",
+    ),
+    (
         "response property type",
         lambda r: schemas(r)["TargetGroup"]["properties"].update(totalPeriods={"type": "string"}),
         "type-changed",

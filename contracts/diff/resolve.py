@@ -128,9 +128,11 @@ class Resolver:
         leaves: list[Part] = []
         for part in parts:
             self._expand(part, leaves, ())
-        key = tuple(dict.fromkeys(leaf.pointer for leaf in leaves))
+        where = parts[0].pointer if parts else ""
+        # a schema that admits anything is keyed by where it is written, so it is reported there
+        key = tuple(dict.fromkeys(leaf.pointer for leaf in leaves)) or (f"{where} (any)",)
         if key not in self._nodes:
-            self._nodes[key] = self._build(key, leaves, parts[0].pointer if parts else "")
+            self._nodes[key] = self._build(key, leaves, where)
         return self._nodes[key]
 
     def _expand(self, part: Part, out: list[Part], chain: tuple[str, ...]) -> None:
