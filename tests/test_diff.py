@@ -1,4 +1,4 @@
-"""`contracts.diff` finds each breaking class and passes non-breaking edits (the table in docs/lint.md)."""
+"""`contracts.diff` finds each breaking class and passes non-breaking edits (the table in docs/diff.md)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from contracts.diff import Change, diff
+from contracts.diff import Change, diff, group
+from contracts.diff.change import KINDS
+from contracts.errors import SpecError
 from contracts.spec import Spec
 
 Edit = Callable[[dict[str, Any]], None]
@@ -67,6 +69,12 @@ BREAKING: dict[str, Edit] = {
     "enum-removed": lambda r: schemas(r)["MilestoneTrigger"]["properties"].update(
         triggerType={"type": "string"}
     ),
+    "request-media-type-removed": lambda r: r["paths"]["/v3/targetGroups"]["post"]["requestBody"].update(
+        content={"application/x-www-form-urlencoded": {"schema": {"type": "object"}}}
+    ),
+    "response-media-type-added": lambda r: op(r)["responses"]["200"]["content"].update(
+        {"text/csv": {"schema": {"type": "string"}}}
+    ),
     "request-body-added": lambda r: r["paths"][GROUP]["delete"].update(
         requestBody={"required": True, "content": {JSON: {"schema": {"type": "object"}}}}
     ),
@@ -74,6 +82,12 @@ BREAKING: dict[str, Edit] = {
 
 # more breaking edits, each with the kind and pointer it must be reported with
 BREAKING_AT: list[tuple[str, Edit, str, str]] = [
+    (
+        "response field now admits anything",
+        lambda r: schemas(r)["TargetGroup"]["properties"].update(name={"description": "anything"}),
+        "type-changed",
+        "/components/schemas/TargetGroup/properties/name",
+    ),
     (
         "response property type",
         lambda r: schemas(r)["TargetGroup"]["properties"].update(totalPeriods={"type": "string"}),
@@ -149,13 +163,18 @@ NON_BREAKING: dict[str, Edit] = {
         name={"type": "string", "enum": ["SMS", "EMAIL"]}
     ),
     "operation deprecated": lambda r: op(r, "/v3/targetGroups/channels").update(deprecated=True),
+    "request media type added": lambda r: r["paths"]["/v3/targetGroups"]["post"]["requestBody"][
+        "content"
+    ].update({"application/x-www-form-urlencoded": {"schema": {"type": "object"}}}),
 }
 
 
 def changed(spec: Spec, edit: Edit) -> list[Change]:
     raw = copy.deepcopy(spec.raw)
     edit(raw)
-    return diff(spec, Spec(raw))
+    changes = diff(spec, Spec(raw))
+    assert {c.kind for c in changes} <= set(KINDS)  # every kind reported is documented
+    return changes
 
 
 @pytest.mark.parametrize("kind", list(BREAKING))
@@ -200,19 +219,57 @@ def test_identical_specs_have_no_changes(spec: Spec) -> None:
     assert diff(spec, Spec(copy.deepcopy(spec.raw))) == []
 
 
-def test_shared_component_change_is_reported_once(spec: Spec) -> None:
-    """Period is reached from several operations and both sides; its change is one line."""
-    changes = changed(spec, lambda r: schemas(r)["TrackingType"]["enum"].append("BONUS"))
-    assert [c.kind for c in changes] == ["enum-value-added"]
-    assert "(clients may receive it)" in changes[0].message
+def test_shared_component_change_is_one_cause_met_at_every_operation(spec: Spec) -> None:
+    """TrackingType is reached from several operations, on both sides: one cause, each operation
+    where a client reads it, and the request sites (which do not break) left out."""
+    groups = group(changed(spec, lambda r: schemas(r)["TrackingType"]["enum"].append("BONUS")))
+    assert [(g.kind, g.pointer, g.breaking) for g in groups] == [
+        ("enum-value-added", "/components/schemas/TrackingType/enum/5", True)
+    ]
+    assert groups[0].detail == "value 'BONUS' added (clients may receive it)"
+    sites = {(c.operation, c.where) for c in groups[0].sites}
+    assert ("get-target-groups-id", "response 200 data.trackingType") in sites
+    assert ("get-target-groups-all", "response 200 data[].trackingType") in sites
+    assert all(c.where.startswith("response ") and c.breaking for c in groups[0].sites)
+
+
+def test_change_is_reported_at_the_operation_with_the_component_as_cause(spec: Spec) -> None:
+    changes = changed(spec, lambda r: schemas(r)["TargetGroup"]["properties"].pop("fromDate"))
+    found = {(c.operation, c.where, c.kind, c.pointer) for c in changes}
+    cause = "/components/schemas/TargetGroup/properties/fromDate"
+    assert ("get-target-groups-id", "response 200 data.fromDate", "property-removed", cause) in found
+    assert {c.new_pointer for c in changes} == {"/components/schemas/TargetGroup/properties"}
 
 
 def test_two_codes_added_are_two_changes(spec: Spec) -> None:
     changes = changed(spec, lambda r: op(r)["x-error-codes"].extend([310069, 310008]))
-    assert sorted(c.message.rsplit(" ", 3)[-3] for c in changes if c.kind == "error-code-added") == [
+    assert sorted(c.detail.split()[2] for c in changes if c.kind == "error-code-added") == [
         "310008",
         "310069",
     ]
+    assert {c.operation for c in changes} == {"get-target-groups-id"}
+
+
+def test_code_restatused_is_reported_at_each_operation_listing_it(spec: Spec) -> None:
+    changes = changed(spec, lambda r: r["components"]["x-error-codes"]["310017"].update(status=410))
+    users = {o.operation_id for o in spec.operations if 310017 in o.error_codes}
+    assert {c.operation for c in changes} == users
+    assert {(c.kind, c.pointer, c.breaking) for c in changes} == {
+        ("error-code-status-changed", "/components/x-error-codes/310017/status", True)
+    }
+    assert changes[0].detail == "error code 310017: status 404 → 410"
+
+
+def test_unused_code_restatused_is_still_breaking(spec: Spec) -> None:
+    def edit(raw: dict[str, Any]) -> None:
+        raw["components"]["x-error-codes"]["999001"] = {"message": "m", "status": 400}
+
+    base = copy.deepcopy(spec.raw)
+    edit(base)
+    after = copy.deepcopy(base)
+    after["components"]["x-error-codes"]["999001"]["status"] = 409
+    changes = diff(Spec(base), Spec(after))
+    assert [(c.kind, c.operation, c.breaking) for c in changes] == [("error-code-status-changed", "", True)]
 
 
 def test_recursive_schemas_terminate(spec: Spec) -> None:
@@ -223,14 +280,63 @@ def test_recursive_schemas_terminate(spec: Spec) -> None:
             "type": "object",
             "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}},
         }
-        schemas(raw)["Loop"] = {"allOf": [{"$ref": "#/components/schemas/Loop"}]}
+        schemas(raw)["Loop"] = {"allOf": [{"$ref": "#/components/schemas/Loop"}, {"type": "object"}]}
         schemas(raw)["TargetGroup"]["properties"]["tree"] = {"$ref": "#/components/schemas/Node"}
         schemas(raw)["TargetGroup"]["properties"]["loop"] = {"$ref": "#/components/schemas/Loop"}
 
     base = copy.deepcopy(spec.raw)
     tree(base)
     before = Spec(base)
+    assert diff(before, Spec(copy.deepcopy(base))) == []
     after = copy.deepcopy(base)
     after["components"]["schemas"]["Node"]["properties"]["children"]["items"] = {"type": "string"}
-    changes = diff(before, Spec(after))
-    assert [(c.kind, c.breaking) for c in changes] == [("type-changed", True)]
+    groups = group(diff(before, Spec(after)))
+    assert [(g.kind, g.breaking) for g in groups] == [("type-changed", True)]
+    assert "response 200 data.tree.children[]" in {c.where for c in groups[0].sites}
+
+
+def test_mutual_recursion_through_two_components_terminates(spec: Spec) -> None:
+    base = copy.deepcopy(spec.raw)
+    schemas(base)["A"] = {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}}
+    schemas(base)["B"] = {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}}
+    schemas(base)["TargetGroup"]["properties"]["a"] = {"$ref": "#/components/schemas/A"}
+    after = copy.deepcopy(base)
+    schemas(after)["B"]["properties"]["a"] = {"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]}
+    groups = group(diff(Spec(base), Spec(after)))
+    assert [(g.kind, g.pointer) for g in groups] == [("now-nullable", "/components/schemas/B/properties/a")]
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        ("#/components/schemas/Nowhere", "'#/components/schemas/Nowhere' points nowhere"),
+        ("https://example.com/x.json", "only local"),
+    ],
+)
+def test_unresolvable_ref_names_its_pointer(spec: Spec, ref: str, message: str) -> None:
+    raw = copy.deepcopy(spec.raw)
+    schemas(raw)["TargetGroup"]["properties"]["name"] = {"$ref": ref}
+    with pytest.raises(SpecError) as caught:
+        diff(spec, Spec(raw))
+    assert caught.value.message.startswith("/components/schemas/TargetGroup/properties/name/$ref: ")
+    assert message in caught.value.message
+
+
+def test_a_cycle_cut_short_for_one_operation_is_judged_whole_for_another(spec: Spec) -> None:
+    """A → B → A: an operation reaching A first must not leave B's remembered result short of A's
+    change for an operation that reaches only B."""
+    base = copy.deepcopy(spec.raw)
+    schemas(base)["A"] = {
+        "type": "object",
+        "properties": {"b": {"$ref": "#/components/schemas/B"}, "x": {"type": "string"}},
+    }
+    schemas(base)["B"] = {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}}
+    schemas(base)["TargetGroup"]["properties"]["a"] = {"$ref": "#/components/schemas/A"}
+    schemas(base)["Channel"]["properties"]["b"] = {"$ref": "#/components/schemas/B"}
+    after = copy.deepcopy(base)
+    schemas(after)["A"]["properties"].pop("x")
+    changes = diff(Spec(base), Spec(after))
+    where = {c.operation: c.where for c in changes if c.pointer == "/components/schemas/A/properties/x"}
+    assert where["get-target-groups-id"] == "response 200 data.a.x"
+    channels = next(o.operation_id for o in spec.operations if o.path == "/v3/targetGroups/channels")
+    assert where[channels] == "response 200 data[].b.a.x"

@@ -1,163 +1,252 @@
-"""Operation changes (matched by method and path): paths, parameters, bodies, statuses, error codes."""
+"""Operation changes, operation by operation: parameters, request body, responses status by status
+(error codes in :mod:`contracts.diff.codes`).
+
+Operations are matched by method and path template (``{id}`` and ``{groupId}`` are one template,
+path parameters matched by position), so renaming a path parameter or reordering paths is no
+change. Every change is reported at the operation where a client meets it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
 from typing import Any
 
 from contracts.diff.change import Change
-from contracts.diff.schemas import Walk, component_changes, resolve
-from contracts.spec import HTTP_METHODS, Operation, Spec, join_pointer
+from contracts.diff.codes import operation_codes, unused_codes
+from contracts.diff.resolve import Part, Resolver, expect_object
+from contracts.diff.schemas import Schemas, Side
+from contracts.errors import SpecError
+from contracts.spec import Operation, Spec, join_pointer
 
 JSON_MEDIA = "application/json"
+_TEMPLATE = re.compile(r"\{[^}/]*\}")
+Params = dict[tuple[str, str], tuple[str, dict[str, Any]]]
 
 
-def _parameters(op: Operation) -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
-    """(in, name) → (pointer, parameter), operation-level parameters winning over path-level ones."""
-    found: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
-    for base, params in (
-        (join_pointer("/paths", op.path), op.spec.raw["paths"][op.path].get("parameters", [])),
-        (op.pointer, op.raw.get("parameters", [])),
-    ):
-        for index, param in enumerate(params):
-            resolved = op.spec.deref(param)
-            found[(resolved["in"], resolved["name"])] = (join_pointer(base, "parameters", index), resolved)
+def template(path: str) -> str:
+    """``/v3/x/{id}`` → ``/v3/x/{}``: the path as a client calls it."""
+    return _TEMPLATE.sub("{}", path)
+
+
+def expect_list(value: Any, pointer: str, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise SpecError(f"{pointer}: {what} must be a list, not {type(value).__name__}")
+    return value
+
+
+def _parameters(res: Resolver, op: Operation) -> Params:
+    """(in, name) → (pointer, parameter); path parameters keyed by position, operation level winning."""
+    order = [name[1:-1] for name in _TEMPLATE.findall(op.path)]
+    found: Params = {}
+    item = op.spec.raw["paths"][op.path]
+    for base, params in ((join_pointer("/paths", op.path), item), (op.pointer, op.raw)):
+        for index, param in enumerate(
+            expect_list(params.get("parameters", []), f"{base}/parameters", "parameters")
+        ):
+            at, resolved = res.deref(join_pointer(base, "parameters", index), param, "a parameter")
+            place, name = resolved.get("in"), resolved.get("name")
+            if not isinstance(place, str) or not isinstance(name, str):
+                raise SpecError(f"{at}: a parameter needs 'in' and 'name' strings")
+            key = (place, name.lower() if place == "header" else name)
+            if place == "path" and name in order:
+                key = (place, f"#{order.index(name)}")
+            found[key] = (at, resolved)
     return found
 
 
-def _parameter_changes(walk: Walk, old: Operation, new: Operation) -> Iterator[Change]:
-    before, after = _parameters(old), _parameters(new)
-    for key, (where, param) in before.items():
-        what = f"{old.label}: {key[0]} parameter {key[1]}"
-        if key not in after:
-            yield Change(True, "parameter-removed", where, f"{what} was removed")
-            continue
-        now_at, now = after[key]
-        if now.get("required") and not param.get("required"):
-            yield Change(True, "parameter-now-required", now_at, f"{what} is now required")
-        yield from walk.compare(
-            param.get("schema"),
-            now.get("schema"),
-            old_at=f"{where}/schema",
-            new_at=f"{now_at}/schema",
-            label=what,
-            side="request",
-        )
-    for key in after.keys() - before.keys():
-        where, param = after[key]
-        required = bool(param.get("required"))
-        kind = "required" if required else "optional"
-        yield Change(
-            required, "parameter-added", where, f"{new.label}: {kind} {key[0]} parameter {key[1]} was added"
-        )
+def _schema_of(at: str, holder: dict[str, Any]) -> Part | None:
+    """A parameter's schema (``schema``, or the one media type of ``content``)."""
+    if "schema" in holder:
+        return Part(f"{at}/schema", holder["schema"])
+    media = _content(at, holder)
+    return next(iter(media.values()), None)
 
 
-def _json_schema(spec: Spec, holder: Any, pointer: str) -> tuple[str, Any]:
-    """(where, schema) of the JSON media type of a request body or response (``$ref`` followed)."""
-    pointer, resolved, _ = resolve(spec, holder or {}, pointer)
-    media = resolved.get("content", {}).get(JSON_MEDIA, {}) if isinstance(resolved, dict) else {}
-    return join_pointer(pointer, "content", JSON_MEDIA, "schema"), media.get("schema")
+def _content(at: str, holder: dict[str, Any]) -> dict[str, Part | None]:
+    """Media type → its schema, as written under ``content``."""
+    content = expect_object(holder.get("content", {}), f"{at}/content", "content")
+    found: dict[str, Part | None] = {}
+    for media, entry in content.items():
+        where = join_pointer(at, "content", media)
+        entry = expect_object(entry, where, "a media type object")
+        found[media] = Part(f"{where}/schema", entry["schema"]) if "schema" in entry else None
+    return found
 
 
-def _body_changes(walk: Walk, old: Operation, new: Operation) -> Iterator[Change]:
-    old_at, new_at = join_pointer(old.pointer, "requestBody"), join_pointer(new.pointer, "requestBody")
-    before, after = (
-        old.spec.deref(old.raw.get("requestBody", {})),
-        new.spec.deref(new.raw.get("requestBody", {})),
-    )
-    if after.get("required") and not before.get("required"):
-        kind = "request-body-now-required" if before else "request-body-added"
-        yield Change(True, kind, new_at, f"{new.label}: a request body is now required")
-    elif after and not before:
-        yield Change(False, "request-body-added", new_at, f"{new.label}: an optional request body was added")
-    elif before and not after:
-        yield Change(False, "request-body-removed", old_at, f"{old.label}: the request body was removed")
-    old_at, old_schema = _json_schema(old.spec, old.raw.get("requestBody"), old_at)
-    new_at, new_schema = _json_schema(new.spec, new.raw.get("requestBody"), new_at)
-    label = f"{new.label} request body"
-    yield from walk.compare(old_schema, new_schema, old_at=old_at, new_at=new_at, label=label, side="request")
+def _body(res: Resolver, op: Operation, at: str) -> tuple[str, dict[str, Any]] | None:
+    """(where, request body) with its ``$ref`` followed, or None when the operation takes none."""
+    return res.deref(at, op.raw["requestBody"], "a request body") if "requestBody" in op.raw else None
 
 
-def _response_changes(walk: Walk, old: Operation, new: Operation) -> Iterator[Change]:
-    for status in old.statuses:
-        where = join_pointer(old.pointer, "responses", status)
-        if status not in new.statuses:
-            yield Change(True, "status-removed", where, f"{old.label}: response {status} was removed")
-            continue
-        old_at, old_schema = _json_schema(old.spec, old.raw["responses"][status], where)
-        new_at, new_schema = _json_schema(
-            new.spec, new.raw["responses"][status], join_pointer(new.pointer, "responses", status)
-        )
-        label = f"{new.label} {status} response"
-        yield from walk.compare(
-            old_schema, new_schema, old_at=old_at, new_at=new_at, label=label, side="response"
-        )
-    for status in new.statuses:
-        if status not in old.statuses:
-            where = join_pointer(new.pointer, "responses", status)
-            yield Change(False, "status-added", where, f"{new.label}: response {status} was added")
+class _Operation:
+    """One operation matched on both sides."""
 
+    def __init__(self, judge: Schemas, before: Operation, after: Operation) -> None:
+        self.judge, self.old, self.new, self.before, self.after = judge, judge.old, judge.new, before, after
+        self.out: list[Change] = []
+        self.label = f"{after.method} {after.path}"
 
-def _operation_changes(walk: Walk, old: Operation, new: Operation) -> Iterator[Change]:
-    yield from _parameter_changes(walk, old, new)
-    yield from _body_changes(walk, old, new)
-    yield from _response_changes(walk, old, new)
-    for index, code in enumerate(old.error_codes):
-        if code not in new.error_codes:
-            where = f"{old.pointer}/x-error-codes/{index}"
-            yield Change(True, "error-code-removed", where, f"{old.label}: error code {code} was removed")
-    for index, code in enumerate(new.error_codes):
-        if code not in old.error_codes:
-            where = f"{new.pointer}/x-error-codes/{index}"
-            yield Change(True, "error-code-added", where, f"{new.label}: error code {code} was added")
-    if new.deprecated and not old.deprecated:
-        yield Change(
-            False, "operation-deprecated", f"{new.pointer}/deprecated", f"{new.label} is now deprecated"
-        )
+    def change(self, breaking: bool, kind: str, pointer: str, detail: str, where: str, new_at: str) -> None:
+        self.out.append(Change(breaking, kind, pointer, detail, self.after.operation_id, where, new_at))
 
+    def compare(self, before: Part | None, after: Part | None, base: str, side: Side) -> None:
+        self.out += self.judge.changes(before, after, operation=self.after.operation_id, base=base, side=side)
 
-def _path_changes(old: Spec, new: Spec) -> Iterator[Change]:
-    for path in old.raw["paths"].keys() - new.raw["paths"].keys():
-        methods = ", ".join(m.upper() for m in HTTP_METHODS if m in old.raw["paths"][path])
-        yield Change(True, "path-removed", join_pointer("/paths", path), f"{path} ({methods}) was removed")
-    for path in new.raw["paths"].keys() - old.raw["paths"].keys():
-        methods = ", ".join(m.upper() for m in HTTP_METHODS if m in new.raw["paths"][path])
-        yield Change(False, "path-added", join_pointer("/paths", path), f"{path} ({methods}) was added")
+    def run(self) -> list[Change]:
+        self._parameters()
+        self._body()
+        self._responses()
+        self.out += operation_codes(self.before, self.after)
+        if self.after.deprecated and not self.before.deprecated:
+            at = f"{self.after.pointer}/deprecated"
+            self.change(False, "operation-deprecated", at, "now deprecated", self.label, at)
+        return self.out
 
+    def _parameters(self) -> None:
+        before, after = _parameters(self.old, self.before), _parameters(self.new, self.after)
+        for key, (at, param) in before.items():
+            what = f"{key[0]} parameter {param['name']}"
+            if key not in after:
+                new_at = f"{self.after.pointer}/parameters"
+                self.change(True, "parameter-removed", at, "removed (clients send it)", what, new_at)
+                continue
+            now_at, now = after[key]
+            if now.get("required") is True and param.get("required") is not True:
+                self.change(True, "parameter-now-required", now_at, "now required", what, now_at)
+            self.compare(_schema_of(at, param), _schema_of(now_at, now), what, "request")
+        for key, (at, param) in after.items():
+            if key not in before:
+                required = param.get("required") is True
+                detail = "added as required (clients do not send it)" if required else "added"
+                self.change(
+                    required, "parameter-added", at, detail, f"{key[0]} parameter {param['name']}", at
+                )
 
-def _catalogue_changes(old: Spec, new: Spec) -> Iterator[Change]:
-    for code, entry in old.error_catalogue.items():
-        after = new.error_catalogue.get(code)
-        if after is not None and after.status != entry.status:
-            yield Change(
-                True,
-                "error-code-status-changed",
-                after.pointer,
-                f"error code {code}: status {entry.status} → {after.status}",
+    def _body(self) -> None:
+        old_at, new_at = f"{self.before.pointer}/requestBody", f"{self.after.pointer}/requestBody"
+        before = _body(self.old, self.before, old_at)
+        after = _body(self.new, self.after, new_at)
+        if (
+            after is not None
+            and after[1].get("required") is True
+            and (before is None or before[1].get("required") is not True)
+        ):
+            kind = "request-body-now-required" if before is not None else "request-body-added"
+            self.change(True, kind, after[0], "a request body is now required", "request body", after[0])
+        elif after is not None and before is None:
+            self.change(
+                False,
+                "request-body-added",
+                after[0],
+                "an optional request body was added",
+                "request body",
+                after[0],
             )
+        elif before is not None and after is None:
+            self.change(
+                False, "request-body-removed", before[0], "removed", "request body", self.after.pointer
+            )
+        if before is not None and after is not None:
+            self._media(before, after, "request body", "request")
+
+    def _media(
+        self, before: tuple[str, dict[str, Any]], after: tuple[str, dict[str, Any]], base: str, side: Side
+    ) -> None:
+        old, new = _content(*before), _content(*after)
+        for media, schema in old.items():
+            where = base if media == JSON_MEDIA else f"{base} ({media})"
+            if media in new:
+                self.compare(schema, new[media], where, side)
+            elif side == "request" and new:
+                at = join_pointer(before[0], "content", media)
+                self.change(
+                    True,
+                    "request-media-type-removed",
+                    at,
+                    "removed (clients send it)",
+                    where,
+                    f"{after[0]}/content",
+                )
+        for media in new.keys() - old.keys():
+            if side == "response" and old:
+                at = join_pointer(after[0], "content", media)
+                detail = "added (clients may not parse it)"
+                self.change(True, "response-media-type-added", at, detail, f"{base} ({media})", at)
+
+    def _responses(self) -> None:
+        old = expect_object(
+            self.before.raw.get("responses", {}), f"{self.before.pointer}/responses", "responses"
+        )
+        new = expect_object(
+            self.after.raw.get("responses", {}), f"{self.after.pointer}/responses", "responses"
+        )
+        for status, response in old.items():
+            old_at = join_pointer(self.before.pointer, "responses", status)
+            if status not in new:
+                new_at = f"{self.after.pointer}/responses"
+                self.change(
+                    True,
+                    "status-removed",
+                    old_at,
+                    "removed (clients handle it)",
+                    f"response {status}",
+                    new_at,
+                )
+                continue
+            new_at = join_pointer(self.after.pointer, "responses", status)
+            before = self.old.deref(old_at, response, "a response")
+            after = self.new.deref(new_at, new[status], "a response")
+            self._media(before, after, f"response {status}", "response")
+        for status in new.keys() - old.keys():
+            at = join_pointer(self.after.pointer, "responses", status)
+            self.change(False, "status-added", at, "added", f"response {status}", at)
 
 
 def diff(old: Spec, new: Spec) -> list[Change]:
-    """Every change from ``old`` to ``new``, breaking ones first, then by pointer."""
-    walk = Walk(old, new)
-    changes = [*_path_changes(old, new), *_catalogue_changes(old, new), *component_changes(old, new)]
-    old_ops = {(op.method, op.path): op for op in old.operations}
-    new_ops = {(op.method, op.path): op for op in new.operations}
+    """Every change from ``old`` to ``new`` where a client meets it: breaking first, then by pointer."""
+    judge = Schemas(Resolver(old), Resolver(new))
+    old_ops = {(op.method, template(op.path)): op for op in old.operations}
+    new_ops = {(op.method, template(op.path)): op for op in new.operations}
+    old_paths = {template(p): p for p in old.raw["paths"]}
+    new_paths = {template(p): p for p in new.raw["paths"]}
+    changes = unused_codes(old, new)
     for key, op in old_ops.items():
+        label = f"{op.method} {op.path}"
         if key in new_ops:
-            changes.extend(_operation_changes(walk, op, new_ops[key]))
-        elif op.path in new.raw["paths"]:  # a removed or added path is reported once, as such
+            changes.extend(_Operation(judge, op, new_ops[key]).run())
+        elif key[1] in new_paths:
+            at = join_pointer("/paths", new_paths[key[1]])
             changes.append(
-                Change(True, "operation-removed", op.pointer, f"{op.label} ({op.operation_id}) was removed")
+                Change(
+                    True,
+                    "operation-removed",
+                    op.pointer,
+                    "removed (clients call it)",
+                    op.operation_id,
+                    label,
+                    at,
+                )
+            )
+        else:
+            changes.append(
+                Change(
+                    True,
+                    "path-removed",
+                    join_pointer("/paths", op.path),
+                    "removed (clients call it)",
+                    op.operation_id,
+                    label,
+                    "/paths",
+                )
             )
     for key, op in new_ops.items():
-        if key not in old_ops and op.path in old.raw["paths"]:
-            changes.append(
-                Change(False, "operation-added", op.pointer, f"{op.label} ({op.operation_id}) was added")
-            )
-    kept: dict[tuple[str, str], Change] = {}
-    for change in changes:  # one change per place; where one side breaks, it breaks
-        first = kept.setdefault((change.kind, change.pointer), change)
+        if key not in old_ops:
+            kind = "operation-added" if key[1] in old_paths else "path-added"
+            at = op.pointer if kind == "operation-added" else join_pointer("/paths", op.path)
+            changes.append(Change(False, kind, at, "added", op.operation_id, f"{op.method} {op.path}", at))
+    kept: dict[tuple[str, str, str], Change] = {}
+    for change in changes:  # one change per operation and cause; where one site breaks, it breaks
+        first = kept.setdefault((change.operation, change.kind, change.pointer), change)
         if change.breaking and not first.breaking:
-            kept[(change.kind, change.pointer)] = change
-    return sorted(kept.values(), key=lambda c: (not c.breaking, c.pointer, c.kind, c.message))
+            kept[(change.operation, change.kind, change.pointer)] = change
+    return sorted(kept.values(), key=lambda c: (not c.breaking, c.pointer, c.kind, c.operation))

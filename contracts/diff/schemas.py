@@ -1,243 +1,249 @@
-"""Schema changes, judged by the side that uses the schema: requests (clients send) or responses (clients read).
+"""Schema changes, judged by the side a client is on where it meets the schema.
 
 A response may narrow (fewer types, fewer enum values, more required fields) and a request may
-widen; the opposite breaks a client. The walk starts at each operation's bodies and parameters,
-follows ``$ref`` on both sides (so a component is judged by every side that reaches it, and a
-refactoring into ``allOf`` parts or a renamed component is no change), and descends into
-properties, ``allOf`` parts, ``items`` and ``additionalProperties``. Pointers of removals point
-into OLD, all others into NEW.
+widen; the opposite breaks a client. Both sides are compared as resolved nodes
+(:mod:`contracts.diff.resolve`), so only what a client can send or receive counts, never how the
+components are written.
+
+A pair of nodes is judged once per side for the whole diff (:class:`Schemas` remembers the
+result, relative to the pair), and each operation that reaches the pair replays it under its own
+path. A pair met again while it is being judged is a cycle: it adds nothing there, and results cut
+short by a cycle are not remembered, so every operation still sees every change below it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 
 from contracts.diff.change import Change
-from contracts.spec import Spec, join_pointer
+from contracts.diff.resolve import Node, Part, Resolver, Types, covers, meet
+from contracts.errors import SpecError
 
 Side = Literal["request", "response"]
-SCHEMA_REF = "#/components/schemas/"
-WHY = {"request": "clients send it", "response": "clients read it"}
+MAX_DEPTH = 100
+"""Levels of properties/items followed from a body or parameter before the spec is refused."""
+Key = tuple[tuple[str, ...], tuple[str, ...], Side]
 
 
-def resolve(spec: Spec, node: Any, pointer: str) -> tuple[str, Any, str | None]:
-    """``node`` with its ``$ref`` chain followed: (where it is, the node, its component name if any)."""
-    name = None
-    seen: set[str] = set()
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"] not in seen:
-        ref = node["$ref"]
-        seen.add(ref)
-        pointer, node = ref[1:], spec.deref({"$ref": ref})
-        name = ref[len(SCHEMA_REF) :] if ref.startswith(SCHEMA_REF) else name
-    return pointer, node, name
+@dataclass(frozen=True)
+class Rel:
+    """A change found below a pair of nodes, at ``path`` (field names, ``[]``, ``{}``) from the pair."""
+
+    breaking: bool
+    kind: str
+    pointer: str
+    detail: str
+    new_at: str
+    path: tuple[str, ...] = ()
 
 
-DEPTH = 16
-"""How deep ``allOf``/``anyOf`` nesting is followed (a cycle through them is not a schema anyone means)."""
+def render(base: str, path: tuple[str, ...]) -> str:
+    """``response 200`` + ``("data", "periods", "[]", "id")`` → ``response 200 data.periods[].id``."""
+    text = ""
+    for token in path:
+        text += token if token in ("[]", "{}") else (f".{token}" if text else token)
+    if text.startswith(("[]", "{}")):
+        text = "(body)" + text
+    return f"{base} {text}" if text else base
 
 
-def shape(spec: Spec, schema: Any, depth: int = DEPTH) -> frozenset[str]:
-    """The JSON types a schema admits (empty: untyped); ``allOf`` parts intersect, ``anyOf``/``oneOf`` unite."""
-    schema = resolve(spec, schema, "")[1]
-    if not isinstance(schema, dict) or depth == 0:
-        return frozenset()
-    kind = schema.get("type")
-    if kind is not None:
-        kinds = frozenset(kind if isinstance(kind, list) else [kind])
-    else:
-        parts = [s for s in (shape(spec, p, depth - 1) for p in schema.get("allOf", [])) if s]
-        kinds = frozenset.intersection(*parts) if parts else frozenset()
-    for key in ("anyOf", "oneOf"):
-        for member in schema.get(key, []):
-            kinds |= shape(spec, member, depth - 1)
-    return kinds
+def _types(kinds: Types) -> str:
+    if kinds is None:
+        return "any"
+    return "/".join(sorted(kinds)) or "nothing"
 
 
-def _covers(big: frozenset[str], small: frozenset[str]) -> bool:
-    """Every value of ``small`` is a value of ``big`` (an integer is a number; untyped is anything)."""
-    return not big or all(k in big or (k == "integer" and "number" in big) for k in small)
+def _union(node: Node) -> list[Part]:
+    """The members of a node that is only a union (``anyOf``/``oneOf`` and no fields of its own)."""
+    if node.properties or node.enum is not None or node.items:
+        return []
+    return [*node.members.get("anyOf", []), *node.members.get("oneOf", [])]
 
 
-def breaks(before: frozenset[str], after: frozenset[str], side: Side) -> bool:
-    """A type change breaks readers when it widens and senders when it narrows."""
-    return not _covers(before, after) if side == "response" else not _covers(after, before)
+def _overlap(a: Types, b: Types) -> bool:
+    return a is None or b is None or bool(meet(a, b))
 
 
-def _flat(
-    spec: Spec, schema: Any, pointer: str, depth: int = DEPTH
-) -> tuple[dict[str, tuple[str, Any]], dict[str, str]]:
-    """Properties and required names (each with where it is written), through ``allOf`` parts and refs."""
-    pointer, schema, _ = resolve(spec, schema, pointer)
-    if not isinstance(schema, dict) or depth == 0:
-        return {}, {}
-    props: dict[str, tuple[str, Any]] = {}
-    required: dict[str, str] = {}
-    for index, part in enumerate(schema.get("allOf", [])):  # a later part refines an earlier one
-        inner, inner_required = _flat(spec, part, join_pointer(pointer, "allOf", index), depth - 1)
-        props.update(inner)
-        required.update(inner_required)
-    props.update(
-        {n: (join_pointer(pointer, "properties", n), s) for n, s in schema.get("properties", {}).items()}
-    )
-    required.update(
-        {n: join_pointer(pointer, "required", i) for i, n in enumerate(schema.get("required", []))}
-    )
-    return props, required
+class Schemas:
+    """Judges pairs of schema nodes (OLD, NEW) for one diff, remembering each pair's changes."""
+
+    def __init__(self, old: Resolver, new: Resolver) -> None:
+        self.old, self.new = old, new
+        self._memo: dict[Key, list[Rel]] = {}
+        self._active: set[Key] = set()
+
+    def changes(
+        self, before: Part | None, after: Part | None, *, operation: str, base: str, side: Side
+    ) -> list[Change]:
+        """The changes a client of ``operation`` meets in a body or parameter (none if a side lacks it)."""
+        if before is None or after is None:
+            return []
+        rels, _ = self._nodes(self.old.node([before]), self.new.node([after]), side, 0)
+        return [
+            Change(r.breaking, r.kind, r.pointer, r.detail, operation, render(base, r.path), r.new_at)
+            for r in rels
+        ]
+
+    def _nodes(self, before: Node, after: Node, side: Side, depth: int) -> tuple[list[Rel], set[Key]]:
+        """(changes below the pair, the active pairs a cycle cut the walk at)."""
+        key = (before.key, after.key, side)
+        if key in self._memo:
+            return self._memo[key], set()
+        if key in self._active:
+            return [], {key}
+        if depth > MAX_DEPTH:
+            raise SpecError(f"{after.pointer}: schemas nest more than {MAX_DEPTH} levels deep")
+        self._active.add(key)
+        try:
+            walk = _Pair(self, before, after, side, depth)
+            walk.run()
+        finally:
+            self._active.discard(key)
+        walk.cuts.discard(key)
+        kept: dict[tuple[str, str], Rel] = {}
+        for rel in walk.out:  # a change reached along two paths is kept at the first
+            kept.setdefault((rel.kind, rel.pointer), rel)
+        rels = list(kept.values())
+        if not walk.cuts:
+            self._memo[key] = rels
+        return rels, walk.cuts
 
 
-def _types(kinds: frozenset[str]) -> str:
-    return "/".join(sorted(kinds)) or "untyped"
+class _Pair:
+    """The walk below one pair of nodes."""
 
+    def __init__(self, judge: Schemas, before: Node, after: Node, side: Side, depth: int) -> None:
+        self.judge, self.before, self.after, self.side, self.depth = judge, before, after, side, depth
+        self.out: list[Rel] = []
+        self.cuts: set[Key] = set()
+        self.response = side == "response"
 
-@dataclass
-class Walk:
-    """One comparison of OLD and NEW; remembers the node pairs it has judged for each side."""
+    def change(self, breaking: bool, kind: str, pointer: str, detail: str, new_at: str, *path: str) -> None:
+        self.out.append(Rel(breaking, kind, pointer, detail, new_at, path))
 
-    old: Spec
-    new: Spec
-    seen: set[tuple[str, str, Side]] = field(default_factory=set)
+    def below(self, before: Node, after: Node, *path: str) -> None:
+        rels, cuts = self.judge._nodes(before, after, self.side, self.depth + 1)
+        self.cuts |= cuts
+        self.out.extend(
+            Rel(r.breaking, r.kind, r.pointer, r.detail, r.new_at, (*path, *r.path)) for r in rels
+        )
 
-    def compare(
-        self, before: Any, after: Any, *, old_at: str, new_at: str, label: str, side: Side
-    ) -> Iterator[Change]:
-        """Every change from ``before`` (at ``old_at`` in OLD) to ``after`` (at ``new_at`` in NEW)."""
-        old_at, before, _ = resolve(self.old, before, old_at)
-        new_at, after, name = resolve(self.new, after, new_at)
-        if not isinstance(before, dict) or not isinstance(after, dict) or (old_at, new_at, side) in self.seen:
+    def parts(self, before: list[Part], after: list[Part], *path: str) -> None:
+        if before and after:
+            self.below(self.judge.old.node(before), self.judge.new.node(after), *path)
+
+    def run(self) -> None:
+        before, after = self.before, self.after
+        if not self.types():
             return
-        self.seen.add((old_at, new_at, side))
-        label = name or label
-        old, new = shape(self.old, before), shape(self.new, after)
-        if old and old != new:
-            nullable = new - old == {"null"}
-            message = (
-                f"{label} may now be null" if nullable else f"{label}: type {_types(old)} → {_types(new)}"
-            )
-            yield Change(
-                breaks(old, new, side), "now-nullable" if nullable else "type-changed", new_at, message
-            )
-            if not nullable:
-                return
-        yield from self._enum(before, after, old_at, new_at, label, side)
-        yield from self._properties(before, after, old_at, new_at, label, side)
-        for key, suffix in (("items", "[]"), ("additionalProperties", "{}")):
-            yield from self.compare(
-                before.get(key),
-                after.get(key),
-                old_at=f"{old_at}/{key}",
-                new_at=f"{new_at}/{key}",
-                label=label + suffix,
-                side=side,
-            )
-        for key in ("anyOf", "oneOf"):
-            for i, j in self._members(before.get(key), after.get(key)):
-                yield from self.compare(
-                    before[key][i],
-                    after[key][j],
-                    old_at=f"{old_at}/{key}/{i}",
-                    new_at=f"{new_at}/{key}/{j}",
-                    label=label,
-                    side=side,
-                )
+        if bool(_union(before)) != bool(_union(after)):  # X ↔ anyOf [X, null]: X against each member
+            union, plain = (before, after) if _union(before) else (after, before)
+            resolver = self.judge.old if union is before else self.judge.new
+            for member in _union(union):
+                node = resolver.node([member])
+                if _overlap(node.types, plain.types):
+                    self.below(*((node, after) if union is before else (before, node)))
+            return
+        self.enum()
+        self.properties()
+        self.parts(before.items, after.items, "[]")
+        self.parts(before.additional, after.additional, "{}")
+        for word in ("anyOf", "oneOf"):
+            for old_member, new_member in self.pairs(before.members.get(word), after.members.get(word)):
+                self.parts([old_member], [new_member])
 
-    def _members(self, before: Any, after: Any) -> Iterator[tuple[int, int]]:
-        """Pairs of ``anyOf``/``oneOf`` members to compare: by position, else by the types they admit."""
-        if not isinstance(before, list) or not isinstance(after, list):
-            return
-        if len(before) == len(after):
-            yield from ((i, i) for i in range(len(before)))
-            return
-        shapes = [shape(self.new, member) for member in after]
-        for i, member in enumerate(before):
-            kinds = shape(self.old, member)
-            if kinds in shapes:
-                yield i, shapes.index(kinds)
+    def types(self) -> bool:
+        """Report a type change; False when the types share nothing (nothing below is comparable)."""
+        old, new = self.before.types, self.after.types
+        if covers(old, new) and covers(new, old):
+            return True
+        at = self.after.types_at or self.after.pointer
+        breaking = not covers(old, new) if self.response else not covers(new, old)
+        if old is not None and new is not None and new - old == {"null"}:
+            why = " (clients may read null)" if self.response else ""
+            self.change(breaking, "now-nullable", at, f"may now be null{why}", at)
+            return True
+        why = " (clients may read other types)" if self.response else " (clients may send refused types)"
+        self.change(
+            breaking,
+            "type-changed",
+            at,
+            f"type {_types(old)} → {_types(new)}" + (why if breaking else ""),
+            at,
+        )
+        return _overlap(old, new)
 
-    def _enum(
-        self, before: Any, after: Any, old_at: str, new_at: str, label: str, side: Side
-    ) -> Iterator[Change]:
-        old, new = before.get("enum"), after.get("enum")
-        if isinstance(new, list) and not isinstance(old, list):  # a free value is now a closed set
-            why = " (clients may send other values)" if side == "request" else ""
-            yield Change(side == "request", "enum-added", f"{new_at}/enum", f"{label} is now an enum{why}")
-        if isinstance(old, list) and not isinstance(new, list):  # a closed set is now free
-            why = " (clients may receive other values)" if side == "response" else ""
-            yield Change(
-                side == "response", "enum-removed", f"{old_at}/enum", f"{label} is no longer an enum{why}"
+    def enum(self) -> None:
+        before, after, request = self.before, self.after, not self.response
+        old, new = before.enum, after.enum
+        if new is not None and old is None:
+            why = " (clients may send other values)" if request else ""
+            self.change(request, "enum-added", after.enum_at, f"is now an enum{why}", after.enum_at)
+        if old is not None and new is None:
+            why = " (clients may receive other values)" if self.response else ""
+            self.change(
+                self.response, "enum-removed", before.enum_at, f"is no longer an enum{why}", after.pointer
             )
-        if not isinstance(old, list) or not isinstance(new, list):
+        if old is None or new is None:
             return
-        for index, value in enumerate(old):
-            if value not in new:
-                why = " (clients may send it)" if side == "request" else ""
-                yield Change(
-                    side == "request",
+        for canon, (value, at) in old.items():
+            if canon not in new:
+                why = " (clients may send it)" if request else ""
+                self.change(
+                    request,
                     "enum-value-removed",
-                    f"{old_at}/enum/{index}",
-                    f"{label}: value {value!r} removed{why}",
+                    at,
+                    f"value {value!r} removed{why}",
+                    f"{after.enum_at}/enum",
                 )
-        for index, value in enumerate(new):
-            if value not in old:
-                why = " (clients may receive it)" if side == "response" else ""
-                yield Change(
-                    side == "response",
-                    "enum-value-added",
-                    f"{new_at}/enum/{index}",
-                    f"{label}: value {value!r} added{why}",
-                )
+        for canon, (value, at) in new.items():
+            if canon not in old:
+                why = " (clients may receive it)" if self.response else ""
+                self.change(self.response, "enum-value-added", at, f"value {value!r} added{why}", at)
 
-    def _properties(
-        self, before: Any, after: Any, old_at: str, new_at: str, label: str, side: Side
-    ) -> Iterator[Change]:
-        old_props, old_required = _flat(self.old, before, old_at)
-        new_props, new_required = _flat(self.new, after, new_at)
-        for name, (where, schema) in old_props.items():
-            if name not in new_props:
-                why = f" ({WHY[side]})" if side == "response" else ""
-                yield Change(
-                    side == "response", "property-removed", where, f"{label}.{name} was removed{why}"
-                )
+    def properties(self) -> None:
+        before, after, response = self.before, self.after, self.response
+        for name, parts in before.properties.items():
+            if name not in after.properties:
+                why = " (clients read it)" if response else ""
+                at = after.properties_at or after.pointer
+                self.change(response, "property-removed", parts[0].pointer, f"removed{why}", at, name)
                 continue
-            now_at, now = new_props[name]
-            yield from self.compare(
-                schema, now, old_at=where, new_at=now_at, label=f"{label}.{name}", side=side
-            )
-            if name in old_required and name not in new_required:
-                yield Change(
-                    side == "response",
+            now = after.properties[name]
+            self.parts(parts, now, name)
+            if name in before.required and name not in after.required:
+                why = " (clients may not get it)" if response else ""
+                self.change(
+                    response,
                     "property-now-optional",
-                    now_at,
-                    f"{label}.{name} is no longer required"
-                    + (" (clients may not get it)" if side == "response" else ""),
+                    now[0].pointer,
+                    f"no longer required{why}",
+                    now[0].pointer,
+                    name,
                 )
-        for name in new_props.keys() - old_props.keys():
-            required = name in new_required
-            yield Change(
-                required and side == "request",
-                "property-added",
-                new_props[name][0],
-                f"{label}.{name} was added" + (" as required" if required else ""),
-            )
-        for name in new_required.keys() - old_required.keys() - (new_props.keys() - old_props.keys()):
-            yield Change(
-                side == "request",
-                "property-now-required",
-                new_required[name],
-                f"{label}.{name} is now required" + (" (clients must send it)" if side == "request" else ""),
-            )
+        for name, parts in after.properties.items():
+            if name in before.properties:
+                continue
+            required = name in after.required and not response
+            detail = "added as required (clients must send it)" if required else "added"
+            self.change(required, "property-added", parts[0].pointer, detail, parts[0].pointer, name)
+        for name, at in after.required.items():
+            if name in before.required or (name in after.properties and name not in before.properties):
+                continue  # a required field that is new was reported as added
+            why = " (clients must send it)" if not response else ""
+            self.change(not response, "property-now-required", at, f"now required{why}", at, name)
 
-
-def component_changes(old: Spec, new: Spec) -> Iterator[Change]:
-    """Named schemas added or removed (notices: what uses them is judged where it is used)."""
-    before = old.raw.get("components", {}).get("schemas", {})
-    after = new.raw.get("components", {}).get("schemas", {})
-    for name in before.keys() - after.keys():
-        yield Change(
-            False, "schema-removed", join_pointer("/components/schemas", name), f"schema {name} was removed"
-        )
-    for name in after.keys() - before.keys():
-        yield Change(
-            False, "schema-added", join_pointer("/components/schemas", name), f"schema {name} was added"
-        )
+    def pairs(self, before: list[Part] | None, after: list[Part] | None) -> list[tuple[Part, Part]]:
+        """``anyOf``/``oneOf`` members to compare: by position, else by the types they admit."""
+        if not before or not after:
+            return []
+        if len(before) == len(after):
+            return list(zip(before, after, strict=True))
+        old, new = self.judge.old, self.judge.new
+        kinds = [new.node([member]).types for member in after]
+        return [
+            (member, after[kinds.index(old.node([member]).types)])
+            for member in before
+            if old.node([member]).types in kinds
+        ]
