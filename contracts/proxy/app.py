@@ -1,0 +1,415 @@
+"""The proxy as an ASGI app: forward with a pooled httpx client, judge both sides, answer.
+
+Per request: read the body (buffered up to ``max_body``, streamed beyond), refuse writes under
+``--read-only``, judge the request against the operation, forward, read the answer (same bound),
+fall back to the embedded mock when the upstream is unreachable or answers 501, run the check
+registry over the answer, and send it on with a ``Contracts-Violations`` header (or a 502 under
+``--strict``). Everything the proxy itself answers is an envelope with a catalogued code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import time
+import zlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+import orjson
+
+from contracts import checks
+from contracts.exchange import Exchange
+from contracts.findings import Finding
+from contracts.proxy import ProxySettings
+from contracts.proxy.har import HarRecorder, Masker, entry
+from contracts.proxy.ledger import Ledger, now_iso
+from contracts.report.curl import curl
+from contracts.request_validation import iter_request_findings
+from contracts.runner.throttle import RETRY_STATUSES
+from contracts.spec import READ_METHODS, Spec
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+VIOLATIONS_HEADER = "contracts-violations"
+MOCKED_HEADER = "contracts-mocked"
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "transfer-encoding",
+        "te",
+        "trailer",
+        "upgrade",
+        "host",
+        "content-length",
+    }
+)
+EXAMPLE_BODY = 4096
+"""Bytes of each body kept in a violation's example exchange."""
+
+
+def envelope(spec: Spec, status: int, detail: str) -> bytes:
+    """An error envelope the proxy answers itself: the catalogue's code for ``status``.
+
+    Where the catalogue has no entry for the status, the code mirrors the status, as the
+    catalogue does for 401 and 403.
+    """
+    entry_ = next((e for e in spec.error_catalogue.values() if e.status == status), None)
+    code = entry_.code if entry_ is not None else status
+    message = entry_.message if entry_ is not None else HTTPStatus(status).phrase
+    error = {"code": code, "message": f"{message} ({detail})"}
+    return orjson.dumps({"data": None, "errors": [error], "warnings": None})
+
+
+def _decoded(raw: bytes, encoding: str) -> bytes | None:
+    """The body as the checks must see it, or None for an encoding we cannot undo."""
+    encoding = encoding.strip().lower()
+    try:
+        if encoding in ("", "identity"):
+            return raw
+        if encoding in ("gzip", "x-gzip"):
+            return gzip.decompress(raw)
+        if encoding == "deflate":
+            return zlib.decompress(raw)
+    except (OSError, zlib.error, EOFError):
+        return None
+    return None
+
+
+class _Answer:
+    """What goes back to the client (and into the ledger and the HAR)."""
+
+    def __init__(self, status: int, headers: list[tuple[str, str]], body: bytes, *, source: str) -> None:
+        self.status, self.headers, self.body, self.source = status, headers, body, source
+
+    def header(self, name: str) -> str:
+        return next((v for k, v in self.headers if k.lower() == name), "")
+
+
+class ProxyApp:
+    def __init__(
+        self,
+        spec: Spec,
+        settings: ProxySettings,
+        upstream: str,
+        ledger: Ledger,
+        masker: Masker,
+        recorder: HarRecorder | None = None,
+        after: Callable[[], None] | None = None,
+    ) -> None:
+        self.spec, self.settings, self.upstream = spec, settings, upstream.rstrip("/")
+        self.ledger, self.masker, self.recorder, self.after = ledger, masker, recorder, after
+        self.checks = checks.select()
+        self.client: httpx.AsyncClient | None = None
+        self.mock: httpx.AsyncClient | None = None
+
+    # -- ASGI ------------------------------------------------------------------------------------
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        elif scope["type"] == "http":
+            await self._http(scope, receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.aclose()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def aclose(self) -> None:
+        for client in (self.client, self.mock):
+            if client is not None:
+                await client.aclose()
+        self.client = self.mock = None
+
+    def _client(self) -> httpx.AsyncClient:
+        if self.client is None:
+            timeout = self.settings.timeout
+            self.client = httpx.AsyncClient(
+                timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+                limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
+                follow_redirects=False,
+                trust_env=False,
+            )
+        return self.client
+
+    def _mock(self) -> httpx.AsyncClient:
+        if self.mock is None:
+            from contracts.mock import create_app
+
+            transport = httpx.ASGITransport(app=create_app(self.spec))
+            self.mock = httpx.AsyncClient(transport=transport, base_url="http://mock")
+        return self.mock
+
+    # -- one exchange ----------------------------------------------------------------------------
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started, clock = now_iso(), time.perf_counter()
+        method: str = scope["method"]
+        path: str = scope["path"]
+        raw_query: bytes = scope.get("query_string", b"")
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+        target = (scope.get("raw_path") or path.encode()).decode("latin-1")
+        url = self.upstream + target + ("?" + raw_query.decode("latin-1") if raw_query else "")
+        body, rest = await self._read(receive)
+        found = self.spec.match(method, path)
+        ledger = self.ledger
+        ledger.exchanges += 1
+        findings: list[Finding] = []
+        if found is None:
+            ledger.miss(method, path)
+        else:
+            op, params = found
+            ledger.operations.add(op.operation_id)
+            findings += iter_request_findings(
+                self.spec,
+                op,
+                path_params=params,
+                query=parse_qsl(raw_query.decode("latin-1"), keep_blank_values=True),
+                headers=dict(headers),
+                body=body,
+                judge_body=rest is None,
+            )
+        answer: _Answer | None
+        if self.settings.read_only and method.upper() not in READ_METHODS:
+            ledger.refused += 1
+            answer = self._own(403, f"{method} refused: the proxy runs --read-only")
+        else:
+            answer = await self._forward(method, url, headers, body, rest, send)
+            if answer is None:  # streamed through unjudged (too large to buffer)
+                self._done()
+                return
+        if found is not None and answer.source == "upstream":
+            findings += self._judge(found[0].operation_id, method, url, headers, body, answer)
+        names = sorted({f.check for f in findings})
+        if findings:
+            ledger.violating += 1
+            example = self._example(method, url, headers, body, answer)
+            for finding in findings:
+                ledger.violation(finding, example)
+        if findings and self.settings.strict:
+            answer = self._own(502, f"--strict: the exchange broke the contract ({', '.join(names)})")
+        out = [(k, v) for k, v in answer.headers if k.lower() not in HOP_BY_HOP]
+        if self.settings.header:
+            out.append((VIOLATIONS_HEADER, f"{len(findings)}; {', '.join(names)}" if names else "0"))
+        if answer.source == "mock":
+            out.append((MOCKED_HEADER, "true"))
+        out.append(("content-length", str(len(answer.body))))
+        await send(
+            {
+                "type": "http.response.start",
+                "status": answer.status,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in out],
+            }
+        )
+        await send({"type": "http.response.body", "body": answer.body})
+        if self.recorder is not None:
+            self.recorder.write(
+                entry(
+                    self.masker,
+                    started=started,
+                    elapsed_ms=(time.perf_counter() - clock) * 1000,
+                    method=method,
+                    url=url,
+                    request_headers=headers,
+                    request_body=body,
+                    status=answer.status,
+                    response_headers=answer.headers,
+                    response_body=answer.body,
+                    extra={
+                        "operation": found[0].operation_id if found else None,
+                        "source": answer.source,
+                        "violations": names,
+                    },
+                )
+            )
+        self._done()
+
+    def _done(self) -> None:
+        if self.after is not None:
+            self.after()
+
+    def _own(self, status: int, detail: str) -> _Answer:
+        body = envelope(self.spec, status, detail)
+        return _Answer(status, [("content-type", "application/json")], body, source="proxy")
+
+    async def _read(self, receive: Receive) -> tuple[bytes, AsyncIterator[bytes] | None]:
+        """The request body up to ``max_body``; beyond it, the first part and an iterator of the rest."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            chunk = message.get("body", b"")
+            chunks.append(chunk)
+            size += len(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks), None
+            if size > self.settings.max_body:
+                break
+
+        async def remainder() -> AsyncIterator[bytes]:
+            for chunk in chunks:
+                yield chunk
+            while True:
+                message = await receive()
+                yield message.get("body", b"")
+                if not message.get("more_body", False):
+                    return
+
+        return b"".join(chunks), remainder()
+
+    async def _forward(
+        self,
+        method: str,
+        url: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        rest: AsyncIterator[bytes] | None,
+        send: Send,
+    ) -> _Answer | None:
+        sent = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
+        client = self._client()
+        request = client.build_request(method, url, headers=sent, content=rest if rest is not None else body)
+        try:
+            response = await client.send(request, stream=True)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            self.ledger.upstream_failures += 1
+            self.ledger.incident(f"cannot reach the upstream: {exc.__class__.__name__}")
+            if self.settings.fallback == "mock" and rest is None:
+                return await self._from_mock(method, url, headers, body)
+            return self._own(502, f"the upstream cannot be reached: {exc.__class__.__name__}")
+        except httpx.TimeoutException as exc:
+            self.ledger.upstream_failures += 1
+            self.ledger.incident(f"the upstream timed out: {exc.__class__.__name__}")
+            return self._own(504, f"the upstream did not answer in time: {exc.__class__.__name__}")
+        except httpx.HTTPError as exc:
+            self.ledger.upstream_failures += 1
+            self.ledger.incident(f"upstream transport error: {exc.__class__.__name__}")
+            return self._own(502, f"upstream transport error: {exc.__class__.__name__}")
+        self.ledger.upstream_answers += 1
+        pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
+        if response.status_code == 501 and self.settings.fallback == "mock" and rest is None:
+            await response.aclose()
+            self.ledger.incident("the upstream answered 501: answered by the mock")
+            return await self._from_mock(method, url, headers, body)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in response.aiter_raw():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > self.settings.max_body:
+                    await self._stream(response, pairs, chunks, send)
+                    return None
+        except httpx.HTTPError as exc:
+            self.ledger.upstream_failures += 1
+            self.ledger.incident(f"the upstream broke off its answer: {exc.__class__.__name__}")
+            return self._own(502, f"the upstream broke off its answer: {exc.__class__.__name__}")
+        finally:
+            await response.aclose()
+        return _Answer(response.status_code, pairs, b"".join(chunks), source="upstream")
+
+    async def _stream(
+        self, response: httpx.Response, pairs: list[tuple[str, str]], head: list[bytes], send: Send
+    ) -> None:
+        """Pass a body too large to judge straight through (bounded memory), and say so."""
+        self.ledger.incident(f"an answer over {self.settings.max_body} bytes was streamed through unjudged")
+        out = [(k, v) for k, v in pairs if k.lower() not in HOP_BY_HOP or k.lower() == "content-length"]
+        if self.settings.header:
+            out.append((VIOLATIONS_HEADER, "unjudged; body too large"))
+        await send(
+            {
+                "type": "http.response.start",
+                "status": response.status_code,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in out],
+            }
+        )
+        for chunk in head:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        async for chunk in response.aiter_raw():
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def _from_mock(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> _Answer:
+        self.ledger.mocked += 1
+        target = url[len(self.upstream) :]
+        sent = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
+        response = await self._mock().request(method, target, headers=sent, content=body)
+        pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
+        return _Answer(response.status_code, pairs, response.content, source="mock")
+
+    def _judge(
+        self,
+        operation: str,
+        method: str,
+        url: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        answer: _Answer,
+    ) -> list[Finding]:
+        op = self.spec.operation(operation)
+        if answer.status in RETRY_STATUSES and op.response_key(answer.status) is None:
+            self.ledger.incident(f"{method} {op.path}: upstream answered {answer.status} (not now)")
+            return []
+        decoded = _decoded(answer.body, answer.header("content-encoding"))
+        if decoded is None:
+            self.ledger.incident(
+                f"an answer in {answer.header('content-encoding')!r} encoding was not judged"
+            )
+            return []
+        response_headers: dict[str, str | list[str]] = {}
+        for k, v in answer.headers:
+            previous = response_headers.get(k)
+            response_headers[k] = (
+                v if previous is None else [*([previous] if isinstance(previous, str) else previous), v]
+            )
+        exchange = Exchange(
+            operation=operation,
+            status=answer.status,
+            body=decoded,
+            headers=response_headers,
+            method=method,
+            url=url,
+            request_headers=dict(headers),
+            request_body=body or None,
+        )
+        self.ledger.judged += 1
+        self.ledger.coverage.observe(exchange)
+        found = []
+        for finding in checks.iter_findings(self.spec, exchange, self.checks):
+            if finding.status is None:
+                finding = dataclasses.replace(finding, status=answer.status)
+            finding.extra.setdefault("side", "response")
+            found.append(finding)
+        return found
+
+    def _example(
+        self, method: str, url: str, headers: list[tuple[str, str]], body: bytes, answer: _Answer
+    ) -> dict[str, Any]:
+        """One exchange as a report shows it: masked like the HAR, bodies cut short, a curl line."""
+        masker = self.masker
+        req_media = next((v for k, v in headers if k.lower() == "content-type"), None)
+        request_body = str(masker.body(body, req_media).get("text", ""))[:EXAMPLE_BODY] if body else ""
+        masked = {k: masker.header(k, v) for k, v in headers}
+        return {
+            "curl": curl(method, masker.url(url), masked, request_body or None),
+            "request": {"method": method, "url": masker.url(url), "headers": masked, "body": request_body},
+            "response": {
+                "status": answer.status,
+                "source": answer.source,
+                "headers": {k: masker.header(k, v) for k, v in answer.headers},
+                "body": str(masker.body(answer.body, answer.header("content-type")).get("text", ""))[
+                    :EXAMPLE_BODY
+                ],
+            },
+        }
