@@ -292,3 +292,66 @@ def side_of(finding: Finding) -> str:
 def sides(value: str) -> Sequence[str]:
     """``request``, ``response`` or ``both`` as the sides to judge."""
     return (SIDE_REQUEST, SIDE_RESPONSE) if value == "both" else (value,)
+
+
+def validate_file_sides(
+    spec: Spec,
+    path: Any,
+    *,
+    operation: str | None,
+    status: int | None,
+    names: Sequence[str] | None = None,
+    side: str = "both",
+    request: bool = False,
+) -> Any:
+    """``contracts validate`` with sides: a HAR's requests and/or responses, or a saved request body.
+
+    A streamed HAR that was cut short (the proxy killed mid-write) is read up to its last
+    complete entry. Returns a :class:`contracts.validate.FileReport`.
+    """
+    from contracts import checks
+    from contracts.errors import UsageError
+    from contracts.har import Unmatched, exchanges, is_har, read_streamed
+    from contracts.validate import FileReport, read_json, validate_file
+
+    if request:
+        if operation is None:
+            raise UsageError(f"{path}: a saved request body needs --operation")
+        found = judge_body(spec, operation, read_json(path))
+        return FileReport(path, exchanges=1, located=[(str(path), f) for f in found])
+    try:
+        document = read_json(path)
+    except UsageError as exc:
+        try:
+            streamed = read_streamed(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            streamed = None
+        if streamed is None:
+            raise exc from None
+        document, dropped = streamed
+    else:
+        dropped = 0
+    if not is_har(document):
+        if side == SIDE_REQUEST:
+            raise UsageError(
+                f"{path}: a saved body is judged as a response; use --request for a request body"
+            )
+        return validate_file(spec, path, operation=operation, status=status, names=names)
+    chosen = sides(side)
+    selected = checks.select(names)
+    report = FileReport(path, har=True)
+    for index, item in enumerate(exchanges(spec, document)):
+        if isinstance(item, Unmatched):
+            report.unmatched.append(item)
+            continue
+        report.exchanges += 1
+        found = []
+        if SIDE_REQUEST in chosen:
+            found += judge_exchange(spec, item)
+        if SIDE_RESPONSE in chosen:
+            found += Result.of(checks.iter_findings(spec, item, selected)).findings
+        report.located.extend((f"{path}#{index}", f) for f in found)
+    if dropped:
+        cut = len(document["log"]["entries"])
+        report.unmatched.append(Unmatched(cut, "-", "-", "was cut short by a stop mid-write and is left out"))
+    return report
