@@ -13,8 +13,9 @@ import importlib.util
 import signal
 import socket
 import sys
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -39,6 +40,9 @@ from contracts.spec import Spec
 class _Server(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
         handlers = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             yield
@@ -97,32 +101,66 @@ class Outcome:
     findings: list[Finding]
 
 
-def serve(
-    spec: Spec,
-    settings: ProxySettings,
-    redactor: Redactor,
-    *,
-    out: TextIO | None = None,
-    ready: Callable[[str], None] | None = None,
-) -> Outcome:
-    """Serve until stopped; returns the verdict after the reports are written."""
-    stream = out or sys.stderr
+@dataclasses.dataclass
+class Proxy:
+    """A proxy put together (app, ledger, recorder), to be served by :func:`serve` or a test's server."""
+
+    spec: Spec
+    settings: ProxySettings
+    redactor: Redactor
+    upstream: str
+    masker: Masker
+    ledger: Ledger
+    live: Live
+    recorder: HarRecorder | None
+    app: ProxyApp
+
+    def finish(self) -> Outcome:
+        """Close the HAR, write the reports, print the summary; the verdict."""
+        if self.recorder is not None:
+            self.recorder.close()
+        if self.live.tty:
+            self.live.stream.write("\n")
+        return finish(
+            self.spec,
+            self.settings,
+            self.ledger,
+            self.redactor,
+            self.upstream,
+            self.masker,
+            self.live.stream,
+            self.recorder,
+        )
+
+
+def build(spec: Spec, settings: ProxySettings, redactor: Redactor, stream: TextIO) -> Proxy:
     upstream = check_base_url(settings.upstream or "")
     masker = Masker(redactor, settings.redact_keys)
     ledger = Ledger(Coverage(spec))
     live = Live(ledger, stream)
     ledger.on_new = live.line
-    if not is_loopback(f"http://{settings.host}"):
-        live.line(
-            f"warning: listening on {settings.host}, not loopback: other machines can send traffic "
-            "through this proxy with your app's credentials"
-        )
-    sock = bind(settings.host, settings.port)
-    port = sock.getsockname()[1]
     recorder = HarRecorder(Path(settings.record)) if settings.record else None
     app = ProxyApp(spec, settings, upstream, ledger, masker, recorder, after=live.tick)
+    return Proxy(spec, settings, redactor, upstream, masker, ledger, live, recorder, app)
+
+
+def serve(spec: Spec, settings: ProxySettings, redactor: Redactor, *, out: TextIO | None = None) -> Outcome:
+    """Serve until SIGINT/SIGTERM; returns the verdict after the reports are written."""
+    stream = out or sys.stderr
+    if not is_loopback(f"http://{settings.host}"):
+        stream.write(
+            f"warning: listening on {settings.host}, not loopback: other machines can send traffic "
+            "through this proxy with your app's credentials\n"
+        )
+    sock = bind(settings.host, settings.port)
+    try:
+        proxy = build(spec, settings, redactor, stream)
+    except BaseException:
+        sock.close()
+        raise
+    port = sock.getsockname()[1]
     config = uvicorn.Config(
-        app,
+        proxy.app,
         log_level="warning",
         access_log=False,
         lifespan="on",
@@ -131,23 +169,17 @@ def serve(
     )
     server = _Server(config)
     address = f"http://{settings.host if ':' not in settings.host else f'[{settings.host}]'}:{port}"
-    live.line(
-        f"contracts proxy on {address} → {redactor.text(masker.url(upstream))}"
+    proxy.live.line(
+        f"contracts proxy on {address} → {redactor.text(proxy.masker.url(proxy.upstream))}"
         + (" (read-only)" if settings.read_only else "")
         + (" (strict)" if settings.strict else "")
         + (f", recording to {settings.record}" if settings.record else "")
     )
-    if ready is not None:
-        ready(address)
     try:
         server.run(sockets=[sock])
     finally:
         sock.close()
-        if recorder is not None:
-            recorder.close()
-    if live.tty:
-        stream.write("\n")
-    return finish(spec, settings, ledger, redactor, upstream, masker, stream, recorder)
+    return proxy.finish()
 
 
 def _verdict(ledger: Ledger, findings: list[Finding]) -> tuple[ExitCode, str]:
