@@ -32,7 +32,9 @@ AUTH = {"Authorization": "Basic " + base64.b64encode(b"app:app-password").decode
 @contextlib.contextmanager
 def serve(app: Any) -> Iterator[str]:
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="on")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -124,7 +126,9 @@ class Running:
 
 
 @contextlib.contextmanager
-def proxied(spec: Spec, upstream: str, redactor: Redactor | None = None, **settings: Any) -> Iterator[Running]:
+def proxied(
+    spec: Spec, upstream: str, redactor: Redactor | None = None, **settings: Any
+) -> Iterator[Running]:
     """The proxy in front of ``upstream``; on exit it is stopped and ``finish`` gives the outcome."""
     output = io.StringIO()
     proxy = build(

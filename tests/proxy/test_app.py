@@ -24,7 +24,7 @@ def _break(path: str, status: int, headers: dict[str, str], body: Any) -> tuple[
     which = headers.pop("x-break", "")
     if which != "response_headers_documented":
         headers["x-request-id"] = "beef01"
-    data = body.get("data") if isinstance(body, dict) else None
+    data: Any = body.get("data") if isinstance(body, dict) else None
     if which == "status_code_documented":
         status = 418
     elif which == "content_type_documented":
@@ -78,8 +78,8 @@ def with_header(spec: Spec) -> Spec:
         response = raw["paths"]["/v3/targetGroups/{targetGroupId}"]["get"]["responses"][key]
         if "$ref" in response:
             name = response["$ref"].rsplit("/", 1)[1]
-            response = raw["paths"]["/v3/targetGroups/{targetGroupId}"]["get"]["responses"][key] = copy.deepcopy(
-                raw["components"]["responses"][name]
+            response = raw["paths"]["/v3/targetGroups/{targetGroupId}"]["get"]["responses"][key] = (
+                copy.deepcopy(raw["components"]["responses"][name])
             )
         response["headers"] = {"X-Request-Id": {"required": True, "schema": {"type": "string"}}}
     return Spec(raw)
@@ -244,7 +244,12 @@ def test_reports_and_har_of_a_session(spec: Spec, tmp_path: Path) -> None:
         for _ in range(3):
             httpx.get(running.url + GROUP, headers={**AUTH, "X-Break": "timestamp_format"})
         httpx.post(running.url + "/v3/targetGroups", headers=AUTH, json={"name": 5})
-    assert sorted(p.name for p in reports.iterdir()) >= ["coverage.json", "junit.xml", "report.json", "summary.md"]
+    assert sorted(p.name for p in reports.iterdir()) >= [
+        "coverage.json",
+        "junit.xml",
+        "report.json",
+        "summary.md",
+    ]
     report = json.loads((reports / "report.json").read_text())
     timestamp = next(v for v in report["violations"] if v["check"] == "timestamp_format")
     assert timestamp["extra"]["count"] == 3 and timestamp["extra"]["side"] == "response"

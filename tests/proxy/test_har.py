@@ -37,7 +37,9 @@ def test_file_is_a_complete_har_after_every_write(tmp_path: Path) -> None:
     for n in range(1, 4):
         recorder.write(_entry(masker, n))
         entries = json.loads(path.read_text())["log"]["entries"]
-        assert [json.loads(e["response"]["content"]["text"])["data"]["id"] for e in entries] == list(range(1, n + 1))
+        assert [json.loads(e["response"]["content"]["text"])["data"]["id"] for e in entries] == list(
+            range(1, n + 1)
+        )
     recorder.close()
     assert json.loads(path.read_text())["log"]["version"] == "1.2"
 

@@ -32,7 +32,10 @@ def creds(monkeypatch: pytest.MonkeyPatch) -> None:
 def recorded(spec: Spec, tmp_path: Path) -> Path:
     """A HAR of a short session: three reads of the mock and one create."""
     har = tmp_path / "session.har"
-    with serve(create_app(spec, credentials=CREDS)) as upstream, proxied(spec, upstream, record=str(har)) as run:
+    with (
+        serve(create_app(spec, credentials=CREDS)) as upstream,
+        proxied(spec, upstream, record=str(har)) as run,
+    ):
         for path in ("/v3/targetGroups/18044", "/v3/targetGroups/channels", "/v3/targetGroups/2911"):
             assert httpx.get(run.url + path, headers=AUTH).status_code == 200
         created = httpx.post(
