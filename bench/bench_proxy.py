@@ -22,15 +22,9 @@ from bench_mock import AUTH, ensure_wrk, free_port, serve, wrk
 
 PATH = "/v3/targetGroups/18044"
 RECORDED = int(os.environ.get("BENCH_PROXY_REQUESTS", "100000"))
-"""Requests of the memory run through ``--record`` (RSS sampled after a tenth of them and at the end)."""
+"""Requests aimed at in the memory run through ``--record`` (RSS sampled after a tenth and at the end);
+wrk runs for as long as that takes at the rate measured just before, at most 22 minutes."""
 PRISM = "@stoplight/prism-cli@5.16.0"
-STOP_AFTER = """
-local done = 0
-response = function(status, headers, body)
-  done = done + 1
-  if done >= %d then wrk.thread:stop() end
-end
-"""
 
 
 def rss_mb(pid: int) -> float:
@@ -40,13 +34,15 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def requests(exe: str, url: str, count: int) -> None:
-    """``count`` requests (two wrk threads of half each), as fast as the proxy answers."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-        lua.write(STOP_AFTER % (count // 2))
-    args = [exe, "-t2", "-c16", "-d600s", "-H", f"Authorization: {AUTH}", "-s", lua.name, url]
+def recorded(har: Path) -> int:
+    """Entries in the streamed HAR: one per line between its first and last lines."""
+    with har.open("rb") as file:
+        return max(sum(1 for _ in file) - 2, 0)
+
+
+def drive(exe: str, url: str, seconds: int) -> None:
+    args = [exe, "-t2", "-c16", f"-d{max(seconds, 1)}s", "-H", f"Authorization: {AUTH}", url]
     subprocess.run(args, capture_output=True, check=False)
-    os.unlink(lua.name)
 
 
 def main() -> None:
@@ -105,21 +101,22 @@ def main() -> None:
             port = free_port()
             command = [contracts, "proxy", "--upstream", upstream, "--port", str(port), "--record", str(har)]
             proc = serve("contracts proxy --record", command, port)
+            rate = ours["rps"] if ours and ours["rps"] > 0 else 1000.0
             if proc is not None:
                 try:
                     url = f"http://127.0.0.1:{port}{PATH}"
-                    requests(exe, url, RECORDED // 10)
-                    early = rss_mb(proc.pid)
-                    requests(exe, url, RECORDED - RECORDED // 10)
-                    late = rss_mb(proc.pid)
-                    entries = har.read_text().count("\n") - 2
+                    # wrk cannot stop after a number of requests: run long enough at the measured rate.
+                    drive(exe, url, min(int(RECORDED / 10 / rate) + 1, 120))
+                    early, early_n = rss_mb(proc.pid), recorded(har)
+                    drive(exe, url, min(int(RECORDED * 0.9 / rate) + 1, 1200))
+                    late, late_n = rss_mb(proc.pid), recorded(har)
                 finally:
                     proc.terminate()
                     proc.wait(timeout=60)
                 size = har.stat().st_size / 1e6
                 print(
-                    f"--record, {RECORDED:,} requests: RSS {early:.1f} MB after {RECORDED // 10:,}, "
-                    f"{late:.1f} MB after all; HAR {size:.0f} MB, {entries:,} entries"
+                    f"--record: RSS {early:.1f} MB after {early_n:,} requests, {late:.1f} MB after {late_n:,}; "
+                    f"HAR {size:.0f} MB"
                 )
     finally:
         mock.terminate()

@@ -222,8 +222,13 @@ def _body_findings(
         return
     try:
         document = json.loads(body or b"")
-    except (ValueError, UnicodeDecodeError):
-        yield _finding(BODY_CHECK, "the request body is not valid JSON", op, spec_pointer=judged.body_pointer)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        yield _finding(
+            BODY_CHECK,
+            "the request body is not valid JSON (or nests too deeply to read)",
+            op,
+            spec_pointer=judged.body_pointer,
+        )
         return
     for error in judged.body_validator.iter_errors(document):
         tokens = [escape_token(str(t)) for t in error.schema_path]

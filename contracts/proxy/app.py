@@ -383,14 +383,18 @@ class ProxyApp:
             request_headers=dict(headers),
             request_body=body or None,
         )
-        self.ledger.judged += 1
-        self.ledger.coverage.observe(exchange)
         found = []
-        for finding in checks.iter_findings(self.spec, exchange, self.checks):
-            if finding.status is None:
-                finding = dataclasses.replace(finding, status=answer.status)
-            finding.extra.setdefault("side", "response")
-            found.append(finding)
+        try:
+            self.ledger.coverage.observe(exchange)
+            for finding in checks.iter_findings(self.spec, exchange, self.checks):
+                if finding.status is None:
+                    finding = dataclasses.replace(finding, status=answer.status)
+                finding.extra.setdefault("side", "response")
+                found.append(finding)
+        except RecursionError:
+            self.ledger.incident(f"{method} {op.path}: an answer nested too deeply to judge")
+            return []
+        self.ledger.judged += 1
         return found
 
     def _example(

@@ -75,7 +75,7 @@ class Masker:
         else:
             try:
                 text = orjson.dumps(self.json(orjson.loads(raw))).decode() if raw.strip() else text
-            except orjson.JSONDecodeError:
+            except (orjson.JSONDecodeError, RecursionError):
                 text = self.redactor.text(text)
             content["text"] = text
         if cut:

@@ -147,6 +147,7 @@ def build(spec: Spec, settings: ProxySettings, redactor: Redactor, stream: TextI
 def serve(spec: Spec, settings: ProxySettings, redactor: Redactor, *, out: TextIO | None = None) -> Outcome:
     """Serve until SIGINT/SIGTERM; returns the verdict after the reports are written."""
     stream = out or sys.stderr
+    check_base_url(settings.upstream or "")
     if not is_loopback(f"http://{settings.host}"):
         stream.write(
             f"warning: listening on {settings.host}, not loopback: other machines can send traffic "
