@@ -261,3 +261,37 @@ def test_reports_and_har_of_a_session(spec: Spec, tmp_path: Path) -> None:
     assert entries[0]["_contracts"]["violations"] == ["timestamp_format"]
     assert entries[3]["request"]["postData"]["text"] == '{"name":5}'
     assert "request_body_conformance" in (reports / "summary.md").read_text()
+
+
+def test_bodies_over_the_limit_are_streamed_through_unjudged(spec: Spec) -> None:
+    with serve(mock(spec)) as upstream:
+        direct = httpx.get(upstream + GROUP, headers=AUTH).content
+        with proxied(spec, upstream, max_body=1024) as running:
+            answer = httpx.get(running.url + GROUP, headers=AUTH)
+            big = {"name": "x" * 4000, "totalPeriods": 1, "trackingType": "DEFAULT"}
+            posted = httpx.post(running.url + "/v3/targetGroups", headers=AUTH, json=big)
+    assert len(direct) > 1024 and answer.content == direct
+    assert answer.headers["contracts-violations"].startswith("unjudged")
+    assert posted.status_code == 400  # the mock's 310008 for a name over 200 characters: the body got through
+    assert posted.json()["errors"][0]["code"] in spec.operation("create-target-groups").error_codes
+    outcome = running.outcome
+    assert outcome is not None
+    assert any("unjudged" in i["message"] for i in outcome.summary["infrastructure"])
+
+
+def test_hostile_request_bodies_get_one_finding_not_a_crash(spec: Spec) -> None:
+    deep = b"[" * 50_000 + b"]" * 50_000
+    with serve(mock(spec)) as upstream, proxied(spec, upstream) as running:
+        nested = httpx.post(
+            running.url + "/v3/targetGroups", headers={**AUTH, "Content-Type": "application/json"}, content=deep
+        )
+        broken = httpx.post(
+            running.url + "/v3/targetGroups", headers={**AUTH, "Content-Type": "application/json"}, content=b"{"
+        )
+        wrong = httpx.post(
+            running.url + "/v3/targetGroups", headers={**AUTH, "Content-Type": "text/csv"}, content=b"a,b"
+        )
+    for answer in (nested, broken):
+        assert "request_body_conformance" in answer.headers["contracts-violations"]
+    assert "request_content_type_documented" in wrong.headers["contracts-violations"]
+    assert running.outcome is not None and int(running.outcome.exit_code) == 1
