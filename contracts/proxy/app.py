@@ -279,7 +279,12 @@ class ProxyApp:
     ) -> _Answer | None:
         sent = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
         client = self._client()
-        request = client.build_request(method, url, headers=sent, content=rest if rest is not None else body)
+        try:
+            request = client.build_request(
+                method, url, headers=sent, content=rest if rest is not None else body
+            )
+        except (httpx.InvalidURL, ValueError) as exc:
+            return self._own(400, f"the request cannot be forwarded: {str(exc)[:120]}")
         try:
             response = await client.send(request, stream=True)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
