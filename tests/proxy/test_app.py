@@ -283,10 +283,14 @@ def test_hostile_request_bodies_get_one_finding_not_a_crash(spec: Spec) -> None:
     deep = b"[" * 50_000 + b"]" * 50_000
     with serve(mock(spec)) as upstream, proxied(spec, upstream) as running:
         nested = httpx.post(
-            running.url + "/v3/targetGroups", headers={**AUTH, "Content-Type": "application/json"}, content=deep
+            running.url + "/v3/targetGroups",
+            headers={**AUTH, "Content-Type": "application/json"},
+            content=deep,
         )
         broken = httpx.post(
-            running.url + "/v3/targetGroups", headers={**AUTH, "Content-Type": "application/json"}, content=b"{"
+            running.url + "/v3/targetGroups",
+            headers={**AUTH, "Content-Type": "application/json"},
+            content=b"{",
         )
         wrong = httpx.post(
             running.url + "/v3/targetGroups", headers={**AUTH, "Content-Type": "text/csv"}, content=b"a,b"
