@@ -299,3 +299,17 @@ def test_hostile_request_bodies_get_one_finding_not_a_crash(spec: Spec) -> None:
         assert "request_body_conformance" in answer.headers["contracts-violations"]
     assert "request_content_type_documented" in wrong.headers["contracts-violations"]
     assert running.outcome is not None and int(running.outcome.exit_code) == 1
+
+
+def test_compressed_answers_pass_through_as_sent_and_are_judged_decoded(spec: Spec) -> None:
+    import gzip
+
+    with serve(mock(spec)) as upstream:
+        body = httpx.get(upstream + GROUP, headers=AUTH).json()
+    body["data"]["trackingType"] = "SOMETIMES"
+    packed = gzip.compress(json.dumps(body).encode())
+    headers = {"content-type": "application/json", "content-encoding": "gzip"}
+    with serve(Fixed(200, headers, packed)) as upstream, proxied(spec, upstream) as running:
+        raw = httpx.get(running.url + GROUP, headers={**AUTH, "Accept-Encoding": "gzip"})
+    assert raw.headers["content-encoding"] == "gzip" and raw.json()["data"]["trackingType"] == "SOMETIMES"
+    assert raw.headers["contracts-violations"] == "1; enum_value_documented"
