@@ -10,24 +10,21 @@ registry over the answer, and send it on with a ``Contracts-Violations`` header 
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import time
-import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
-from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
-import orjson
 
 from contracts import checks
 from contracts.exchange import Exchange
 from contracts.findings import Finding
 from contracts.proxy import ProxySettings
+from contracts.proxy.answer import HOP_BY_HOP, Answer, decoded, envelope
+from contracts.proxy.answer import example as make_example
 from contracts.proxy.har import HarRecorder, Masker, entry
 from contracts.proxy.ledger import Ledger, now_iso
-from contracts.report.curl import curl
 from contracts.request_validation import iter_request_findings
 from contracts.runner.throttle import RETRY_STATUSES
 from contracts.spec import READ_METHODS, Spec
@@ -38,59 +35,6 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 VIOLATIONS_HEADER = "contracts-violations"
 MOCKED_HEADER = "contracts-mocked"
-HOP_BY_HOP = frozenset(
-    {
-        "connection",
-        "keep-alive",
-        "proxy-connection",
-        "transfer-encoding",
-        "te",
-        "trailer",
-        "upgrade",
-        "host",
-        "content-length",
-    }
-)
-EXAMPLE_BODY = 4096
-"""Bytes of each body kept in a violation's example exchange."""
-
-
-def envelope(spec: Spec, status: int, detail: str) -> bytes:
-    """An error envelope the proxy answers itself: the catalogue's code for ``status``.
-
-    Where the catalogue has no entry for the status, the code mirrors the status, as the
-    catalogue does for 401 and 403.
-    """
-    entry_ = next((e for e in spec.error_catalogue.values() if e.status == status), None)
-    code = entry_.code if entry_ is not None else status
-    message = entry_.message if entry_ is not None else HTTPStatus(status).phrase
-    error = {"code": code, "message": f"{message} ({detail})"}
-    return orjson.dumps({"data": None, "errors": [error], "warnings": None})
-
-
-def _decoded(raw: bytes, encoding: str) -> bytes | None:
-    """The body as the checks must see it, or None for an encoding we cannot undo."""
-    encoding = encoding.strip().lower()
-    try:
-        if encoding in ("", "identity"):
-            return raw
-        if encoding in ("gzip", "x-gzip"):
-            return gzip.decompress(raw)
-        if encoding == "deflate":
-            return zlib.decompress(raw)
-    except (OSError, zlib.error, EOFError):
-        return None
-    return None
-
-
-class _Answer:
-    """What goes back to the client (and into the ledger and the HAR)."""
-
-    def __init__(self, status: int, headers: list[tuple[str, str]], body: bytes, *, source: str) -> None:
-        self.status, self.headers, self.body, self.source = status, headers, body, source
-
-    def header(self, name: str) -> str:
-        return next((v for k, v in self.headers if k.lower() == name), "")
 
 
 class ProxyApp:
@@ -180,7 +124,7 @@ class ProxyApp:
                 body=body,
                 judge_body=rest is None,
             )
-        answer: _Answer | None
+        answer: Answer | None
         if self.settings.read_only and method.upper() not in READ_METHODS:
             ledger.refused += 1
             answer = self._own(403, f"{method} refused: the proxy runs --read-only")
@@ -194,26 +138,10 @@ class ProxyApp:
         names = sorted({f.check for f in findings})
         if findings:
             ledger.violating += 1
-            example = self._example(method, url, headers, body, answer)
+            example = make_example(self.masker, method, url, headers, body, answer)
             for finding in findings:
                 ledger.violation(finding, example)
-        if findings and self.settings.strict:
-            answer = self._own(502, f"--strict: the exchange broke the contract ({', '.join(names)})")
-        out = [(k, v) for k, v in answer.headers if k.lower() not in HOP_BY_HOP]
-        if self.settings.header:
-            out.append((VIOLATIONS_HEADER, f"{len(findings)}; {', '.join(names)}" if names else "0"))
-        if answer.source == "mock":
-            out.append((MOCKED_HEADER, "true"))
-        out.append(("content-length", str(len(answer.body))))
-        await send(
-            {
-                "type": "http.response.start",
-                "status": answer.status,
-                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in out],
-            }
-        )
-        await send({"type": "http.response.body", "body": answer.body})
-        if self.recorder is not None:
+        if self.recorder is not None:  # before answering: an exchange the client saw is on disk
             self.recorder.write(
                 entry(
                     self.masker,
@@ -230,18 +158,35 @@ class ProxyApp:
                         "operation": found[0].operation_id if found else None,
                         "source": answer.source,
                         "violations": names,
+                        **({"answered": 502} if findings and self.settings.strict else {}),
                     },
                 )
             )
+        if findings and self.settings.strict:
+            answer = self._own(502, f"--strict: the exchange broke the contract ({', '.join(names)})")
+        out = [(k, v) for k, v in answer.headers if k.lower() not in HOP_BY_HOP]
+        if self.settings.header:
+            out.append((VIOLATIONS_HEADER, f"{len(findings)}; {', '.join(names)}" if names else "0"))
+        if answer.source == "mock":
+            out.append((MOCKED_HEADER, "true"))
+        out.append(("content-length", str(len(answer.body))))
+        await send(
+            {
+                "type": "http.response.start",
+                "status": answer.status,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in out],
+            }
+        )
+        await send({"type": "http.response.body", "body": answer.body})
         self._done()
 
     def _done(self) -> None:
         if self.after is not None:
             self.after()
 
-    def _own(self, status: int, detail: str) -> _Answer:
+    def _own(self, status: int, detail: str) -> Answer:
         body = envelope(self.spec, status, detail)
-        return _Answer(status, [("content-type", "application/json")], body, source="proxy")
+        return Answer(status, [("content-type", "application/json")], body, source="proxy")
 
     async def _read(self, receive: Receive) -> tuple[bytes, AsyncIterator[bytes] | None]:
         """The request body up to ``max_body``; beyond it, the first part and an iterator of the rest."""
@@ -276,7 +221,7 @@ class ProxyApp:
         body: bytes,
         rest: AsyncIterator[bytes] | None,
         send: Send,
-    ) -> _Answer | None:
+    ) -> Answer | None:
         sent = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
         client = self._client()
         try:
@@ -322,7 +267,7 @@ class ProxyApp:
             return self._own(502, f"the upstream broke off its answer: {exc.__class__.__name__}")
         finally:
             await response.aclose()
-        return _Answer(response.status_code, pairs, b"".join(chunks), source="upstream")
+        return Answer(response.status_code, pairs, b"".join(chunks), source="upstream")
 
     async def _stream(
         self, response: httpx.Response, pairs: list[tuple[str, str]], head: list[bytes], send: Send
@@ -345,13 +290,13 @@ class ProxyApp:
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
 
-    async def _from_mock(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> _Answer:
+    async def _from_mock(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> Answer:
         self.ledger.mocked += 1
         target = url[len(self.upstream) :]
         sent = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
         response = await self._mock().request(method, target, headers=sent, content=body)
         pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
-        return _Answer(response.status_code, pairs, response.content, source="mock")
+        return Answer(response.status_code, pairs, response.content, source="mock")
 
     def _judge(
         self,
@@ -360,14 +305,14 @@ class ProxyApp:
         url: str,
         headers: list[tuple[str, str]],
         body: bytes,
-        answer: _Answer,
+        answer: Answer,
     ) -> list[Finding]:
         op = self.spec.operation(operation)
         if answer.status in RETRY_STATUSES and op.response_key(answer.status) is None:
             self.ledger.incident(f"{method} {op.path}: upstream answered {answer.status} (not now)")
             return []
-        decoded = _decoded(answer.body, answer.header("content-encoding"))
-        if decoded is None:
+        plain = decoded(answer.body, answer.header("content-encoding"))
+        if plain is None:
             self.ledger.incident(
                 f"an answer in {answer.header('content-encoding')!r} encoding was not judged"
             )
@@ -381,7 +326,7 @@ class ProxyApp:
         exchange = Exchange(
             operation=operation,
             status=answer.status,
-            body=decoded,
+            body=plain,
             headers=response_headers,
             method=method,
             url=url,
@@ -401,24 +346,3 @@ class ProxyApp:
             return []
         self.ledger.judged += 1
         return found
-
-    def _example(
-        self, method: str, url: str, headers: list[tuple[str, str]], body: bytes, answer: _Answer
-    ) -> dict[str, Any]:
-        """One exchange as a report shows it: masked like the HAR, bodies cut short, a curl line."""
-        masker = self.masker
-        req_media = next((v for k, v in headers if k.lower() == "content-type"), None)
-        request_body = str(masker.body(body, req_media).get("text", ""))[:EXAMPLE_BODY] if body else ""
-        masked = {k: masker.header(k, v) for k, v in headers}
-        return {
-            "curl": curl(method, masker.url(url), masked, request_body or None),
-            "request": {"method": method, "url": masker.url(url), "headers": masked, "body": request_body},
-            "response": {
-                "status": answer.status,
-                "source": answer.source,
-                "headers": {k: masker.header(k, v) for k, v in answer.headers},
-                "body": str(masker.body(answer.body, answer.header("content-type")).get("text", ""))[
-                    :EXAMPLE_BODY
-                ],
-            },
-        }

@@ -27,7 +27,7 @@ from contracts.errors import ExitCode, UsageError
 from contracts.exchange import Exchange
 from contracts.findings import Finding
 from contracts.har import is_har, read_streamed
-from contracts.proxy.app import HOP_BY_HOP
+from contracts.proxy.answer import HOP_BY_HOP
 from contracts.proxy.har import CREDENTIAL_HEADERS
 from contracts.proxy.server import Outcome, write_reports
 from contracts.report.coverage import Coverage

@@ -170,8 +170,12 @@ def test_unmatched_requests_are_reported_and_nothing_matched_is_exit_2(spec: Spe
     assert "unmatched: GET /v9/nothing" in running.output.getvalue()
 
 
-def test_strict_answers_a_violating_exchange_with_a_502_envelope(spec: Spec) -> None:
-    with serve(Broken(mock(spec), _break)) as upstream, proxied(spec, upstream, strict=True) as running:
+def test_strict_answers_a_violating_exchange_with_a_502_envelope(spec: Spec, tmp_path: Path) -> None:
+    har = tmp_path / "strict.har"
+    with (
+        serve(Broken(mock(spec), _break)) as upstream,
+        proxied(spec, upstream, strict=True, record=str(har)) as running,
+    ):
         bad = httpx.get(running.url + GROUP, headers={**AUTH, "X-Break": "enum_value_documented"})
         good = httpx.get(running.url + GROUP, headers=AUTH)
     assert bad.status_code == 502
@@ -179,6 +183,8 @@ def test_strict_answers_a_violating_exchange_with_a_502_envelope(spec: Spec) -> 
     assert body["data"] is None and body["errors"][0]["code"] == 502
     assert "enum_value_documented" in body["errors"][0]["message"]
     assert good.status_code == 200 and good.json()["data"]["id"] == 18044
+    recorded = json.loads(har.read_text())["log"]["entries"][0]  # what the upstream said, not the 502
+    assert recorded["response"]["status"] == 200 and recorded["_contracts"]["answered"] == 502
 
 
 def test_read_only_refuses_writes_with_the_catalogued_403(spec: Spec) -> None:
