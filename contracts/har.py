@@ -107,3 +107,38 @@ def exchanges(spec: Spec, document: Any, *, base_path: str = "") -> Iterator[Exc
             },
             request_body=None if text is None else str(text).encode(),
         )
+
+
+STREAM_HEAD = '{"log":{"version":"1.2","creator":{"name":"contracts proxy","version":"1"},"entries":['
+"""The first line of a HAR streamed by ``contracts proxy --record``; then one entry per line
+(``{...}``, later ones ``,{...}``) and :data:`STREAM_TAIL`, rewritten after every entry."""
+STREAM_TAIL = "\n]}}\n"
+
+
+def read_streamed(text: str) -> tuple[dict[str, Any], int] | None:
+    """A streamed HAR cut short (killed mid-write) as (document, partial lines dropped), else None.
+
+    Every complete line is an entry, so a stop at any moment loses at most the entry being written.
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != STREAM_HEAD:
+        return None
+    import json
+
+    entries: list[Any] = []
+    dropped = 0
+    for line in lines[1:]:
+        line = line.strip()
+        if line.startswith("]"):
+            break
+        if not line:
+            continue
+        try:
+            item = json.loads(line[1:] if line.startswith(",") else line)
+        except ValueError:
+            item = None
+        if not (isinstance(item, dict) and "request" in item and "response" in item):
+            dropped += 1
+            break
+        entries.append(item)
+    return {"log": {"version": "1.2", "creator": {"name": "contracts proxy"}, "entries": entries}}, dropped

@@ -50,9 +50,9 @@ def cli(ctx: click.Context, spec_path: Path, verbose: int) -> None:
 
 
 def _register_commands() -> None:
-    from contracts.cli import diff, lint, mock, run, validate
+    from contracts.cli import diff, lint, mock, proxy, replay, run, validate
 
-    for module in (validate, run, mock, lint, diff):
+    for module in (validate, run, mock, lint, diff, proxy, replay):
         cli.add_command(module.command)
 
 

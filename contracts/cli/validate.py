@@ -19,6 +19,16 @@ from contracts.errors import ExitCode, UsageError
     "--status", "-s", "status", type=click.IntRange(100, 599), help="HTTP status of the saved response."
 )
 @click.option("--checks", "check_names", help="Comma-separated check names (default: all).")
+@click.option(
+    "--side",
+    type=click.Choice(["request", "response", "both"]),
+    default="both",
+    show_default=True,
+    help="Which side of each HAR entry to judge: the client's request, the server's response, or both.",
+)
+@click.option(
+    "--request", "request", is_flag=True, help="The files are saved request bodies (needs --operation)."
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.pass_obj
@@ -29,20 +39,27 @@ def command(
     check_names: str | None,
     fmt: str,
     files: tuple[Path, ...],
+    side: str = "both",
+    request: bool = False,
 ) -> int:
     """Validate saved response bodies (or HAR captures) against the spec.
 
     Exit 0 when every response conforms, 1 on violations, 2 when the input cannot be judged.
     """
     from contracts.checks import select
-    from contracts.validate import validate_file
+    from contracts.request_validation import validate_file_sides
 
     spec = ctx.spec
     names = [n.strip() for n in check_names.split(",") if n.strip()] if check_names else None
     select(names)  # unknown check names and operations are usage errors before any file is read
     if operation is not None:
         spec.operation(operation)
-    reports = [validate_file(spec, f, operation=operation, status=status, names=names) for f in files]
+    reports = [
+        validate_file_sides(
+            spec, f, operation=operation, status=status, names=names, side=side, request=request
+        )
+        for f in files
+    ]
     for report in reports:
         if report.har and (operation or status):
             click.echo(
@@ -62,7 +79,12 @@ def command(
         click.echo(json.dumps(rows, indent=2, default=str))
     else:
         for source, f in located:
-            click.echo(f"{source}: {f.operation} {f.status} {f.check} {f.pointer or '/'}: {f.message}")
+            where = (
+                f"[request] {f.operation}"
+                if f.extra.get("side") == "request"
+                else f"{f.operation} {f.status}"
+            )
+            click.echo(f"{source}: {where} {f.check} {f.pointer or '/'}: {f.message}")
         click.echo(
             f"{len(located)} violation(s) in {checked} response(s)"
             if located

@@ -1,0 +1,66 @@
+"""``contracts replay``: re-send a recorded HAR to a server and judge the new answers."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from contracts.cli import Context
+from contracts.errors import ExitCode
+
+
+@click.command("replay")
+@click.argument("har", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--base-url", default=None, help="The server to send the recorded requests to.")
+@click.option("--allow-writes", is_flag=True, default=None, help="Also re-send POST/PUT/DELETE/PATCH.")
+@click.option(
+    "--rate-limit",
+    type=click.FloatRange(0),
+    default=None,
+    help="Requests per second (default: unlimited on loopback, 2 elsewhere; 0 = unlimited).",
+)
+@click.option("--timeout", type=click.FloatRange(0.1), default=None, help="Request timeout in seconds (10).")
+@click.option(
+    "--report",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Write junit.xml, report.json, summary.md and coverage.json here.",
+)
+@click.pass_obj
+def command(
+    ctx: Context,
+    har: Path,
+    base_url: str | None,
+    allow_writes: bool | None,
+    rate_limit: float | None,
+    timeout: float | None,
+    report: Path | None,
+) -> int:
+    """Re-send the requests of HAR (read-only unless --allow-writes) and judge the answers.
+
+    Credentials come from CONTRACTS_BASIC_USER/CONTRACTS_BASIC_PASSWORD or CONTRACTS_BEARER_TOKEN.
+    Exit 0 conformant, 1 violations, 2 could not judge.
+    """
+    from contracts.config import load_table, settings_from
+    from contracts.errors import UsageError
+    from contracts.proxy.replay import ReplaySettings, replay
+
+    settings = settings_from(
+        ReplaySettings,
+        load_table().get("replay", {}),
+        section="replay",
+        base_url=base_url,
+        allow_writes=allow_writes,
+        rate_limit=rate_limit,
+        timeout=timeout,
+        report=str(report) if report else None,
+    )
+    if not settings.base_url:
+        raise UsageError(
+            "contracts replay needs --base-url URL", hint="e.g. --base-url https://staging.example.com"
+        )
+    outcome = replay(ctx.spec, har, settings, sys.stdout)
+    code: ExitCode = outcome.exit_code
+    return int(code)

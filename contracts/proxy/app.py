@@ -1,0 +1,348 @@
+"""The proxy as an ASGI app: forward with a pooled httpx client, judge both sides, answer.
+
+Per request: read the body (buffered up to ``max_body``, streamed beyond), refuse writes under
+``--read-only``, judge the request against the operation, forward, read the answer (same bound),
+fall back to the embedded mock when the upstream is unreachable or answers 501, run the check
+registry over the answer, and send it on with a ``Contracts-Violations`` header (or a 502 under
+``--strict``). Everything the proxy itself answers is an envelope with a catalogued code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+
+from contracts import checks
+from contracts.exchange import Exchange
+from contracts.findings import Finding
+from contracts.proxy import ProxySettings
+from contracts.proxy.answer import HOP_BY_HOP, Answer, decoded, envelope
+from contracts.proxy.answer import example as make_example
+from contracts.proxy.har import HarRecorder, Masker, entry
+from contracts.proxy.ledger import Ledger, now_iso
+from contracts.request_validation import iter_request_findings
+from contracts.runner.throttle import RETRY_STATUSES
+from contracts.spec import READ_METHODS, Spec
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+VIOLATIONS_HEADER = "contracts-violations"
+MOCKED_HEADER = "contracts-mocked"
+
+
+class ProxyApp:
+    def __init__(
+        self,
+        spec: Spec,
+        settings: ProxySettings,
+        upstream: str,
+        ledger: Ledger,
+        masker: Masker,
+        recorder: HarRecorder | None = None,
+        after: Callable[[], None] | None = None,
+    ) -> None:
+        self.spec, self.settings, self.upstream = spec, settings, upstream.rstrip("/")
+        self.ledger, self.masker, self.recorder, self.after = ledger, masker, recorder, after
+        self.checks = checks.select()
+        self.client: httpx.AsyncClient | None = None
+        self.mock: httpx.AsyncClient | None = None
+
+    # -- ASGI ------------------------------------------------------------------------------------
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        elif scope["type"] == "http":
+            await self._http(scope, receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.aclose()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def aclose(self) -> None:
+        for client in (self.client, self.mock):
+            if client is not None:
+                await client.aclose()
+        self.client = self.mock = None
+
+    def _client(self) -> httpx.AsyncClient:
+        if self.client is None:
+            timeout = self.settings.timeout
+            self.client = httpx.AsyncClient(
+                timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+                limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
+                follow_redirects=False,
+                trust_env=False,
+            )
+        return self.client
+
+    def _mock(self) -> httpx.AsyncClient:
+        if self.mock is None:
+            from contracts.mock import create_app
+
+            transport = httpx.ASGITransport(app=create_app(self.spec))
+            self.mock = httpx.AsyncClient(transport=transport, base_url="http://mock")
+        return self.mock
+
+    # -- one exchange ----------------------------------------------------------------------------
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started, clock = now_iso(), time.perf_counter()
+        method: str = scope["method"]
+        path: str = scope["path"]
+        raw_query: bytes = scope.get("query_string", b"")
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+        target = (scope.get("raw_path") or path.encode()).decode("latin-1")
+        url = self.upstream + target + ("?" + raw_query.decode("latin-1") if raw_query else "")
+        body, rest = await self._read(receive)
+        found = self.spec.match(method, path)
+        ledger = self.ledger
+        ledger.exchanges += 1
+        findings: list[Finding] = []
+        if found is None:
+            ledger.miss(method, path)
+        else:
+            op, params = found
+            ledger.operations.add(op.operation_id)
+            findings += iter_request_findings(
+                self.spec,
+                op,
+                path_params=params,
+                query=parse_qsl(raw_query.decode("latin-1"), keep_blank_values=True),
+                headers=dict(headers),
+                body=body,
+                judge_body=rest is None,
+            )
+        answer: Answer | None
+        if self.settings.read_only and method.upper() not in READ_METHODS:
+            ledger.refused += 1
+            answer = self._own(403, f"{method} refused: the proxy runs --read-only")
+        else:
+            answer = await self._forward(method, url, headers, body, rest, send)
+            if answer is None:  # streamed through unjudged (too large to buffer)
+                self._done()
+                return
+        if found is not None and answer.source == "upstream":
+            findings += self._judge(found[0].operation_id, method, url, headers, body, answer)
+        names = sorted({f.check for f in findings})
+        if findings:
+            ledger.violating += 1
+            example = make_example(self.masker, method, url, headers, body, answer)
+            for finding in findings:
+                ledger.violation(finding, example)
+        if self.recorder is not None:  # before answering: an exchange the client saw is on disk
+            self.recorder.write(
+                entry(
+                    self.masker,
+                    started=started,
+                    elapsed_ms=(time.perf_counter() - clock) * 1000,
+                    method=method,
+                    url=url,
+                    request_headers=headers,
+                    request_body=body,
+                    status=answer.status,
+                    response_headers=answer.headers,
+                    response_body=answer.body,
+                    extra={
+                        "operation": found[0].operation_id if found else None,
+                        "source": answer.source,
+                        "violations": names,
+                        **({"answered": 502} if findings and self.settings.strict else {}),
+                    },
+                )
+            )
+        if findings and self.settings.strict:
+            answer = self._own(502, f"--strict: the exchange broke the contract ({', '.join(names)})")
+        out = [(k, v) for k, v in answer.headers if k.lower() not in HOP_BY_HOP]
+        if self.settings.header:
+            out.append((VIOLATIONS_HEADER, f"{len(findings)}; {', '.join(names)}" if names else "0"))
+        if answer.source == "mock":
+            out.append((MOCKED_HEADER, "true"))
+        out.append(("content-length", str(len(answer.body))))
+        await send(
+            {
+                "type": "http.response.start",
+                "status": answer.status,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in out],
+            }
+        )
+        await send({"type": "http.response.body", "body": answer.body})
+        self._done()
+
+    def _done(self) -> None:
+        if self.after is not None:
+            self.after()
+
+    def _own(self, status: int, detail: str) -> Answer:
+        body = envelope(self.spec, status, detail)
+        return Answer(status, [("content-type", "application/json")], body, source="proxy")
+
+    async def _read(self, receive: Receive) -> tuple[bytes, AsyncIterator[bytes] | None]:
+        """The request body up to ``max_body``; beyond it, the first part and an iterator of the rest."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            chunk = message.get("body", b"")
+            chunks.append(chunk)
+            size += len(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks), None
+            if size > self.settings.max_body:
+                break
+
+        async def remainder() -> AsyncIterator[bytes]:
+            for chunk in chunks:
+                yield chunk
+            while True:
+                message = await receive()
+                yield message.get("body", b"")
+                if not message.get("more_body", False):
+                    return
+
+        return b"".join(chunks), remainder()
+
+    async def _forward(
+        self,
+        method: str,
+        url: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        rest: AsyncIterator[bytes] | None,
+        send: Send,
+    ) -> Answer | None:
+        sent = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
+        client = self._client()
+        try:
+            request = client.build_request(
+                method, url, headers=sent, content=rest if rest is not None else body
+            )
+        except (httpx.InvalidURL, ValueError) as exc:
+            return self._own(400, f"the request cannot be forwarded: {str(exc)[:120]}")
+        try:
+            response = await client.send(request, stream=True)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            self.ledger.upstream_failures += 1
+            self.ledger.incident(f"cannot reach the upstream: {exc.__class__.__name__}")
+            if self.settings.fallback == "mock" and rest is None:
+                return await self._from_mock(method, url, headers, body)
+            return self._own(502, f"the upstream cannot be reached: {exc.__class__.__name__}")
+        except httpx.TimeoutException as exc:
+            self.ledger.upstream_failures += 1
+            self.ledger.incident(f"the upstream timed out: {exc.__class__.__name__}")
+            return self._own(504, f"the upstream did not answer in time: {exc.__class__.__name__}")
+        except httpx.HTTPError as exc:
+            self.ledger.upstream_failures += 1
+            self.ledger.incident(f"upstream transport error: {exc.__class__.__name__}")
+            return self._own(502, f"upstream transport error: {exc.__class__.__name__}")
+        self.ledger.upstream_answers += 1
+        pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
+        if response.status_code == 501 and self.settings.fallback == "mock" and rest is None:
+            await response.aclose()
+            self.ledger.incident("the upstream answered 501: answered by the mock")
+            return await self._from_mock(method, url, headers, body)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in response.aiter_raw():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > self.settings.max_body:
+                    await self._stream(response, pairs, chunks, send)
+                    return None
+        except httpx.HTTPError as exc:
+            self.ledger.upstream_failures += 1
+            self.ledger.incident(f"the upstream broke off its answer: {exc.__class__.__name__}")
+            return self._own(502, f"the upstream broke off its answer: {exc.__class__.__name__}")
+        finally:
+            await response.aclose()
+        return Answer(response.status_code, pairs, b"".join(chunks), source="upstream")
+
+    async def _stream(
+        self, response: httpx.Response, pairs: list[tuple[str, str]], head: list[bytes], send: Send
+    ) -> None:
+        """Pass a body too large to judge straight through (bounded memory), and say so."""
+        self.ledger.incident(f"an answer over {self.settings.max_body} bytes was streamed through unjudged")
+        out = [(k, v) for k, v in pairs if k.lower() not in HOP_BY_HOP or k.lower() == "content-length"]
+        if self.settings.header:
+            out.append((VIOLATIONS_HEADER, "unjudged; body too large"))
+        await send(
+            {
+                "type": "http.response.start",
+                "status": response.status_code,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in out],
+            }
+        )
+        for chunk in head:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        async for chunk in response.aiter_raw():
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def _from_mock(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> Answer:
+        self.ledger.mocked += 1
+        target = url[len(self.upstream) :]
+        sent = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
+        response = await self._mock().request(method, target, headers=sent, content=body)
+        pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
+        return Answer(response.status_code, pairs, response.content, source="mock")
+
+    def _judge(
+        self,
+        operation: str,
+        method: str,
+        url: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        answer: Answer,
+    ) -> list[Finding]:
+        op = self.spec.operation(operation)
+        if answer.status in RETRY_STATUSES and op.response_key(answer.status) is None:
+            self.ledger.incident(f"{method} {op.path}: upstream answered {answer.status} (not now)")
+            return []
+        plain = decoded(answer.body, answer.header("content-encoding"))
+        if plain is None:
+            self.ledger.incident(
+                f"an answer in {answer.header('content-encoding')!r} encoding was not judged"
+            )
+            return []
+        response_headers: dict[str, str | list[str]] = {}
+        for k, v in answer.headers:
+            previous = response_headers.get(k)
+            response_headers[k] = (
+                v if previous is None else [*([previous] if isinstance(previous, str) else previous), v]
+            )
+        exchange = Exchange(
+            operation=operation,
+            status=answer.status,
+            body=plain,
+            headers=response_headers,
+            method=method,
+            url=url,
+            request_headers=dict(headers),
+            request_body=body or None,
+        )
+        found = []
+        try:
+            self.ledger.coverage.observe(exchange)
+            for finding in checks.iter_findings(self.spec, exchange, self.checks):
+                if finding.status is None:
+                    finding = dataclasses.replace(finding, status=answer.status)
+                finding.extra.setdefault("side", "response")
+                found.append(finding)
+        except RecursionError:
+            self.ledger.incident(f"{method} {op.path}: an answer nested too deeply to judge")
+            return []
+        self.ledger.judged += 1
+        return found

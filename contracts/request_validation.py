@@ -1,0 +1,362 @@
+"""The consumer's side of the contract: a request judged against its operation's parameters and body.
+
+The response checks of :mod:`contracts.checks` judge what a server answered; this module judges
+what a client sent (path, query and header parameters, the request body's media type and
+schema), offline, for the proxy, ``contracts validate --side request`` and saved request bodies.
+Every finding carries ``extra["side"] == "request"`` so reports can say which side broke it.
+Validators are compiled once per operation.
+"""
+
+from __future__ import annotations
+
+import json
+import weakref
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from contracts.checks._schemas import compile_schema
+from contracts.exchange import Exchange
+from contracts.findings import Finding, Result
+from contracts.spec import Operation, Spec, escape_token, join_pointer
+
+PARAMETER_CHECK = "request_parameter_conformance"
+BODY_CHECK = "request_body_conformance"
+MEDIA_CHECK = "request_content_type_documented"
+REQUEST_CHECKS = (PARAMETER_CHECK, BODY_CHECK, MEDIA_CHECK)
+"""Stable names of the request-side checks (report ids, like the registry's response checks)."""
+SIDE_REQUEST, SIDE_RESPONSE = "request", "response"
+JSON_MEDIA = "application/json"
+
+
+@dataclass(frozen=True)
+class _Param:
+    name: str
+    location: str
+    required: bool
+    schema: dict[str, Any]
+    validator: Any
+    pointer: str
+
+
+@dataclass(frozen=True)
+class RequestPlan:
+    """What judging one operation's requests needs, compiled once."""
+
+    operation: Operation
+    params: tuple[_Param, ...]
+    media: tuple[str, ...]
+    """Documented request media types (empty: the operation takes no body)."""
+    body_required: bool
+    body_validator: Any | None
+    body_pointer: str
+    """Pointer into the spec of the JSON request-body schema."""
+
+
+_PLANS: weakref.WeakKeyDictionary[Spec, dict[str, RequestPlan]] = weakref.WeakKeyDictionary()
+
+
+def plan(op: Operation) -> RequestPlan:
+    cache = _PLANS.setdefault(op.spec, {})
+    found = cache.get(op.operation_id)
+    if found is None:
+        found = cache[op.operation_id] = _plan(op)
+    return found
+
+
+def _param_pointers(op: Operation) -> dict[tuple[str, str], str]:
+    spec = op.spec
+    pointers: dict[tuple[str, str], str] = {}
+    levels = (
+        (spec.raw["paths"][op.path].get("parameters", []), join_pointer("/paths", op.path, "parameters")),
+        (op.raw.get("parameters", []), join_pointer(op.pointer, "parameters")),
+    )
+    for items, base in levels:
+        for index, raw in enumerate(items):
+            resolved = spec.deref(raw)
+            pointers[(resolved["name"], resolved["in"])] = f"{base}/{index}"
+    return pointers
+
+
+def _plan(op: Operation) -> RequestPlan:
+    spec = op.spec
+    pointers = _param_pointers(op)
+    params = tuple(
+        _Param(
+            p["name"],
+            p["in"],
+            bool(p.get("required")),
+            spec.deref(p.get("schema", {})),
+            compile_schema(spec, p.get("schema", {})),
+            pointers.get((p["name"], p["in"]), op.pointer),
+        )
+        for p in op.parameters()
+        if p["in"] in ("path", "query", "header")
+    )
+    raw_body = op.raw.get("requestBody", {})
+    base = raw_body["$ref"][1:] if isinstance(raw_body, dict) and "$ref" in raw_body else None
+    base = base or join_pointer(op.pointer, "requestBody")
+    body = spec.deref(raw_body)
+    content = body.get("content", {})
+    schema = (content.get(JSON_MEDIA) or {}).get("schema")
+    return RequestPlan(
+        operation=op,
+        params=params,
+        media=tuple(m.lower() for m in content),
+        body_required=bool(body.get("required")),
+        body_validator=None if schema is None else compile_schema(spec, schema),
+        body_pointer=join_pointer(base, "content", JSON_MEDIA, "schema"),
+    )
+
+
+def _types(schema: Mapping[str, Any]) -> list[Any]:
+    kind = schema.get("type")
+    return kind if isinstance(kind, list) else [kind]
+
+
+def _coerce(raw: str, schema: Mapping[str, Any]) -> Any:
+    """A parameter's text as the JSON value its schema expects (left as text when it is not one)."""
+    kinds = _types(schema)
+    if "integer" in kinds and raw.lstrip("-").isdigit():
+        return int(raw)
+    if "number" in kinds:
+        try:
+            return float(raw)
+        except ValueError:
+            pass
+    if "boolean" in kinds and raw in ("true", "false"):
+        return raw == "true"
+    return raw
+
+
+def _value(param: _Param, values: list[str]) -> Any:
+    if "array" in _types(param.schema):
+        items = param.schema.get("items", {})
+        parts = [p for v in values for p in (v.split(",") if len(values) == 1 else [v])]
+        return [_coerce(p, items if isinstance(items, dict) else {}) for p in parts]
+    return _coerce(values[-1], param.schema)
+
+
+def _finding(check: str, message: str, op: Operation, **kw: Any) -> Finding:
+    return Finding(check, message, operation=op.operation_id, extra={"side": SIDE_REQUEST}, **kw)
+
+
+def iter_request_findings(
+    spec: Spec,
+    op: Operation,
+    *,
+    path_params: Mapping[str, str],
+    query: Iterable[tuple[str, str]] = (),
+    headers: Mapping[str, str] | None = None,
+    body: bytes | None = None,
+    judge_body: bool = True,
+) -> Iterator[Finding]:
+    """Every way this request breaks the operation's parameters, media types or body schema.
+
+    ``judge_body=False`` leaves the body alone (the proxy does for bodies too large to buffer).
+    """
+    judged = plan(op)
+    sources: dict[str, dict[str, list[str]]] = {"path": {}, "query": {}, "header": {}}
+    for name, value in path_params.items():
+        sources["path"][name] = [value]
+    for name, value in query:
+        sources["query"].setdefault(name, []).append(value)
+    lowered = {k.lower(): v for k, v in (headers or {}).items()}
+    for name, value in lowered.items():
+        sources["header"][name] = [value]
+    for param in judged.params:
+        key = param.name.lower() if param.location == "header" else param.name
+        given = sources[param.location].get(key)
+        if given is None:
+            if param.required:
+                yield _finding(
+                    PARAMETER_CHECK,
+                    f"required {param.location} parameter {param.name!r} is missing",
+                    op,
+                    spec_pointer=param.pointer,
+                    expected={"required": True},
+                )
+            continue
+        value = _value(param, given)
+        for error in param.validator.iter_errors(value):
+            yield _finding(
+                PARAMETER_CHECK,
+                f"{param.location} parameter {param.name!r}: {error.message[:200]}",
+                op,
+                spec_pointer=param.pointer + "/schema",
+                actual=given[-1][:200],
+            )
+            break
+    if judge_body:
+        yield from _body_findings(judged, op, body, lowered.get("content-type"))
+
+
+def _body_findings(
+    judged: RequestPlan, op: Operation, body: bytes | None, content_type: str | None
+) -> Iterator[Finding]:
+    sent = body is not None and body.strip() != b""
+    body_pointer = judged.body_pointer.rsplit("/content/", 1)[0]
+    if not sent:
+        if judged.body_required:
+            yield _finding(BODY_CHECK, "the request body is required", op, spec_pointer=body_pointer)
+        return
+    if not judged.media:
+        return  # a body the operation does not read: servers ignore it, so it breaks nothing
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    if (
+        media
+        and media not in judged.media
+        and not any(m.endswith("/*") and media.startswith(m[:-1]) for m in judged.media)
+    ):
+        yield _finding(
+            MEDIA_CHECK,
+            f"Content-Type {media!r} is not documented for this request body",
+            op,
+            spec_pointer=body_pointer + "/content",
+            expected=list(judged.media),
+            actual=media,
+        )
+        return
+    if judged.body_validator is None or (media and media != JSON_MEDIA):
+        return
+    try:
+        document = json.loads(body or b"")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        yield _finding(
+            BODY_CHECK,
+            "the request body is not valid JSON (or nests too deeply to read)",
+            op,
+            spec_pointer=judged.body_pointer,
+        )
+        return
+    for error in judged.body_validator.iter_errors(document):
+        tokens = [escape_token(str(t)) for t in error.schema_path]
+        spec_pointer = (
+            "/" + "/".join(tokens)
+            if tokens[:1] == ["components"]
+            else judged.body_pointer + "".join("/" + t for t in tokens)
+        )
+        value = error.instance
+        yield _finding(
+            BODY_CHECK,
+            error.message[:300],
+            op,
+            pointer="".join(f"/{escape_token(str(t))}" for t in error.instance_path),
+            spec_pointer=spec_pointer,
+            actual=value
+            if not isinstance(value, (dict, list))
+            else f"<{type(value).__name__} of {len(value)}>",
+        )
+
+
+def judge_request(
+    spec: Spec, method: str, url: str, headers: Mapping[str, str] | None = None, body: bytes | None = None
+) -> list[Finding] | None:
+    """De-duplicated request findings, or None when no operation of the spec serves ``method url``."""
+    parts = urlsplit(url)
+    found = spec.match(method, parts.path or "/")
+    if found is None:
+        return None
+    op, path_params = found
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    return Result.of(
+        iter_request_findings(spec, op, path_params=path_params, query=query, headers=headers, body=body)
+    ).findings
+
+
+def judge_exchange(spec: Spec, exchange: Exchange) -> list[Finding]:
+    """The request findings of a captured exchange (its operation is already known)."""
+    op = spec.operation(exchange.operation)
+    path_params = op.match_path(exchange.path) or {}
+    query = parse_qsl(urlsplit(exchange.url).query, keep_blank_values=True)
+    return Result.of(
+        iter_request_findings(
+            spec,
+            op,
+            path_params=path_params,
+            query=query,
+            headers=exchange.request_headers,
+            body=exchange.request_body,
+        )
+    ).findings
+
+
+def judge_body(spec: Spec, operation: str, document: Any) -> list[Finding]:
+    """A saved request body (``contracts validate --request``) against the operation's body schema."""
+    op = spec.operation(operation)
+    raw = json.dumps(document).encode()
+    return Result.of(_body_findings(plan(op), op, raw, JSON_MEDIA)).findings
+
+
+def side_of(finding: Finding) -> str:
+    """Which side of the contract a finding blames: ``request`` (the consumer) or ``response``."""
+    return str(finding.extra.get("side", SIDE_RESPONSE))
+
+
+def sides(value: str) -> Sequence[str]:
+    """``request``, ``response`` or ``both`` as the sides to judge."""
+    return (SIDE_REQUEST, SIDE_RESPONSE) if value == "both" else (value,)
+
+
+def validate_file_sides(
+    spec: Spec,
+    path: Any,
+    *,
+    operation: str | None,
+    status: int | None,
+    names: Sequence[str] | None = None,
+    side: str = "both",
+    request: bool = False,
+) -> Any:
+    """``contracts validate`` with sides: a HAR's requests and/or responses, or a saved request body.
+
+    A streamed HAR that was cut short (the proxy killed mid-write) is read up to its last
+    complete entry. Returns a :class:`contracts.validate.FileReport`.
+    """
+    from contracts import checks
+    from contracts.errors import UsageError
+    from contracts.har import Unmatched, exchanges, is_har, read_streamed
+    from contracts.validate import FileReport, read_json, validate_file
+
+    if request:
+        if operation is None:
+            raise UsageError(f"{path}: a saved request body needs --operation")
+        found = judge_body(spec, operation, read_json(path))
+        return FileReport(path, exchanges=1, located=[(str(path), f) for f in found])
+    try:
+        document = read_json(path)
+    except UsageError as exc:
+        try:
+            streamed = read_streamed(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            streamed = None
+        if streamed is None:
+            raise exc from None
+        document, dropped = streamed
+    else:
+        dropped = 0
+    if not is_har(document):
+        if side == SIDE_REQUEST:
+            raise UsageError(
+                f"{path}: a saved body is judged as a response; use --request for a request body"
+            )
+        return validate_file(spec, path, operation=operation, status=status, names=names)
+    chosen = sides(side)
+    selected = checks.select(names)
+    report = FileReport(path, har=True)
+    for index, item in enumerate(exchanges(spec, document)):
+        if isinstance(item, Unmatched):
+            report.unmatched.append(item)
+            continue
+        report.exchanges += 1
+        found = []
+        if SIDE_REQUEST in chosen:
+            found += judge_exchange(spec, item)
+        if SIDE_RESPONSE in chosen:
+            found += Result.of(checks.iter_findings(spec, item, selected)).findings
+        report.located.extend((f"{path}#{index}", f) for f in found)
+    if dropped:
+        cut = len(document["log"]["entries"])
+        report.unmatched.append(Unmatched(cut, "-", "-", "was cut short by a stop mid-write and is left out"))
+    return report

@@ -1,0 +1,99 @@
+"""The streamed HAR: complete after every entry, readable after a stop at any byte, masked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from contracts.har import read_streamed
+from contracts.proxy.har import HarRecorder, Masker, entry
+from contracts.report.redact import MASK, Redactor
+
+CANARY = "canary-Zq81xv"
+
+
+def _entry(masker: Masker, n: int, **kw: object) -> dict[str, object]:
+    values: dict[str, object] = {
+        "started": "2026-01-01T00:00:00.000Z",
+        "elapsed_ms": 1.5,
+        "method": "GET",
+        "url": f"http://127.0.0.1:1/v3/targetGroups/{n}",
+        "request_headers": [("Accept", "application/json")],
+        "request_body": b"",
+        "status": 200,
+        "response_headers": [("content-type", "application/json")],
+        "response_body": b'{"data": {"id": %d}, "errors": null}' % n,
+        "extra": {"operation": "get-target-groups-id"},
+    }
+    values.update(kw)
+    return entry(masker, **values)  # type: ignore[arg-type]
+
+
+def test_file_is_a_complete_har_after_every_write(tmp_path: Path) -> None:
+    path = tmp_path / "x.har"
+    recorder = HarRecorder(path)
+    masker = Masker(Redactor())
+    assert json.loads(path.read_text())["log"]["entries"] == []
+    for n in range(1, 4):
+        recorder.write(_entry(masker, n))
+        entries = json.loads(path.read_text())["log"]["entries"]
+        assert [json.loads(e["response"]["content"]["text"])["data"]["id"] for e in entries] == list(
+            range(1, n + 1)
+        )
+    recorder.close()
+    assert json.loads(path.read_text())["log"]["version"] == "1.2"
+
+
+def test_a_stop_at_any_byte_of_the_last_entry_loses_only_that_entry(tmp_path: Path) -> None:
+    path = tmp_path / "x.har"
+    recorder = HarRecorder(path)
+    masker = Masker(Redactor())
+    recorder.write(_entry(masker, 1))
+    before = path.read_bytes()
+    recorder.write(_entry(masker, 2))
+    recorder.close()
+    after = path.read_bytes()
+    head = len(before) - len(b"\n]}}\n")
+    for cut in range(head, len(after) + 1):
+        text = after[:cut].decode()
+        try:
+            document = json.loads(text)
+        except ValueError:
+            found = read_streamed(text)
+            assert found is not None, cut
+            document, dropped = found
+            assert dropped <= 1
+        assert len(document["log"]["entries"]) in (1, 2), cut
+
+
+def test_read_streamed_leaves_other_documents_alone() -> None:
+    assert read_streamed('{"log": {"entries": []}}') is None
+    assert read_streamed("not json at all") is None
+
+
+def test_credentials_cookies_userinfo_and_configured_keys_are_masked() -> None:
+    masker = Masker(Redactor([CANARY]), keys=["password", "apiKey", "X-Tenant-Secret"])
+    item = _entry(
+        masker,
+        1,
+        method="POST",
+        url=f"http://user:{CANARY}@127.0.0.1:1/v3/targetGroups?apiKey={CANARY}&q=1",
+        request_headers=[
+            ("Authorization", "Basic dXNlcjpwdw=="),
+            ("Cookie", f"session={CANARY}"),
+            ("X-Tenant-Secret", "t-1"),
+            ("Content-Type", "application/json"),
+        ],
+        request_body=json.dumps({"name": "x", "password": CANARY, "nested": [{"password": "p"}]}).encode(),
+        response_headers=[("set-cookie", "id=1"), ("content-type", "application/json")],
+        response_body=json.dumps({"data": {"note": f"token {CANARY}"}, "errors": None}).encode(),
+    )
+    text = json.dumps(item)
+    assert CANARY not in text and "dXNlcjpwdw==" not in text and "t-1" not in text
+    request = item["request"]
+    assert isinstance(request, dict)
+    headers = {h["name"]: h["value"] for h in request["headers"]}
+    assert headers["Authorization"] == headers["Cookie"] == headers["X-Tenant-Secret"] == MASK
+    body = json.loads(request["postData"]["text"])
+    assert body == {"name": "x", "password": MASK, "nested": [{"password": MASK}]}
+    assert request["url"].startswith(f"http://{MASK}@127.0.0.1:1/") and "q=1" in request["url"]
