@@ -45,8 +45,13 @@ def test_name_validity_case_insensitive_per_kind(client: TestClient, app: Any) -
     )
     target = next(iter(app.state.store.targets.values()))
     period = next(p for p in app.state.store.periods.values() if p.get("refCode"))
-    assert client.post(NAME_CHECK, json={"type": "targetName", "value": target["name"]}).json()["data"] is False
-    assert client.post(NAME_CHECK, json={"type": "periodName", "value": period["refCode"]}).json()["data"] is False
+    assert (
+        client.post(NAME_CHECK, json={"type": "targetName", "value": target["name"]}).json()["data"] is False
+    )
+    assert (
+        client.post(NAME_CHECK, json={"type": "periodName", "value": period["refCode"]}).json()["data"]
+        is False
+    )
     assert client.post(NAME_CHECK, json={"type": "streakName", "value": "never used"}).json()["data"] is True
 
 
