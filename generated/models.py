@@ -682,17 +682,34 @@ class UserTargetGroup(BaseModel):
     trackingType: TrackingType | None = None
 
 
-class UserTargetGroups(BaseModel):
+class CommChannel(BaseModel):
     """
-    A user's target groups with progress.
+    A communication channel of a profile (mobile, email).
     """
 
     model_config = ConfigDict(
         extra="allow",
     )
-    userId: int
-    customer: dict[str, Any] | None = None
-    targetGroups: list[UserTargetGroup] | None = None
+    type: str | None = None
+    accountId: str | None = None
+    value: str | None = None
+    primary: bool | None = None
+    verified: bool | None = None
+    subscribed: bool | None = None
+    attributes: dict[str, Any] | None = None
+
+
+class LoyaltyInfo(BaseModel):
+    """
+    Loyalty information of a customer.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attribution: Attribution | None = None
+    loyaltyType: str | None = None
+    lifetimePurchases: float | None = None
 
 
 class LeaderboardRanking(BaseModel):
@@ -1049,6 +1066,23 @@ class TargetGroup(BaseModel):
     targetAudienceFilter: list[TargetAudienceFilter] | None = None
 
 
+class CustomerProfile(BaseModel):
+    """
+    One profile of a customer.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    firstName: str | None = None
+    lastName: str | None = None
+    commChannels: list[CommChannel] | None = None
+    source: str | None = Field(None, description="Where the profile was created (instore).")
+    accountId: str | None = None
+    userId: int | None = None
+    orgSourceId: int | None = None
+
+
 class UnifiedTargetsUpdate(BaseModel):
     """
     Result of updating the targets of a unified group.
@@ -1275,18 +1309,6 @@ class ChannelListEnvelope(Envelope):
     errors: list[ApiError] | None = Field(..., max_length=1)
 
 
-class UserTargetGroupsEnvelope(Envelope):
-    """
-    A user's target groups.
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    data: UserTargetGroups
-    errors: list[ApiError] | None = Field(..., max_length=1)
-
-
 class TrackedEventListEnvelope(Envelope):
     """
     A page of tracked events.
@@ -1322,4 +1344,45 @@ class UserRanksEnvelope(Envelope):
         extra="allow",
     )
     data: UserRanks
+    errors: list[ApiError] | None = Field(..., max_length=1)
+
+
+class Customer(BaseModel):
+    """
+    The customer of a user view, as the getusertargetgroupdetails table and every real example describe it.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int
+    profiles: list[CustomerProfile] | None = None
+    loyaltyInfo: LoyaltyInfo | None = None
+    customFields: dict[str, Any] | None = Field(
+        None, description="Custom fields of the org (free-form, e.g. gender)."
+    )
+
+
+class UserTargetGroups(BaseModel):
+    """
+    A user's target groups with progress.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    userId: int
+    customer: Customer | None = None
+    targetGroups: list[UserTargetGroup] | None = None
+
+
+class UserTargetGroupsEnvelope(Envelope):
+    """
+    A user's target groups.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: UserTargetGroups
     errors: list[ApiError] | None = Field(..., max_length=1)

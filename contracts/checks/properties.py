@@ -4,7 +4,7 @@ Unknown properties are allowed by the spec (an additive change is not breaking),
 stays quiet about them; this check names each one with its JSON pointer at warning severity, so every
 report shows the drift. ``strict`` (the mock's self-check, ``--strict`` runs) makes it an error, so a
 misspelled field fails loudly. An object schema that declares no ``properties`` at all (a free-form
-object such as the customer profile) declares nothing to compare with and is not reported.
+object such as a customer's ``customFields``) declares nothing to compare with and is not reported.
 """
 
 from __future__ import annotations

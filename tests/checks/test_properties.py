@@ -63,9 +63,9 @@ def test_quiet_on_every_real_response(spec: Spec) -> None:
 
 
 def test_quiet_inside_free_form_objects_and_declared_maps(spec: Spec) -> None:
-    """The customer profile declares no properties; targetPeriodDefaultValuesMap is keyed by period id."""
+    """The customer's customFields declare no properties; targetPeriodDefaultValuesMap is keyed by period id."""
     body = copy.deepcopy(USER_VIEW)
-    body["data"]["customer"]["anything"] = {"goes": True}
+    body["data"]["customer"]["customFields"]["anything"] = {"goes": True}
     assert run(spec, "undocumented_property", "getusertargetgroupdetails", 200, body) == []
     body = copy.deepcopy(TARGETS)
     body["data"][0]["targetPeriodDefaultValuesMap"]["999"] = {"id": 1, "periodId": 999, "defaultValue": 1.0}

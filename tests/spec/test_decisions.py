@@ -80,12 +80,14 @@ def test_nulls_of_the_user_views_getusertargetgroupdetails_page(
     target = body["data"]["targetGroups"][1]["targets"][0]
     assert target["targetId"] is None and target["milestones"] is None
     _valid(openapi, spec_dict, "getusertargetgroupdetails", body)
+    connected = _payload("connectedorgs-get-associated-target-groups-of-a-user__response__200__1")
+    streak = connected["data"]["targetGroups"][1]["streaks"][0]
+    assert streak["userStreakId"] is None and streak["streakAchievedDateTime"] is None
+    assert streak["status"] == "NOT_STARTED"
+    assert connected["data"]["targetGroups"][0]["targets"][0]["targetAchievedDateTime"] is None
+    assert connected["data"]["targetGroups"][0]["orgId"] == 50363
+    _valid(openapi, spec_dict, "connectedorgs-get-associated-target-groups-of-a-user", connected)
     view = copy.deepcopy(body)
-    view["data"]["targetGroups"][0]["streaks"][0].update(
-        userStreakId=None, status="NOT_STARTED", streakAchievedDateTime=None
-    )
-    view["data"]["targetGroups"][0]["targets"][0]["targetAchievedDateTime"] = None
-    _valid(openapi, spec_dict, "connectedorgs-get-associated-target-groups-of-a-user", view)
     view["data"]["targetGroups"][0]["targets"][0]["targetRuleId"] = None
     _invalid(openapi, spec_dict, "getusertargetgroupdetails", view)
 

@@ -24,14 +24,12 @@ from ._support import (
 
 GOOD = payloads()
 BAD = payloads(REJECTED)
-# Operations the documentation gives no real payload for (ops.md: no page or truncated examples only;
-# the v3.1 connected-orgs user view: its one complete example is 73 KB and was read, not copied, see NOTES).
+# Operations the documentation gives no real payload for (ops.md: no page or truncated examples only).
 WITHOUT_PAYLOAD = {
     "deactivate-target",
     "get-target-communication-template",
     "get-target-groups-all",
     "get-all-milestones",
-    "connectedorgs-get-associated-target-groups-of-a-user",
 }
 
 
