@@ -81,7 +81,11 @@ def envelope_data_schema(spec: Spec, schema: JSON) -> JSON | None:
 
 def render_envelopes(spec: Spec) -> str:
     """The source of ``generated/envelopes.py`` for ``spec``."""
-    used: set[str] = {"ApiError"}
+    used: set[str] = (
+        {"ApiError", "NoError"}
+        if "NoError" in spec.raw.get("components", {}).get("schemas", {})
+        else {"ApiError"}
+    )
     aliases: list[tuple[str, str, str, int]] = []
     errors: list[tuple[str, str, int]] = []
     error_ref = f"#/components/schemas/{ERROR_ENVELOPE_SCHEMA}"
@@ -118,11 +122,15 @@ def render_envelopes(spec: Spec) -> str:
         "",
         "",
         "class Envelope(BaseModel, Generic[DataT]):",
-        '    """Every success response: ``data`` is the payload, ``errors`` null or empty."""',
+        '    """Every success response: ``data`` is the payload, ``errors`` null, empty or the "no error" sentinel."""',
         "",
         '    model_config = ConfigDict(extra="allow")',
         "    data: DataT",
-        "    errors: list[ApiError] | None = Field(default=None, max_length=0)",
+        (
+            "    errors: list[NoError] | None = Field(default=None, max_length=1)"
+            if "NoError" in used
+            else "    errors: list[ApiError] | None = Field(default=None, max_length=0)"
+        ),
         "    warnings: list[Any] | None = None",
         "",
         "",

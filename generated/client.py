@@ -352,6 +352,8 @@ __all__ = [
     "ApiError",
     "AsyncClient",
     "Client",
+    "ConnectedOrgsHeadersInvalidError",
+    "DataScopeAllNotSupportedError",
     "DuplicateTargetGroupNameError",
     "ERRORS",
     "ForbiddenError",
@@ -360,6 +362,7 @@ __all__ = [
     "InvalidEntityTypeCombinationError",
     "InvalidExtendedFieldError",
     "InvalidInputError",
+    "InvalidNameTypeError",
     "InvalidProgramIdError",
     "InvalidUserIdError",
     "LeaderboardDisabledForGroupError",
@@ -367,6 +370,7 @@ __all__ = [
     "LeaderboardEvaluationTypeUnsupportedError",
     "NameTooLongError",
     "Operation",
+    "OrgNotInHierarchyError",
     "TargetGroupNotFoundError",
     "TargetMetadataRequiredError",
     "TargetNotInGroupError",
@@ -380,6 +384,38 @@ __all__ = [
 
 
 _OPERATIONS: dict[str, Operation] = {
+    "check-validity-of-milestone-name": Operation(
+        "check-validity-of-milestone-name",
+        "POST",
+        "/v3/targetGroups/isValidName",
+        success=(200, 201),
+        error_statuses=(400, 401, 403),
+        error_codes=frozenset([401, 403, 300004, 310145]),
+    ),
+    "connectedorgs-enroll-customer-milestone-or-streak": Operation(
+        "connectedorgs-enroll-customer-milestone-or-streak",
+        "POST",
+        "/v3.1/targetGroups/{targetGroupId}/targets/{targetId}/enroll",
+        success=(200, 201),
+        error_statuses=(400, 401, 403, 404),
+        error_codes=frozenset([401, 403, 300004, 310011, 310017, 310018, 310019, 310119, 310141, 310144]),
+    ),
+    "connectedorgs-get-associated-target-groups-of-a-user": Operation(
+        "connectedorgs-get-associated-target-groups-of-a-user",
+        "GET",
+        "/v3.1/users/{userId}/targetGroups",
+        success=(200,),
+        error_statuses=(400, 401, 403),
+        error_codes=frozenset([401, 403, 300004, 310011]),
+    ),
+    "connectedorgs-unenroll-customer-milestone-or-streak": Operation(
+        "connectedorgs-unenroll-customer-milestone-or-streak",
+        "POST",
+        "/v3.1/targetGroups/{targetGroupId}/targets/{targetId}/unEnroll",
+        success=(200, 201),
+        error_statuses=(400, 401, 403, 404),
+        error_codes=frozenset([401, 403, 300004, 310011, 310017, 310018, 310019, 310119, 310141, 310144]),
+    ),
     "create-target-groups": Operation(
         "create-target-groups",
         "POST",
@@ -426,7 +462,7 @@ _OPERATIONS: dict[str, Operation] = {
         "enrol-customer-to-a-milestone",
         "POST",
         "/v3/targetGroups/{targetGroupId}/targets/{targetId}/enroll",
-        success=(200,),
+        success=(200, 201),
         error_statuses=(400, 401, 403, 404),
         error_codes=frozenset([401, 403, 300004, 310011, 310017, 310018, 310019, 310119]),
     ),
@@ -498,7 +534,7 @@ _OPERATIONS: dict[str, Operation] = {
         "get-target-upload-file",
         "POST",
         "/v3/targetGroups/{targetGroupId}/targets/{targetId}/communications/upsert",
-        success=(200,),
+        success=(200, 201),
         error_statuses=(400, 401, 403, 404),
         error_codes=frozenset([401, 403, 300004, 310017, 310018]),
     ),
@@ -517,6 +553,14 @@ _OPERATIONS: dict[str, Operation] = {
         success=(200,),
         error_statuses=(400, 401, 403, 404),
         error_codes=frozenset([401, 403, 300004, 310017, 310079, 310118, 310133, 310134]),
+    ),
+    "get-user-ranks-across-target-groups": Operation(
+        "get-user-ranks-across-target-groups",
+        "GET",
+        "/v3.1/leaderboards/user/{userId}",
+        success=(200,),
+        error_statuses=(400, 401, 403),
+        error_codes=frozenset([401, 403, 51512, 300004, 310133]),
     ),
     "getusertargetgroupdetails": Operation(
         "getusertargetgroupdetails",
@@ -538,7 +582,7 @@ _OPERATIONS: dict[str, Operation] = {
         "un-enrol-users-into-a-milestonestreak",
         "POST",
         "/v3/targetGroups/{targetGroupId}/targets/{targetId}/unEnroll",
-        success=(200,),
+        success=(200, 201),
         error_statuses=(400, 401, 403, 404),
         error_codes=frozenset([401, 403, 300004, 310011, 310017, 310018, 310019, 310119]),
     ),
@@ -562,7 +606,7 @@ _OPERATIONS: dict[str, Operation] = {
         "update-unified-target",
         "POST",
         "/v3/targetGroups/{targetGroupId}/unifiedTargets",
-        success=(200,),
+        success=(200, 201),
         error_statuses=(400, 401, 403, 404),
         error_codes=frozenset([401, 403, 300004, 310008, 310017, 310018]),
     ),
@@ -586,6 +630,15 @@ class ForbiddenError(ApiError):
     status = 403
     name = "FORBIDDEN"
     documented_message = "Forbidden"
+
+
+class OrgNotInHierarchyError(ApiError):
+    """51512 (400): The following orgs are not part of the hierarchy"""
+
+    code = 51512
+    status = 400
+    name = "ORG_NOT_IN_HIERARCHY"
+    documented_message = "The following orgs are not part of the hierarchy"
 
 
 class InvalidInputError(ApiError):
@@ -743,6 +796,33 @@ class LeaderboardDisabledForGroupError(ApiError):
     documented_message = "Leaderboard is not enabled for the target group"
 
 
+class DataScopeAllNotSupportedError(ApiError):
+    """310141 (400): Datascope 'ALL' is not supported for this 'API'"""
+
+    code = 310141
+    status = 400
+    name = "DATA_SCOPE_ALL_NOT_SUPPORTED"
+    documented_message = "Datascope 'ALL' is not supported for this 'API'"
+
+
+class ConnectedOrgsHeadersInvalidError(ApiError):
+    """310144 (400): Connected Orgs not set properly in Headers"""
+
+    code = 310144
+    status = 400
+    name = "CONNECTED_ORGS_HEADERS_INVALID"
+    documented_message = "Connected Orgs not set properly in Headers"
+
+
+class InvalidNameTypeError(ApiError):
+    """310145 (400): Invalid key is passed"""
+
+    code = 310145
+    status = 400
+    name = "INVALID_NAME_TYPE"
+    documented_message = "Invalid key is passed"
+
+
 class InvalidProgramIdError(ApiError):
     """310146 (400): Invalid program id"""
 
@@ -773,6 +853,7 @@ class UserTargetNotFoundError(ApiError):
 ERRORS: dict[int, type[ApiError]] = {
     401: UnauthorizedError,
     403: ForbiddenError,
+    51512: OrgNotInHierarchyError,
     300004: InvalidInputError,
     310008: NameTooLongError,
     310011: InvalidUserIdError,
@@ -790,6 +871,9 @@ ERRORS: dict[int, type[ApiError]] = {
     310132: LeaderboardEvaluationTypeUnsupportedError,
     310133: LeaderboardDisabledForOrgError,
     310134: LeaderboardDisabledForGroupError,
+    310141: DataScopeAllNotSupportedError,
+    310144: ConnectedOrgsHeadersInvalidError,
+    310145: InvalidNameTypeError,
     310146: InvalidProgramIdError,
     310147: InvalidAlternateCurrencyError,
     310149: UserTargetNotFoundError,
@@ -799,6 +883,158 @@ ERRORS: dict[int, type[ApiError]] = {
 
 class Client(_ClientBase):
     """The API over ``httpx.Client``: one method per operation, typed envelopes back, typed errors."""
+
+    def check_validity_of_milestone_name(
+        self, *, body: models.NameValidityRequest | Mapping[str, Any]
+    ) -> envelopes.CheckValidityOfMilestoneName200 | envelopes.CheckValidityOfMilestoneName201:
+        """Check that a milestone, target, streak, streak level or period name is unused.
+
+        ``POST /v3/targetGroups/isValidName`` (operationId ``check-validity-of-milestone-name``).
+
+        Returns: ``envelopes.CheckValidityOfMilestoneName200 | envelopes.CheckValidityOfMilestoneName201``.
+
+        Raises: ``UnauthorizedError``, ``ForbiddenError``, ``InvalidInputError``, ``InvalidNameTypeError``; ``UnexpectedResponse`` otherwise.
+        """
+        response = self._send(_OPERATIONS["check-validity-of-milestone-name"], body=body)
+        if response.status_code == 201:
+            return _parse(
+                _OPERATIONS["check-validity-of-milestone-name"],
+                response,
+                envelopes.CheckValidityOfMilestoneName201,
+            )
+        return _parse(
+            _OPERATIONS["check-validity-of-milestone-name"],
+            response,
+            envelopes.CheckValidityOfMilestoneName200,
+        )
+
+    def connectedorgs_enroll_customer_milestone_or_streak(
+        self,
+        *,
+        target_group_id: int,
+        target_id: int,
+        body: Sequence[models.EnrolmentRequest | Mapping[str, Any]],
+        data_scope: models.DataScope | str | None = None,
+        data_scope_org: str | None = None,
+    ) -> (
+        envelopes.ConnectedorgsEnrollCustomerMilestoneOrStreak200
+        | envelopes.ConnectedorgsEnrollCustomerMilestoneOrStreak201
+    ):
+        """Enrol customers into a milestone or streak of a connected org.
+
+        ``POST /v3.1/targetGroups/{targetGroupId}/targets/{targetId}/enroll`` (operationId ``connectedorgs-enroll-customer-milestone-or-streak``).
+
+        Args:
+            target_group_id: Target group id (the docs also call it groupId).
+            target_id: Target (target rule) id.
+            data_scope: Connected orgs: which org's data the call reads or writes. Supported here: SELF and OTHER (ALL: 310141).
+            data_scope_org: Connected orgs: the org id(s) the DATA-SCOPE applies to.
+
+        Returns: ``envelopes.ConnectedorgsEnrollCustomerMilestoneOrStreak200 | envelopes.ConnectedorgsEnrollCustomerMilestoneOrStreak201``.
+
+        Raises: ``UnauthorizedError``, ``ForbiddenError``, ``InvalidInputError``, ``InvalidUserIdError``, ``TargetGroupNotFoundError``, ``TargetRuleNotFoundError``, ``TargetPeriodNotFoundError``, ``AlreadyEnrolledError``, ``DataScopeAllNotSupportedError``, ``ConnectedOrgsHeadersInvalidError``; ``UnexpectedResponse`` otherwise.
+        """
+        response = self._send(
+            _OPERATIONS["connectedorgs-enroll-customer-milestone-or-streak"],
+            path={"targetGroupId": target_group_id, "targetId": target_id},
+            header={"DATA-SCOPE": data_scope, "DATA-SCOPE-ORG": data_scope_org},
+            body=body,
+        )
+        if response.status_code == 201:
+            return _parse(
+                _OPERATIONS["connectedorgs-enroll-customer-milestone-or-streak"],
+                response,
+                envelopes.ConnectedorgsEnrollCustomerMilestoneOrStreak201,
+            )
+        return _parse(
+            _OPERATIONS["connectedorgs-enroll-customer-milestone-or-streak"],
+            response,
+            envelopes.ConnectedorgsEnrollCustomerMilestoneOrStreak200,
+        )
+
+    def connectedorgs_get_associated_target_groups_of_a_user(
+        self,
+        *,
+        user_id: int,
+        include_inactive: bool | None = None,
+        target_rule_id: int | None = None,
+        include_inactive_targets: bool | None = None,
+        data_scope: models.DataScope | str | None = None,
+        data_scope_org: str | None = None,
+    ) -> envelopes.ConnectedorgsGetAssociatedTargetGroupsOfAUser200:
+        """Get a user's target groups in connected orgs.
+
+        ``GET /v3.1/users/{userId}/targetGroups`` (operationId ``connectedorgs-get-associated-target-groups-of-a-user``).
+
+        Args:
+            user_id: Customer id (the docs also spell it userID).
+            include_inactive: false: only the current cycle; true: all cycles.
+            data_scope: Connected orgs: which org's data the call reads or writes. Supported here: SELF, OTHER and ALL.
+            data_scope_org: Connected orgs: the org id(s) the DATA-SCOPE applies to.
+
+        Returns: ``envelopes.ConnectedorgsGetAssociatedTargetGroupsOfAUser200``.
+
+        Raises: ``UnauthorizedError``, ``ForbiddenError``, ``InvalidInputError``, ``InvalidUserIdError``; ``UnexpectedResponse`` otherwise.
+        """
+        response = self._send(
+            _OPERATIONS["connectedorgs-get-associated-target-groups-of-a-user"],
+            path={"userId": user_id},
+            query={
+                "includeInactive": include_inactive,
+                "targetRuleId": target_rule_id,
+                "includeInactiveTargets": include_inactive_targets,
+            },
+            header={"DATA-SCOPE": data_scope, "DATA-SCOPE-ORG": data_scope_org},
+        )
+        return _parse(
+            _OPERATIONS["connectedorgs-get-associated-target-groups-of-a-user"],
+            response,
+            envelopes.ConnectedorgsGetAssociatedTargetGroupsOfAUser200,
+        )
+
+    def connectedorgs_unenroll_customer_milestone_or_streak(
+        self,
+        *,
+        target_group_id: int,
+        target_id: int,
+        body: Sequence[models.UnenrolmentRequest | Mapping[str, Any]],
+        data_scope: models.DataScope | str | None = None,
+        data_scope_org: str | None = None,
+    ) -> (
+        envelopes.ConnectedorgsUnenrollCustomerMilestoneOrStreak200
+        | envelopes.ConnectedorgsUnenrollCustomerMilestoneOrStreak201
+    ):
+        """Un-enrol customers from a milestone or streak of a connected org.
+
+        ``POST /v3.1/targetGroups/{targetGroupId}/targets/{targetId}/unEnroll`` (operationId ``connectedorgs-unenroll-customer-milestone-or-streak``).
+
+        Args:
+            target_group_id: Target group id (the docs also call it groupId).
+            target_id: Target (target rule) id.
+            data_scope: Connected orgs: which org's data the call reads or writes. Supported here: SELF and OTHER (ALL: 310141).
+            data_scope_org: Connected orgs: the org id(s) the DATA-SCOPE applies to.
+
+        Returns: ``envelopes.ConnectedorgsUnenrollCustomerMilestoneOrStreak200 | envelopes.ConnectedorgsUnenrollCustomerMilestoneOrStreak201``.
+
+        Raises: ``UnauthorizedError``, ``ForbiddenError``, ``InvalidInputError``, ``InvalidUserIdError``, ``TargetGroupNotFoundError``, ``TargetRuleNotFoundError``, ``TargetPeriodNotFoundError``, ``AlreadyEnrolledError``, ``DataScopeAllNotSupportedError``, ``ConnectedOrgsHeadersInvalidError``; ``UnexpectedResponse`` otherwise.
+        """
+        response = self._send(
+            _OPERATIONS["connectedorgs-unenroll-customer-milestone-or-streak"],
+            path={"targetGroupId": target_group_id, "targetId": target_id},
+            header={"DATA-SCOPE": data_scope, "DATA-SCOPE-ORG": data_scope_org},
+            body=body,
+        )
+        if response.status_code == 201:
+            return _parse(
+                _OPERATIONS["connectedorgs-unenroll-customer-milestone-or-streak"],
+                response,
+                envelopes.ConnectedorgsUnenrollCustomerMilestoneOrStreak201,
+            )
+        return _parse(
+            _OPERATIONS["connectedorgs-unenroll-customer-milestone-or-streak"],
+            response,
+            envelopes.ConnectedorgsUnenrollCustomerMilestoneOrStreak200,
+        )
 
     def create_target_groups(
         self, *, body: models.TargetGroupCreateRequest | Mapping[str, Any]
@@ -903,7 +1139,7 @@ class Client(_ClientBase):
         target_group_id: int,
         target_id: int,
         body: Sequence[models.EnrolmentRequest | Mapping[str, Any]],
-    ) -> envelopes.EnrolCustomerToAMilestone200:
+    ) -> envelopes.EnrolCustomerToAMilestone200 | envelopes.EnrolCustomerToAMilestone201:
         """Enrol customers into a milestone or streak.
 
         ``POST /v3/targetGroups/{targetGroupId}/targets/{targetId}/enroll`` (operationId ``enrol-customer-to-a-milestone``).
@@ -912,7 +1148,7 @@ class Client(_ClientBase):
             target_group_id: Target group id (the docs also call it groupId).
             target_id: Target (target rule) id.
 
-        Returns: ``envelopes.EnrolCustomerToAMilestone200``.
+        Returns: ``envelopes.EnrolCustomerToAMilestone200 | envelopes.EnrolCustomerToAMilestone201``.
 
         Raises: ``UnauthorizedError``, ``ForbiddenError``, ``InvalidInputError``, ``InvalidUserIdError``, ``TargetGroupNotFoundError``, ``TargetRuleNotFoundError``, ``TargetPeriodNotFoundError``, ``AlreadyEnrolledError``; ``UnexpectedResponse`` otherwise.
         """
@@ -921,6 +1157,10 @@ class Client(_ClientBase):
             path={"targetGroupId": target_group_id, "targetId": target_id},
             body=body,
         )
+        if response.status_code == 201:
+            return _parse(
+                _OPERATIONS["enrol-customer-to-a-milestone"], response, envelopes.EnrolCustomerToAMilestone201
+            )
         return _parse(
             _OPERATIONS["enrol-customer-to-a-milestone"], response, envelopes.EnrolCustomerToAMilestone200
         )
@@ -1139,7 +1379,7 @@ class Client(_ClientBase):
         target_group_id: int,
         target_id: int,
         body: Sequence[models.CommunicationRequest | Mapping[str, Any]],
-    ) -> envelopes.GetTargetUploadFile200:
+    ) -> envelopes.GetTargetUploadFile200 | envelopes.GetTargetUploadFile201:
         """Upsert target communications.
 
         ``POST /v3/targetGroups/{targetGroupId}/targets/{targetId}/communications/upsert`` (operationId ``get-target-upload-file``).
@@ -1150,7 +1390,7 @@ class Client(_ClientBase):
             target_group_id: Target group id (the docs also call it groupId).
             target_id: Target (target rule) id.
 
-        Returns: ``envelopes.GetTargetUploadFile200``.
+        Returns: ``envelopes.GetTargetUploadFile200 | envelopes.GetTargetUploadFile201``.
 
         Raises: ``UnauthorizedError``, ``ForbiddenError``, ``InvalidInputError``, ``TargetGroupNotFoundError``, ``TargetRuleNotFoundError``; ``UnexpectedResponse`` otherwise.
         """
@@ -1160,6 +1400,8 @@ class Client(_ClientBase):
             path={"targetGroupId": target_group_id, "targetId": target_id},
             body=body,
         )
+        if response.status_code == 201:
+            return _parse(_OPERATIONS["get-target-upload-file"], response, envelopes.GetTargetUploadFile201)
         return _parse(_OPERATIONS["get-target-upload-file"], response, envelopes.GetTargetUploadFile200)
 
     def get_targets(self, *, target_group_id: int) -> envelopes.GetTargets200:
@@ -1213,6 +1455,39 @@ class Client(_ClientBase):
             header={"DATA-SCOPE": data_scope, "DATA-SCOPE-ORG": data_scope_org},
         )
         return _parse(_OPERATIONS["get-top-ranked-users"], response, envelopes.GetTopRankedUsers200)
+
+    def get_user_ranks_across_target_groups(
+        self,
+        *,
+        user_id: int,
+        body: Sequence[models.UserRankRequest | Mapping[str, Any]],
+        data_scope: models.DataScope | str | None = None,
+        data_scope_org: str | None = None,
+    ) -> envelopes.GetUserRanksAcrossTargetGroups200:
+        """Get a user's ranks across target groups.
+
+        ``GET /v3.1/leaderboards/user/{userId}`` (operationId ``get-user-ranks-across-target-groups``).
+
+        Args:
+            user_id: Customer id (the docs also spell it userID).
+            data_scope: Connected orgs: which org's data the call reads or writes. Supported here: SELF, OTHER and ALL.
+            data_scope_org: Connected orgs: the org id(s) the DATA-SCOPE applies to.
+
+        Returns: ``envelopes.GetUserRanksAcrossTargetGroups200``.
+
+        Raises: ``UnauthorizedError``, ``ForbiddenError``, ``InvalidInputError``, ``OrgNotInHierarchyError``, ``LeaderboardDisabledForOrgError``; ``UnexpectedResponse`` otherwise.
+        """
+        response = self._send(
+            _OPERATIONS["get-user-ranks-across-target-groups"],
+            path={"userId": user_id},
+            header={"DATA-SCOPE": data_scope, "DATA-SCOPE-ORG": data_scope_org},
+            body=body,
+        )
+        return _parse(
+            _OPERATIONS["get-user-ranks-across-target-groups"],
+            response,
+            envelopes.GetUserRanksAcrossTargetGroups200,
+        )
 
     def getusertargetgroupdetails(
         self,
@@ -1278,7 +1553,7 @@ class Client(_ClientBase):
         target_group_id: int,
         target_id: int,
         body: Sequence[models.UnenrolmentRequest | Mapping[str, Any]],
-    ) -> envelopes.UnEnrolUsersIntoAMilestonestreak200:
+    ) -> envelopes.UnEnrolUsersIntoAMilestonestreak200 | envelopes.UnEnrolUsersIntoAMilestonestreak201:
         """Un-enrol customers from a milestone or streak.
 
         ``POST /v3/targetGroups/{targetGroupId}/targets/{targetId}/unEnroll`` (operationId ``un-enrol-users-into-a-milestonestreak``).
@@ -1287,7 +1562,7 @@ class Client(_ClientBase):
             target_group_id: Target group id (the docs also call it groupId).
             target_id: Target (target rule) id.
 
-        Returns: ``envelopes.UnEnrolUsersIntoAMilestonestreak200``.
+        Returns: ``envelopes.UnEnrolUsersIntoAMilestonestreak200 | envelopes.UnEnrolUsersIntoAMilestonestreak201``.
 
         Raises: ``UnauthorizedError``, ``ForbiddenError``, ``InvalidInputError``, ``InvalidUserIdError``, ``TargetGroupNotFoundError``, ``TargetRuleNotFoundError``, ``TargetPeriodNotFoundError``, ``AlreadyEnrolledError``; ``UnexpectedResponse`` otherwise.
         """
@@ -1296,6 +1571,12 @@ class Client(_ClientBase):
             path={"targetGroupId": target_group_id, "targetId": target_id},
             body=body,
         )
+        if response.status_code == 201:
+            return _parse(
+                _OPERATIONS["un-enrol-users-into-a-milestonestreak"],
+                response,
+                envelopes.UnEnrolUsersIntoAMilestonestreak201,
+            )
         return _parse(
             _OPERATIONS["un-enrol-users-into-a-milestonestreak"],
             response,
@@ -1345,7 +1626,7 @@ class Client(_ClientBase):
 
     def update_unified_target(
         self, *, target_group_id: int, body: models.UnifiedTargetsUpdateRequest | Mapping[str, Any]
-    ) -> envelopes.UpdateUnifiedTarget200:
+    ) -> envelopes.UpdateUnifiedTarget200 | envelopes.UpdateUnifiedTarget201:
         """Update a unified target.
 
         ``POST /v3/targetGroups/{targetGroupId}/unifiedTargets`` (operationId ``update-unified-target``).
@@ -1353,18 +1634,172 @@ class Client(_ClientBase):
         Args:
             target_group_id: Target group id (the docs also call it groupId).
 
-        Returns: ``envelopes.UpdateUnifiedTarget200``.
+        Returns: ``envelopes.UpdateUnifiedTarget200 | envelopes.UpdateUnifiedTarget201``.
 
         Raises: ``UnauthorizedError``, ``ForbiddenError``, ``InvalidInputError``, ``NameTooLongError``, ``TargetGroupNotFoundError``, ``TargetRuleNotFoundError``; ``UnexpectedResponse`` otherwise.
         """
         response = self._send(
             _OPERATIONS["update-unified-target"], path={"targetGroupId": target_group_id}, body=body
         )
+        if response.status_code == 201:
+            return _parse(_OPERATIONS["update-unified-target"], response, envelopes.UpdateUnifiedTarget201)
         return _parse(_OPERATIONS["update-unified-target"], response, envelopes.UpdateUnifiedTarget200)
 
 
 class AsyncClient(_AsyncClientBase):
     """``Client``'s methods over ``httpx.AsyncClient``, awaited."""
+
+    async def check_validity_of_milestone_name(
+        self, *, body: models.NameValidityRequest | Mapping[str, Any]
+    ) -> envelopes.CheckValidityOfMilestoneName200 | envelopes.CheckValidityOfMilestoneName201:
+        """Check that a milestone, target, streak, streak level or period name is unused.
+
+        ``POST /v3/targetGroups/isValidName`` (operationId ``check-validity-of-milestone-name``).
+
+        Returns: ``envelopes.CheckValidityOfMilestoneName200 | envelopes.CheckValidityOfMilestoneName201``.
+
+        Raises: ``UnauthorizedError``, ``ForbiddenError``, ``InvalidInputError``, ``InvalidNameTypeError``; ``UnexpectedResponse`` otherwise.
+        """
+        response = await self._send(_OPERATIONS["check-validity-of-milestone-name"], body=body)
+        if response.status_code == 201:
+            return _parse(
+                _OPERATIONS["check-validity-of-milestone-name"],
+                response,
+                envelopes.CheckValidityOfMilestoneName201,
+            )
+        return _parse(
+            _OPERATIONS["check-validity-of-milestone-name"],
+            response,
+            envelopes.CheckValidityOfMilestoneName200,
+        )
+
+    async def connectedorgs_enroll_customer_milestone_or_streak(
+        self,
+        *,
+        target_group_id: int,
+        target_id: int,
+        body: Sequence[models.EnrolmentRequest | Mapping[str, Any]],
+        data_scope: models.DataScope | str | None = None,
+        data_scope_org: str | None = None,
+    ) -> (
+        envelopes.ConnectedorgsEnrollCustomerMilestoneOrStreak200
+        | envelopes.ConnectedorgsEnrollCustomerMilestoneOrStreak201
+    ):
+        """Enrol customers into a milestone or streak of a connected org.
+
+        ``POST /v3.1/targetGroups/{targetGroupId}/targets/{targetId}/enroll`` (operationId ``connectedorgs-enroll-customer-milestone-or-streak``).
+
+        Args:
+            target_group_id: Target group id (the docs also call it groupId).
+            target_id: Target (target rule) id.
+            data_scope: Connected orgs: which org's data the call reads or writes. Supported here: SELF and OTHER (ALL: 310141).
+            data_scope_org: Connected orgs: the org id(s) the DATA-SCOPE applies to.
+
+        Returns: ``envelopes.ConnectedorgsEnrollCustomerMilestoneOrStreak200 | envelopes.ConnectedorgsEnrollCustomerMilestoneOrStreak201``.
+
+        Raises: ``UnauthorizedError``, ``ForbiddenError``, ``InvalidInputError``, ``InvalidUserIdError``, ``TargetGroupNotFoundError``, ``TargetRuleNotFoundError``, ``TargetPeriodNotFoundError``, ``AlreadyEnrolledError``, ``DataScopeAllNotSupportedError``, ``ConnectedOrgsHeadersInvalidError``; ``UnexpectedResponse`` otherwise.
+        """
+        response = await self._send(
+            _OPERATIONS["connectedorgs-enroll-customer-milestone-or-streak"],
+            path={"targetGroupId": target_group_id, "targetId": target_id},
+            header={"DATA-SCOPE": data_scope, "DATA-SCOPE-ORG": data_scope_org},
+            body=body,
+        )
+        if response.status_code == 201:
+            return _parse(
+                _OPERATIONS["connectedorgs-enroll-customer-milestone-or-streak"],
+                response,
+                envelopes.ConnectedorgsEnrollCustomerMilestoneOrStreak201,
+            )
+        return _parse(
+            _OPERATIONS["connectedorgs-enroll-customer-milestone-or-streak"],
+            response,
+            envelopes.ConnectedorgsEnrollCustomerMilestoneOrStreak200,
+        )
+
+    async def connectedorgs_get_associated_target_groups_of_a_user(
+        self,
+        *,
+        user_id: int,
+        include_inactive: bool | None = None,
+        target_rule_id: int | None = None,
+        include_inactive_targets: bool | None = None,
+        data_scope: models.DataScope | str | None = None,
+        data_scope_org: str | None = None,
+    ) -> envelopes.ConnectedorgsGetAssociatedTargetGroupsOfAUser200:
+        """Get a user's target groups in connected orgs.
+
+        ``GET /v3.1/users/{userId}/targetGroups`` (operationId ``connectedorgs-get-associated-target-groups-of-a-user``).
+
+        Args:
+            user_id: Customer id (the docs also spell it userID).
+            include_inactive: false: only the current cycle; true: all cycles.
+            data_scope: Connected orgs: which org's data the call reads or writes. Supported here: SELF, OTHER and ALL.
+            data_scope_org: Connected orgs: the org id(s) the DATA-SCOPE applies to.
+
+        Returns: ``envelopes.ConnectedorgsGetAssociatedTargetGroupsOfAUser200``.
+
+        Raises: ``UnauthorizedError``, ``ForbiddenError``, ``InvalidInputError``, ``InvalidUserIdError``; ``UnexpectedResponse`` otherwise.
+        """
+        response = await self._send(
+            _OPERATIONS["connectedorgs-get-associated-target-groups-of-a-user"],
+            path={"userId": user_id},
+            query={
+                "includeInactive": include_inactive,
+                "targetRuleId": target_rule_id,
+                "includeInactiveTargets": include_inactive_targets,
+            },
+            header={"DATA-SCOPE": data_scope, "DATA-SCOPE-ORG": data_scope_org},
+        )
+        return _parse(
+            _OPERATIONS["connectedorgs-get-associated-target-groups-of-a-user"],
+            response,
+            envelopes.ConnectedorgsGetAssociatedTargetGroupsOfAUser200,
+        )
+
+    async def connectedorgs_unenroll_customer_milestone_or_streak(
+        self,
+        *,
+        target_group_id: int,
+        target_id: int,
+        body: Sequence[models.UnenrolmentRequest | Mapping[str, Any]],
+        data_scope: models.DataScope | str | None = None,
+        data_scope_org: str | None = None,
+    ) -> (
+        envelopes.ConnectedorgsUnenrollCustomerMilestoneOrStreak200
+        | envelopes.ConnectedorgsUnenrollCustomerMilestoneOrStreak201
+    ):
+        """Un-enrol customers from a milestone or streak of a connected org.
+
+        ``POST /v3.1/targetGroups/{targetGroupId}/targets/{targetId}/unEnroll`` (operationId ``connectedorgs-unenroll-customer-milestone-or-streak``).
+
+        Args:
+            target_group_id: Target group id (the docs also call it groupId).
+            target_id: Target (target rule) id.
+            data_scope: Connected orgs: which org's data the call reads or writes. Supported here: SELF and OTHER (ALL: 310141).
+            data_scope_org: Connected orgs: the org id(s) the DATA-SCOPE applies to.
+
+        Returns: ``envelopes.ConnectedorgsUnenrollCustomerMilestoneOrStreak200 | envelopes.ConnectedorgsUnenrollCustomerMilestoneOrStreak201``.
+
+        Raises: ``UnauthorizedError``, ``ForbiddenError``, ``InvalidInputError``, ``InvalidUserIdError``, ``TargetGroupNotFoundError``, ``TargetRuleNotFoundError``, ``TargetPeriodNotFoundError``, ``AlreadyEnrolledError``, ``DataScopeAllNotSupportedError``, ``ConnectedOrgsHeadersInvalidError``; ``UnexpectedResponse`` otherwise.
+        """
+        response = await self._send(
+            _OPERATIONS["connectedorgs-unenroll-customer-milestone-or-streak"],
+            path={"targetGroupId": target_group_id, "targetId": target_id},
+            header={"DATA-SCOPE": data_scope, "DATA-SCOPE-ORG": data_scope_org},
+            body=body,
+        )
+        if response.status_code == 201:
+            return _parse(
+                _OPERATIONS["connectedorgs-unenroll-customer-milestone-or-streak"],
+                response,
+                envelopes.ConnectedorgsUnenrollCustomerMilestoneOrStreak201,
+            )
+        return _parse(
+            _OPERATIONS["connectedorgs-unenroll-customer-milestone-or-streak"],
+            response,
+            envelopes.ConnectedorgsUnenrollCustomerMilestoneOrStreak200,
+        )
 
     async def create_target_groups(
         self, *, body: models.TargetGroupCreateRequest | Mapping[str, Any]
@@ -1473,7 +1908,7 @@ class AsyncClient(_AsyncClientBase):
         target_group_id: int,
         target_id: int,
         body: Sequence[models.EnrolmentRequest | Mapping[str, Any]],
-    ) -> envelopes.EnrolCustomerToAMilestone200:
+    ) -> envelopes.EnrolCustomerToAMilestone200 | envelopes.EnrolCustomerToAMilestone201:
         """Enrol customers into a milestone or streak.
 
         ``POST /v3/targetGroups/{targetGroupId}/targets/{targetId}/enroll`` (operationId ``enrol-customer-to-a-milestone``).
@@ -1482,7 +1917,7 @@ class AsyncClient(_AsyncClientBase):
             target_group_id: Target group id (the docs also call it groupId).
             target_id: Target (target rule) id.
 
-        Returns: ``envelopes.EnrolCustomerToAMilestone200``.
+        Returns: ``envelopes.EnrolCustomerToAMilestone200 | envelopes.EnrolCustomerToAMilestone201``.
 
         Raises: ``UnauthorizedError``, ``ForbiddenError``, ``InvalidInputError``, ``InvalidUserIdError``, ``TargetGroupNotFoundError``, ``TargetRuleNotFoundError``, ``TargetPeriodNotFoundError``, ``AlreadyEnrolledError``; ``UnexpectedResponse`` otherwise.
         """
@@ -1491,6 +1926,10 @@ class AsyncClient(_AsyncClientBase):
             path={"targetGroupId": target_group_id, "targetId": target_id},
             body=body,
         )
+        if response.status_code == 201:
+            return _parse(
+                _OPERATIONS["enrol-customer-to-a-milestone"], response, envelopes.EnrolCustomerToAMilestone201
+            )
         return _parse(
             _OPERATIONS["enrol-customer-to-a-milestone"], response, envelopes.EnrolCustomerToAMilestone200
         )
@@ -1713,7 +2152,7 @@ class AsyncClient(_AsyncClientBase):
         target_group_id: int,
         target_id: int,
         body: Sequence[models.CommunicationRequest | Mapping[str, Any]],
-    ) -> envelopes.GetTargetUploadFile200:
+    ) -> envelopes.GetTargetUploadFile200 | envelopes.GetTargetUploadFile201:
         """Upsert target communications.
 
         ``POST /v3/targetGroups/{targetGroupId}/targets/{targetId}/communications/upsert`` (operationId ``get-target-upload-file``).
@@ -1724,7 +2163,7 @@ class AsyncClient(_AsyncClientBase):
             target_group_id: Target group id (the docs also call it groupId).
             target_id: Target (target rule) id.
 
-        Returns: ``envelopes.GetTargetUploadFile200``.
+        Returns: ``envelopes.GetTargetUploadFile200 | envelopes.GetTargetUploadFile201``.
 
         Raises: ``UnauthorizedError``, ``ForbiddenError``, ``InvalidInputError``, ``TargetGroupNotFoundError``, ``TargetRuleNotFoundError``; ``UnexpectedResponse`` otherwise.
         """
@@ -1734,6 +2173,8 @@ class AsyncClient(_AsyncClientBase):
             path={"targetGroupId": target_group_id, "targetId": target_id},
             body=body,
         )
+        if response.status_code == 201:
+            return _parse(_OPERATIONS["get-target-upload-file"], response, envelopes.GetTargetUploadFile201)
         return _parse(_OPERATIONS["get-target-upload-file"], response, envelopes.GetTargetUploadFile200)
 
     async def get_targets(self, *, target_group_id: int) -> envelopes.GetTargets200:
@@ -1787,6 +2228,39 @@ class AsyncClient(_AsyncClientBase):
             header={"DATA-SCOPE": data_scope, "DATA-SCOPE-ORG": data_scope_org},
         )
         return _parse(_OPERATIONS["get-top-ranked-users"], response, envelopes.GetTopRankedUsers200)
+
+    async def get_user_ranks_across_target_groups(
+        self,
+        *,
+        user_id: int,
+        body: Sequence[models.UserRankRequest | Mapping[str, Any]],
+        data_scope: models.DataScope | str | None = None,
+        data_scope_org: str | None = None,
+    ) -> envelopes.GetUserRanksAcrossTargetGroups200:
+        """Get a user's ranks across target groups.
+
+        ``GET /v3.1/leaderboards/user/{userId}`` (operationId ``get-user-ranks-across-target-groups``).
+
+        Args:
+            user_id: Customer id (the docs also spell it userID).
+            data_scope: Connected orgs: which org's data the call reads or writes. Supported here: SELF, OTHER and ALL.
+            data_scope_org: Connected orgs: the org id(s) the DATA-SCOPE applies to.
+
+        Returns: ``envelopes.GetUserRanksAcrossTargetGroups200``.
+
+        Raises: ``UnauthorizedError``, ``ForbiddenError``, ``InvalidInputError``, ``OrgNotInHierarchyError``, ``LeaderboardDisabledForOrgError``; ``UnexpectedResponse`` otherwise.
+        """
+        response = await self._send(
+            _OPERATIONS["get-user-ranks-across-target-groups"],
+            path={"userId": user_id},
+            header={"DATA-SCOPE": data_scope, "DATA-SCOPE-ORG": data_scope_org},
+            body=body,
+        )
+        return _parse(
+            _OPERATIONS["get-user-ranks-across-target-groups"],
+            response,
+            envelopes.GetUserRanksAcrossTargetGroups200,
+        )
 
     async def getusertargetgroupdetails(
         self,
@@ -1852,7 +2326,7 @@ class AsyncClient(_AsyncClientBase):
         target_group_id: int,
         target_id: int,
         body: Sequence[models.UnenrolmentRequest | Mapping[str, Any]],
-    ) -> envelopes.UnEnrolUsersIntoAMilestonestreak200:
+    ) -> envelopes.UnEnrolUsersIntoAMilestonestreak200 | envelopes.UnEnrolUsersIntoAMilestonestreak201:
         """Un-enrol customers from a milestone or streak.
 
         ``POST /v3/targetGroups/{targetGroupId}/targets/{targetId}/unEnroll`` (operationId ``un-enrol-users-into-a-milestonestreak``).
@@ -1861,7 +2335,7 @@ class AsyncClient(_AsyncClientBase):
             target_group_id: Target group id (the docs also call it groupId).
             target_id: Target (target rule) id.
 
-        Returns: ``envelopes.UnEnrolUsersIntoAMilestonestreak200``.
+        Returns: ``envelopes.UnEnrolUsersIntoAMilestonestreak200 | envelopes.UnEnrolUsersIntoAMilestonestreak201``.
 
         Raises: ``UnauthorizedError``, ``ForbiddenError``, ``InvalidInputError``, ``InvalidUserIdError``, ``TargetGroupNotFoundError``, ``TargetRuleNotFoundError``, ``TargetPeriodNotFoundError``, ``AlreadyEnrolledError``; ``UnexpectedResponse`` otherwise.
         """
@@ -1870,6 +2344,12 @@ class AsyncClient(_AsyncClientBase):
             path={"targetGroupId": target_group_id, "targetId": target_id},
             body=body,
         )
+        if response.status_code == 201:
+            return _parse(
+                _OPERATIONS["un-enrol-users-into-a-milestonestreak"],
+                response,
+                envelopes.UnEnrolUsersIntoAMilestonestreak201,
+            )
         return _parse(
             _OPERATIONS["un-enrol-users-into-a-milestonestreak"],
             response,
@@ -1919,7 +2399,7 @@ class AsyncClient(_AsyncClientBase):
 
     async def update_unified_target(
         self, *, target_group_id: int, body: models.UnifiedTargetsUpdateRequest | Mapping[str, Any]
-    ) -> envelopes.UpdateUnifiedTarget200:
+    ) -> envelopes.UpdateUnifiedTarget200 | envelopes.UpdateUnifiedTarget201:
         """Update a unified target.
 
         ``POST /v3/targetGroups/{targetGroupId}/unifiedTargets`` (operationId ``update-unified-target``).
@@ -1927,11 +2407,13 @@ class AsyncClient(_AsyncClientBase):
         Args:
             target_group_id: Target group id (the docs also call it groupId).
 
-        Returns: ``envelopes.UpdateUnifiedTarget200``.
+        Returns: ``envelopes.UpdateUnifiedTarget200 | envelopes.UpdateUnifiedTarget201``.
 
         Raises: ``UnauthorizedError``, ``ForbiddenError``, ``InvalidInputError``, ``NameTooLongError``, ``TargetGroupNotFoundError``, ``TargetRuleNotFoundError``; ``UnexpectedResponse`` otherwise.
         """
         response = await self._send(
             _OPERATIONS["update-unified-target"], path={"targetGroupId": target_group_id}, body=body
         )
+        if response.status_code == 201:
+            return _parse(_OPERATIONS["update-unified-target"], response, envelopes.UpdateUnifiedTarget201)
         return _parse(_OPERATIONS["update-unified-target"], response, envelopes.UpdateUnifiedTarget200)

@@ -11,11 +11,13 @@ from generated.models import (
     Channel,
     Communication,
     Leaderboard,
+    NoError,
     Period,
     Target,
     TargetGroup,
     TrackedEvent,
     UnifiedTargetsUpdate,
+    UserRanks,
     UserTargetGroups,
 )
 
@@ -23,11 +25,11 @@ DataT = TypeVar("DataT")
 
 
 class Envelope(BaseModel, Generic[DataT]):
-    """Every success response: ``data`` is the payload, ``errors`` null or empty."""
+    """Every success response: ``data`` is the payload, ``errors`` null, empty or the "no error" sentinel."""
 
     model_config = ConfigDict(extra="allow")
     data: DataT
-    errors: list[ApiError] | None = Field(default=None, max_length=0)
+    errors: list[NoError] | None = Field(default=None, max_length=1)
     warnings: list[Any] | None = None
 
 
@@ -40,6 +42,13 @@ class ErrorEnvelope(BaseModel):
     warnings: list[Any] | None = None
 
 
+CheckValidityOfMilestoneName200 = Envelope[bool]
+CheckValidityOfMilestoneName201 = Envelope[bool]
+ConnectedorgsEnrollCustomerMilestoneOrStreak200 = Envelope[int]
+ConnectedorgsEnrollCustomerMilestoneOrStreak201 = Envelope[int]
+ConnectedorgsGetAssociatedTargetGroupsOfAUser200 = Envelope[UserTargetGroups]
+ConnectedorgsUnenrollCustomerMilestoneOrStreak200 = Envelope[int]
+ConnectedorgsUnenrollCustomerMilestoneOrStreak201 = Envelope[int]
 CreateTargetGroups200 = Envelope[TargetGroup]
 CreateTargetGroups201 = Envelope[TargetGroup]
 CreateTargetPeriod200 = Envelope[list[Period]]
@@ -49,23 +58,42 @@ CreateTargets201 = Envelope[list[Target]]
 DeactivateTarget200 = Envelope[bool]
 DeleteTargetGroup200 = Envelope[bool]
 EnrolCustomerToAMilestone200 = Envelope[int]
+EnrolCustomerToAMilestone201 = Envelope[int]
 GetActiveTargets200 = Envelope[list[Target]]
 GetAllMilestones200 = Envelope[list[TargetGroup]]
 GetTargetChannels200 = Envelope[list[Channel]]
 GetTargetCommunicationTemplate200 = Envelope[list[Communication]]
 GetTargetEvents200 = Envelope[list[TrackedEvent]]
 GetTargetGroupsAll200 = Envelope[list[TargetGroup]]
-GetTargetGroupsId200 = Envelope[TargetGroup]
+GetTargetGroupsId200 = Envelope[TargetGroup | list[TargetGroup]]
 GetTargetPeriods200 = Envelope[list[Period]]
 GetTargetUploadFile200 = Envelope[list[Communication]]
+GetTargetUploadFile201 = Envelope[list[Communication]]
 GetTargets200 = Envelope[list[Target]]
 GetTopRankedUsers200 = Envelope[Leaderboard]
+GetUserRanksAcrossTargetGroups200 = Envelope[UserRanks]
 Getusertargetgroupdetails200 = Envelope[UserTargetGroups]
 ModifyTarget200 = Envelope[Target]
 UnEnrolUsersIntoAMilestonestreak200 = Envelope[int]
+UnEnrolUsersIntoAMilestonestreak201 = Envelope[int]
 UpdateTargetGroup200 = Envelope[TargetGroup]
 UpdateTargetPeriod200 = Envelope[list[Period]]
 UpdateUnifiedTarget200 = Envelope[UnifiedTargetsUpdate]
+UpdateUnifiedTarget201 = Envelope[UnifiedTargetsUpdate]
+CheckValidityOfMilestoneName400 = ErrorEnvelope
+CheckValidityOfMilestoneName401 = ErrorEnvelope
+CheckValidityOfMilestoneName403 = ErrorEnvelope
+ConnectedorgsEnrollCustomerMilestoneOrStreak400 = ErrorEnvelope
+ConnectedorgsEnrollCustomerMilestoneOrStreak401 = ErrorEnvelope
+ConnectedorgsEnrollCustomerMilestoneOrStreak403 = ErrorEnvelope
+ConnectedorgsEnrollCustomerMilestoneOrStreak404 = ErrorEnvelope
+ConnectedorgsGetAssociatedTargetGroupsOfAUser400 = ErrorEnvelope
+ConnectedorgsGetAssociatedTargetGroupsOfAUser401 = ErrorEnvelope
+ConnectedorgsGetAssociatedTargetGroupsOfAUser403 = ErrorEnvelope
+ConnectedorgsUnenrollCustomerMilestoneOrStreak400 = ErrorEnvelope
+ConnectedorgsUnenrollCustomerMilestoneOrStreak401 = ErrorEnvelope
+ConnectedorgsUnenrollCustomerMilestoneOrStreak403 = ErrorEnvelope
+ConnectedorgsUnenrollCustomerMilestoneOrStreak404 = ErrorEnvelope
 CreateTargetGroups400 = ErrorEnvelope
 CreateTargetGroups401 = ErrorEnvelope
 CreateTargetGroups403 = ErrorEnvelope
@@ -128,6 +156,9 @@ GetTopRankedUsers400 = ErrorEnvelope
 GetTopRankedUsers401 = ErrorEnvelope
 GetTopRankedUsers403 = ErrorEnvelope
 GetTopRankedUsers404 = ErrorEnvelope
+GetUserRanksAcrossTargetGroups400 = ErrorEnvelope
+GetUserRanksAcrossTargetGroups401 = ErrorEnvelope
+GetUserRanksAcrossTargetGroups403 = ErrorEnvelope
 Getusertargetgroupdetails400 = ErrorEnvelope
 Getusertargetgroupdetails401 = ErrorEnvelope
 Getusertargetgroupdetails403 = ErrorEnvelope
@@ -154,6 +185,75 @@ UpdateUnifiedTarget404 = ErrorEnvelope
 
 
 RESPONSES: dict[tuple[str, int], type[BaseModel]] = {
+    ("check-validity-of-milestone-name", 200): CheckValidityOfMilestoneName200,
+    ("check-validity-of-milestone-name", 201): CheckValidityOfMilestoneName201,
+    ("check-validity-of-milestone-name", 400): CheckValidityOfMilestoneName400,
+    ("check-validity-of-milestone-name", 401): CheckValidityOfMilestoneName401,
+    ("check-validity-of-milestone-name", 403): CheckValidityOfMilestoneName403,
+    (
+        "connectedorgs-enroll-customer-milestone-or-streak",
+        200,
+    ): ConnectedorgsEnrollCustomerMilestoneOrStreak200,
+    (
+        "connectedorgs-enroll-customer-milestone-or-streak",
+        201,
+    ): ConnectedorgsEnrollCustomerMilestoneOrStreak201,
+    (
+        "connectedorgs-enroll-customer-milestone-or-streak",
+        400,
+    ): ConnectedorgsEnrollCustomerMilestoneOrStreak400,
+    (
+        "connectedorgs-enroll-customer-milestone-or-streak",
+        401,
+    ): ConnectedorgsEnrollCustomerMilestoneOrStreak401,
+    (
+        "connectedorgs-enroll-customer-milestone-or-streak",
+        403,
+    ): ConnectedorgsEnrollCustomerMilestoneOrStreak403,
+    (
+        "connectedorgs-enroll-customer-milestone-or-streak",
+        404,
+    ): ConnectedorgsEnrollCustomerMilestoneOrStreak404,
+    (
+        "connectedorgs-get-associated-target-groups-of-a-user",
+        200,
+    ): ConnectedorgsGetAssociatedTargetGroupsOfAUser200,
+    (
+        "connectedorgs-get-associated-target-groups-of-a-user",
+        400,
+    ): ConnectedorgsGetAssociatedTargetGroupsOfAUser400,
+    (
+        "connectedorgs-get-associated-target-groups-of-a-user",
+        401,
+    ): ConnectedorgsGetAssociatedTargetGroupsOfAUser401,
+    (
+        "connectedorgs-get-associated-target-groups-of-a-user",
+        403,
+    ): ConnectedorgsGetAssociatedTargetGroupsOfAUser403,
+    (
+        "connectedorgs-unenroll-customer-milestone-or-streak",
+        200,
+    ): ConnectedorgsUnenrollCustomerMilestoneOrStreak200,
+    (
+        "connectedorgs-unenroll-customer-milestone-or-streak",
+        201,
+    ): ConnectedorgsUnenrollCustomerMilestoneOrStreak201,
+    (
+        "connectedorgs-unenroll-customer-milestone-or-streak",
+        400,
+    ): ConnectedorgsUnenrollCustomerMilestoneOrStreak400,
+    (
+        "connectedorgs-unenroll-customer-milestone-or-streak",
+        401,
+    ): ConnectedorgsUnenrollCustomerMilestoneOrStreak401,
+    (
+        "connectedorgs-unenroll-customer-milestone-or-streak",
+        403,
+    ): ConnectedorgsUnenrollCustomerMilestoneOrStreak403,
+    (
+        "connectedorgs-unenroll-customer-milestone-or-streak",
+        404,
+    ): ConnectedorgsUnenrollCustomerMilestoneOrStreak404,
     ("create-target-groups", 200): CreateTargetGroups200,
     ("create-target-groups", 201): CreateTargetGroups201,
     ("create-target-groups", 400): CreateTargetGroups400,
@@ -182,6 +282,7 @@ RESPONSES: dict[tuple[str, int], type[BaseModel]] = {
     ("delete-target-group", 403): DeleteTargetGroup403,
     ("delete-target-group", 404): DeleteTargetGroup404,
     ("enrol-customer-to-a-milestone", 200): EnrolCustomerToAMilestone200,
+    ("enrol-customer-to-a-milestone", 201): EnrolCustomerToAMilestone201,
     ("enrol-customer-to-a-milestone", 400): EnrolCustomerToAMilestone400,
     ("enrol-customer-to-a-milestone", 401): EnrolCustomerToAMilestone401,
     ("enrol-customer-to-a-milestone", 403): EnrolCustomerToAMilestone403,
@@ -222,6 +323,7 @@ RESPONSES: dict[tuple[str, int], type[BaseModel]] = {
     ("get-target-periods", 403): GetTargetPeriods403,
     ("get-target-periods", 404): GetTargetPeriods404,
     ("get-target-upload-file", 200): GetTargetUploadFile200,
+    ("get-target-upload-file", 201): GetTargetUploadFile201,
     ("get-target-upload-file", 400): GetTargetUploadFile400,
     ("get-target-upload-file", 401): GetTargetUploadFile401,
     ("get-target-upload-file", 403): GetTargetUploadFile403,
@@ -236,6 +338,10 @@ RESPONSES: dict[tuple[str, int], type[BaseModel]] = {
     ("get-top-ranked-users", 401): GetTopRankedUsers401,
     ("get-top-ranked-users", 403): GetTopRankedUsers403,
     ("get-top-ranked-users", 404): GetTopRankedUsers404,
+    ("get-user-ranks-across-target-groups", 200): GetUserRanksAcrossTargetGroups200,
+    ("get-user-ranks-across-target-groups", 400): GetUserRanksAcrossTargetGroups400,
+    ("get-user-ranks-across-target-groups", 401): GetUserRanksAcrossTargetGroups401,
+    ("get-user-ranks-across-target-groups", 403): GetUserRanksAcrossTargetGroups403,
     ("getusertargetgroupdetails", 200): Getusertargetgroupdetails200,
     ("getusertargetgroupdetails", 400): Getusertargetgroupdetails400,
     ("getusertargetgroupdetails", 401): Getusertargetgroupdetails401,
@@ -246,6 +352,7 @@ RESPONSES: dict[tuple[str, int], type[BaseModel]] = {
     ("modify-target", 403): ModifyTarget403,
     ("modify-target", 404): ModifyTarget404,
     ("un-enrol-users-into-a-milestonestreak", 200): UnEnrolUsersIntoAMilestonestreak200,
+    ("un-enrol-users-into-a-milestonestreak", 201): UnEnrolUsersIntoAMilestonestreak201,
     ("un-enrol-users-into-a-milestonestreak", 400): UnEnrolUsersIntoAMilestonestreak400,
     ("un-enrol-users-into-a-milestonestreak", 401): UnEnrolUsersIntoAMilestonestreak401,
     ("un-enrol-users-into-a-milestonestreak", 403): UnEnrolUsersIntoAMilestonestreak403,
@@ -261,6 +368,7 @@ RESPONSES: dict[tuple[str, int], type[BaseModel]] = {
     ("update-target-period", 403): UpdateTargetPeriod403,
     ("update-target-period", 404): UpdateTargetPeriod404,
     ("update-unified-target", 200): UpdateUnifiedTarget200,
+    ("update-unified-target", 201): UpdateUnifiedTarget201,
     ("update-unified-target", 400): UpdateUnifiedTarget400,
     ("update-unified-target", 401): UpdateUnifiedTarget401,
     ("update-unified-target", 403): UpdateUnifiedTarget403,

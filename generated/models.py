@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, RootModel
+from typing import Any, Literal
 from datetime import date
 from enum import StrEnum
-from typing import Any
 
 
 class ApiError(BaseModel):
@@ -18,6 +18,18 @@ class ApiError(BaseModel):
     )
     code: int = Field(..., description="A code of the catalogue `components.x-error-codes`.")
     message: str
+
+
+class NoError(BaseModel):
+    """
+    The legacy "no error" sentinel `{code: 0, message: ""}` that some success responses carry beside `data` (legacy delete sample, ops.md #44). Only a 2xx may carry it, and nothing else; code 0 is not an error code of the catalogue.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    code: Literal[0]
+    message: Literal[""]
 
 
 class ApiWarning(BaseModel):
@@ -76,18 +88,36 @@ class Timestamp(RootModel[str]):
 class IsoTimestamp(RootModel[str]):
     root: str = Field(
         ...,
-        description="An RFC 3339 timestamp (the *ISO fields and the target cycle bounds).",
-        examples=["2025-07-23T07:18:01Z"],
-        pattern="^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$",
+        description="An RFC 3339 UTC timestamp (the *ISO fields, the target cycle bounds, the user views' *WithTimeStamp): seconds, optionally milliseconds, and Z, the two shapes real responses show (spec/NOTES.md).",
+        examples=["2025-07-23T07:18:01Z", "2024-02-19T00:00:00.000Z"],
+        pattern="^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z$",
     )
 
 
 class EventTimestamp(RootModel[str]):
     root: str = Field(
         ...,
-        description="Tracked-event time, zone-less with a space: 2025-01-09 12:00:12.0.",
+        description="Tracked-event time, zone-less with a space and a fraction: 2025-01-09 12:00:12.0.",
         examples=["2025-01-09 12:00:12.0"],
-        pattern="^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?$",
+        pattern="^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{1,3}$",
+    )
+
+
+class AchievedTimestamp(RootModel[str]):
+    root: str = Field(
+        ...,
+        description="When a user achieved a target or streak: milliseconds and either a colon-less offset (2024-06-10T13:56:27.000+0000) or Z (2024-08-27T09:43:41.000Z); both shapes are real (spec/NOTES.md).",
+        examples=["2024-06-10T13:56:27.000+0000", "2024-08-27T09:43:41.000Z"],
+        pattern="^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{4})$",
+    )
+
+
+class ZonedTimestamp(RootModel[str]):
+    root: str = Field(
+        ...,
+        description="Leaderboard time in the org's time zone, the zone as letters (Java's `z`): 2024-06-24T17:37:00.000IST. The tables write the form YYYY-MM-DDTHH:MM:SS.000z.",
+        examples=["2024-06-24T17:37:00.000IST"],
+        pattern="^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}[A-Z]{2,5}$",
     )
 
 
@@ -266,13 +296,12 @@ class CommunicationType(StrEnum):
     REMINDER = "REMINDER"
 
 
-class UserType(StrEnum):
-    """
-    Kind of user in an attribution block.
-    """
-
-    TILL = "TILL"
-    ADMIN_USER = "ADMIN_USER"
+class UserType(RootModel[str]):
+    root: str = Field(
+        ...,
+        description="Kind of user in an attribution block. The docs describe three kinds (standard user, admin user, org owner) but name no values; responses answer TILL and ADMIN_USER (or null). Not an enum: the spelling of the other kinds is undocumented (spec/NOTES.md).",
+        examples=["TILL", "ADMIN_USER"],
+    )
 
 
 class TrackedEventName(StrEnum):
@@ -324,12 +353,24 @@ class DataScope(StrEnum):
     ALL = "ALL"
 
 
-class StreakStatus(StrEnum):
+class NameType(StrEnum):
     """
-    Progress of a user's streak. The docs name only ACHIEVED ("e.g."); the enum holds the values seen (spec/NOTES.md).
+    What check-validity-of-milestone-name checks the uniqueness of. The API's own camelCase keys (`x-casing`); any other value is refused with 310145.
     """
 
-    ACHIEVED = "ACHIEVED"
+    TARGET_GROUP_NAME = "targetGroupName"
+    STREAK_NAME = "streakName"
+    TARGET_NAME = "targetName"
+    STREAK_LEVEL_NAME = "streakLevelName"
+    PERIOD_NAME = "periodName"
+
+
+class StreakStatus(RootModel[str]):
+    root: str = Field(
+        ...,
+        description="Progress of a user's streak. The docs name one value as an example (ACHIEVED); real responses also answer INPROGRESS and NOT_STARTED. Not an enum: no source lists the set (spec/NOTES.md).",
+        examples=["ACHIEVED", "INPROGRESS", "NOT_STARTED"],
+    )
 
 
 class UserRef(BaseModel):
@@ -451,40 +492,6 @@ class MilestoneTrigger(BaseModel):
     targetRuleId: int | None = None
 
 
-class Target(BaseModel):
-    """
-    A target (target rule) as the API answers it.
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    id: int
-    attribution: Attribution | None = None
-    name: str
-    emfRuleSetId: int | None = None
-    emfUnrolledRulesetId: int | None = None
-    targetType: TargetType
-    targetEntity: TargetEntity
-    eventName: str | None = None
-    targetGroupId: int
-    description: str | None = None
-    active: bool | None = None
-    expression: str | None = Field(
-        None,
-        description='The rule expression (`"true"` or e.g. `currentTxn.value>500`); a string in every real response although some tables say Boolean (spec/NOTES.md).',
-    )
-    expressionJson: str | None = None
-    filters: list[TargetFilter] | None = None
-    enrolmentMethod: EnrolmentMethod | None = None
-    defaultValues: list[DefaultValue] | None = None
-    targetPeriodDefaultValuesMap: dict[str, DefaultValue] | None = Field(
-        None, description="Default values keyed by period id."
-    )
-    targetMilestoneTriggers: list[MilestoneTrigger] | None = None
-    extendedFieldInfo: ExtendedFieldInfo | None = None
-
-
 class Streak(BaseModel):
     """
     A streak definition of a streak target group.
@@ -524,51 +531,7 @@ class TargetAudienceFilter(BaseModel):
     audienceGroupId: int | None = None
     versionId: int | None = None
     audienceFilterMetaId: int | None = None
-    lastUpdatedOn: Any | None = None
-
-
-class TargetGroup(BaseModel):
-    """
-    A target group (milestone) as the API answers it.
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    id: int
-    orgId: int | None = None
-    attribution: Attribution | None = None
-    name: str
-    fromDate: Date | None = None
-    toDate: Date | None = None
-    active: bool | None = None
-    preferredTillId: int | None = None
-    periods: list[Period] | None = None
-    activePeriod: PeriodCore | None = None
-    streaks: list[Streak] | None = None
-    totalPeriods: int | None = None
-    description: str | None = None
-    targetEvaluationType: TargetEvaluationType | None = None
-    recurringCycles: int | None = None
-    frequency: int | None = None
-    targetCycleStartDate: IsoTimestamp | None = None
-    targetCycleEndDate: IsoTimestamp | None = None
-    targetCycleStartDateISO: IsoTimestamp | None = None
-    targetCycleEndDateISO: IsoTimestamp | None = None
-    frequencyType: FrequencyType | None = None
-    trackingType: TrackingType | None = None
-    createdOn: int | None = Field(
-        None, description="Epoch milliseconds (attribution.createdOn is a Timestamp)."
-    )
-    createdOnISO: IsoTimestamp | None = None
-    lastUpdatedOnISO: IsoTimestamp | None = None
-    targets: list[Target] | None = None
-    leaderboardEnabled: bool | None = None
-    userCreated: bool | None = None
-    timeZoneName: str | None = None
-    combinationType: CombinationType | None = None
-    unifiedTargetExpression: UnifiedTargetExpression | None = None
-    targetAudienceFilter: list[TargetAudienceFilter] | None = None
+    lastUpdatedOn: Timestamp | None = None
 
 
 class Communication(BaseModel):
@@ -677,15 +640,17 @@ class UserTarget(BaseModel):
     periodStartDateWithTimeStampISO: IsoTimestamp | None = None
     periodEndDateWithTimeStamp: IsoTimestamp | None = None
     periodEndDateWithTimeStampISO: IsoTimestamp | None = None
-    targetAchievedDateTime: str | None = Field(
-        None, description="When the target was achieved (format not shown by any example)."
+    targetAchievedDateTime: AchievedTimestamp | None = Field(
+        None, description="When the user achieved the target; null until then."
     )
     targetAchievedDateTimeISO: IsoTimestamp | None = None
-    streakAchievedDateTime: str | None = Field(
-        None, description="When the streak was achieved (format not shown by any example)."
+    streakAchievedDateTime: AchievedTimestamp | None = Field(
+        None,
+        description="Listed by the v3.1 response table under targets; real responses carry it on streaks.",
     )
     currentPeriod: bool | None = None
     milestones: list[UserMilestone] | None = None
+    orgId: int | None = Field(None, description="The org of the target (connected orgs, v3.1 table).")
 
 
 class UserStreak(BaseModel):
@@ -696,13 +661,19 @@ class UserStreak(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    userStreakId: int | None = None
+    userStreakId: int | None = Field(
+        None,
+        description="The user-streak id; null before the user has started the streak (real v3.1 example).",
+    )
     streakId: int | None = None
     streakName: str | None = None
     status: StreakStatus | None = None
     currentCount: int | None = None
     totalTargetCountOfSequence: int | None = None
     streakAchievedUserTargetId: int | None = None
+    streakAchievedDateTime: AchievedTimestamp | None = Field(
+        None, description="When the user achieved the streak; null until then."
+    )
 
 
 class UserTargetGroup(BaseModel):
@@ -716,6 +687,7 @@ class UserTargetGroup(BaseModel):
     id: int
     attribution: Attribution | None = None
     name: str
+    orgId: int | None = Field(None, description="The org of the target group (connected orgs).")
     preferredTillId: int | None = None
     targets: list[UserTarget] | None = None
     streaks: list[UserStreak] | None = None
@@ -723,30 +695,34 @@ class UserTargetGroup(BaseModel):
     trackingType: TrackingType | None = None
 
 
-class UserTargetGroups(BaseModel):
+class CommChannel(BaseModel):
     """
-    A user's target groups with progress.
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    userId: int
-    customer: dict[str, Any] | None = None
-    targetGroups: list[UserTargetGroup] | None = None
-
-
-class UnifiedTargetsUpdate(BaseModel):
-    """
-    Result of updating the targets of a unified group.
+    A communication channel of a profile (mobile, email).
     """
 
     model_config = ConfigDict(
         extra="allow",
     )
-    unifiedTargetExpression: UnifiedTargetExpression | None = None
-    targets: list[Target] | None = None
-    deactivateTargetIds: list[int] | None = None
+    type: str | None = None
+    accountId: str | None = None
+    value: str | None = None
+    primary: bool | None = None
+    verified: bool | None = None
+    subscribed: bool | None = None
+    attributes: dict[str, Any] | None = None
+
+
+class LoyaltyInfo(BaseModel):
+    """
+    Loyalty information of a customer.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    attribution: Attribution | None = None
+    loyaltyType: str | None = None
+    lifetimePurchases: float | None = None
 
 
 class LeaderboardRanking(BaseModel):
@@ -760,7 +736,7 @@ class LeaderboardRanking(BaseModel):
     rank: int
     userId: int
     achievedValue: float | None = None
-    lastActivityTime: str | None = None
+    lastActivityTime: ZonedTimestamp | None = None
     userEnrichmentDetails: dict[str, Any] | None = None
 
 
@@ -772,7 +748,7 @@ class Leaderboard(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    lastSyncTime: str | None = None
+    lastSyncTime: ZonedTimestamp | None = None
     targetGroupId: int
     targetGroupName: str | None = None
     periodId: int | None = None
@@ -780,6 +756,40 @@ class Leaderboard(BaseModel):
     targetRuleId: int | None = None
     targetRuleName: str | None = None
     rankings: list[LeaderboardRanking] | None = None
+
+
+class UserRank(BaseModel):
+    """
+    A user's rank on one target rule of a leaderboard.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    orgId: int | None = None
+    targetGroupId: int
+    targetRuleId: int
+    periodId: int | None = None
+    achievedValue: float | None = None
+    rank: int
+    lastActivityTime: ZonedTimestamp | None = None
+    totalUsersInTargetGroup: int | None = Field(None, description="Users enrolled in the target rule.")
+
+
+class UserRanks(BaseModel):
+    """
+    A user's ranks across the requested target rules.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    lastSyncTime: ZonedTimestamp | None = None
+    customerId: int
+    userEnrichmentDetails: dict[str, Any] | None = Field(
+        None, description="Key-value details of the user (mobile, email, names)."
+    )
+    userRanks: list[UserRank]
 
 
 class NumericString(RootModel[str]):
@@ -937,6 +947,32 @@ class UnenrolmentRequest(BaseModel):
     customerId: int
 
 
+class NameValidityRequest(BaseModel):
+    """
+    A name whose uniqueness in the org is checked (case-insensitive).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    type: NameType
+    value: str
+
+
+class UserRankRequest(BaseModel):
+    """
+    One target rule to rank the user on (the docs support at most 25 per call: more are answered with a warning and only the first 25 considered, so no maxItems).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    orgId: int | None = None
+    targetGroupId: int
+    targetRuleId: int
+    periodId: int | None = Field(None, description="Defaults to the current period.")
+
+
 class Envelope(BaseModel):
     """
     The response envelope every operation answers with.
@@ -948,6 +984,117 @@ class Envelope(BaseModel):
     data: Any = Field(..., description="The payload; its schema is given by each `<Payload>Envelope`.")
     errors: list[ApiError] | None
     warnings: list[ApiWarning] | None = None
+
+
+class Target(BaseModel):
+    """
+    A target (target rule) as the API answers it.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int
+    attribution: Attribution | None = None
+    name: str
+    emfRuleSetId: int | None = None
+    emfUnrolledRulesetId: int | None = None
+    targetType: TargetType
+    targetEntity: TargetEntity
+    eventName: str | None = None
+    targetGroupId: int
+    description: str | None = None
+    active: bool | None = None
+    expression: str | None = Field(
+        None,
+        description='The rule expression (`"true"` or e.g. `currentTxn.value>500`); a string in every real response although some tables say Boolean (spec/NOTES.md).',
+    )
+    expressionJson: str | None = None
+    filters: list[TargetFilter] | None = None
+    enrolmentMethod: EnrolmentMethod | None = None
+    defaultValues: list[DefaultValue] | None = None
+    targetPeriodDefaultValuesMap: dict[str, DefaultValue] | None = Field(
+        None, description="Default values keyed by period id."
+    )
+    targetMilestoneTriggers: list[MilestoneTrigger] | None = None
+    extendedFieldInfo: ExtendedFieldInfo | None = None
+    targetAudienceFilter: list[TargetAudienceFilter] | None = Field(
+        None, description="Audience filters of an AUDIENCE_FILTER target (real get-all-milestones example)."
+    )
+
+
+class TargetGroup(BaseModel):
+    """
+    A target group (milestone) as the API answers it.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int
+    orgId: int | None = None
+    attribution: Attribution | None = None
+    name: str
+    fromDate: Date | None = None
+    toDate: Date | None = None
+    active: bool | None = None
+    preferredTillId: int | None = None
+    periods: list[Period] | None = None
+    activePeriod: PeriodCore | None = None
+    streaks: list[Streak] | None = None
+    totalPeriods: int | None = None
+    description: str | None = None
+    targetEvaluationType: TargetEvaluationType | None = None
+    recurringCycles: int | None = None
+    frequency: int | None = None
+    targetCycleStartDate: IsoTimestamp | None = None
+    targetCycleEndDate: IsoTimestamp | None = None
+    targetCycleStartDateISO: IsoTimestamp | None = None
+    targetCycleEndDateISO: IsoTimestamp | None = None
+    frequencyType: FrequencyType | None = None
+    trackingType: TrackingType | None = None
+    createdOn: int | None = Field(
+        None, description="Epoch milliseconds (attribution.createdOn is a Timestamp)."
+    )
+    createdOnISO: IsoTimestamp | None = None
+    lastUpdatedOnISO: IsoTimestamp | None = None
+    targets: list[Target] | None = None
+    leaderboardEnabled: bool | None = None
+    userCreated: bool | None = None
+    timeZoneName: str | None = None
+    combinationType: CombinationType | None = None
+    unifiedTargetExpression: UnifiedTargetExpression | None = None
+    targetAudienceFilter: list[TargetAudienceFilter] | None = None
+
+
+class CustomerProfile(BaseModel):
+    """
+    One profile of a customer.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    firstName: str | None = None
+    lastName: str | None = None
+    commChannels: list[CommChannel] | None = None
+    source: str | None = Field(None, description="Where the profile was created (instore).")
+    accountId: str | None = None
+    userId: int | None = None
+    orgSourceId: int | None = None
+
+
+class UnifiedTargetsUpdate(BaseModel):
+    """
+    Result of updating the targets of a unified group.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    unifiedTargetExpression: UnifiedTargetExpression | None = None
+    targets: list[Target] | None = None
+    deactivateTargetIds: list[int] | None = None
 
 
 class TargetGroupFields(BaseModel):
@@ -1025,7 +1172,21 @@ class TargetGroupEnvelope(Envelope):
         extra="allow",
     )
     data: TargetGroup
-    errors: list[ApiError] | None = Field(..., max_length=0)
+    errors: list[ApiError] | None = Field(..., max_length=1)
+
+
+class TargetGroupOrListEnvelope(Envelope):
+    """
+    One target group, or a list of them: get-target-groups-id answers `data` as an object on one documentation example and as an array on another ("user created targets included"); both are real (ops.md #2, spec/NOTES.md).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: TargetGroup | list[TargetGroup] = Field(
+        ..., description="The payload; its schema is given by each `<Payload>Envelope`."
+    )
+    errors: list[ApiError] | None = Field(..., max_length=1)
 
 
 class TargetGroupListEnvelope(Envelope):
@@ -1037,7 +1198,7 @@ class TargetGroupListEnvelope(Envelope):
         extra="allow",
     )
     data: Any = Field(..., description="The payload; its schema is given by each `<Payload>Envelope`.")
-    errors: list[ApiError] | None = Field(..., max_length=0)
+    errors: list[ApiError] | None = Field(..., max_length=1)
 
 
 class MilestoneListEnvelope(Envelope):
@@ -1049,7 +1210,7 @@ class MilestoneListEnvelope(Envelope):
         extra="allow",
     )
     data: Any = Field(..., description="The payload; its schema is given by each `<Payload>Envelope`.")
-    errors: list[ApiError] | None = Field(..., max_length=0)
+    errors: list[ApiError] | None = Field(..., max_length=1)
     pagination: Pagination | None = None
 
 
@@ -1062,7 +1223,7 @@ class PeriodListEnvelope(Envelope):
         extra="allow",
     )
     data: Any = Field(..., description="The payload; its schema is given by each `<Payload>Envelope`.")
-    errors: list[ApiError] | None = Field(..., max_length=0)
+    errors: list[ApiError] | None = Field(..., max_length=1)
 
 
 class TargetListEnvelope(Envelope):
@@ -1074,7 +1235,7 @@ class TargetListEnvelope(Envelope):
         extra="allow",
     )
     data: Any = Field(..., description="The payload; its schema is given by each `<Payload>Envelope`.")
-    errors: list[ApiError] | None = Field(..., max_length=0)
+    errors: list[ApiError] | None = Field(..., max_length=1)
 
 
 class TargetEnvelope(Envelope):
@@ -1086,7 +1247,7 @@ class TargetEnvelope(Envelope):
         extra="allow",
     )
     data: Target
-    errors: list[ApiError] | None = Field(..., max_length=0)
+    errors: list[ApiError] | None = Field(..., max_length=1)
 
 
 class UnifiedTargetsUpdateEnvelope(Envelope):
@@ -1098,7 +1259,7 @@ class UnifiedTargetsUpdateEnvelope(Envelope):
         extra="allow",
     )
     data: UnifiedTargetsUpdate
-    errors: list[ApiError] | None = Field(..., max_length=0)
+    errors: list[ApiError] | None = Field(..., max_length=1)
 
 
 class BooleanEnvelope(Envelope):
@@ -1110,7 +1271,7 @@ class BooleanEnvelope(Envelope):
         extra="allow",
     )
     data: Any = Field(..., description="The payload; its schema is given by each `<Payload>Envelope`.")
-    errors: list[ApiError] | None = Field(..., max_length=0)
+    errors: list[ApiError] | None = Field(..., max_length=1)
 
 
 class CustomerIdEnvelope(Envelope):
@@ -1122,7 +1283,7 @@ class CustomerIdEnvelope(Envelope):
         extra="allow",
     )
     data: int = Field(..., description="The payload; its schema is given by each `<Payload>Envelope`.")
-    errors: list[ApiError] | None = Field(..., max_length=0)
+    errors: list[ApiError] | None = Field(..., max_length=1)
 
 
 class CommunicationListEnvelope(Envelope):
@@ -1134,7 +1295,7 @@ class CommunicationListEnvelope(Envelope):
         extra="allow",
     )
     data: Any = Field(..., description="The payload; its schema is given by each `<Payload>Envelope`.")
-    errors: list[ApiError] | None = Field(..., max_length=0)
+    errors: list[ApiError] | None = Field(..., max_length=1)
 
 
 class ChannelListEnvelope(Envelope):
@@ -1146,19 +1307,7 @@ class ChannelListEnvelope(Envelope):
         extra="allow",
     )
     data: Any = Field(..., description="The payload; its schema is given by each `<Payload>Envelope`.")
-    errors: list[ApiError] | None = Field(..., max_length=0)
-
-
-class UserTargetGroupsEnvelope(Envelope):
-    """
-    A user's target groups.
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    data: UserTargetGroups
-    errors: list[ApiError] | None = Field(..., max_length=0)
+    errors: list[ApiError] | None = Field(..., max_length=1)
 
 
 class TrackedEventListEnvelope(Envelope):
@@ -1170,7 +1319,7 @@ class TrackedEventListEnvelope(Envelope):
         extra="allow",
     )
     data: Any = Field(..., description="The payload; its schema is given by each `<Payload>Envelope`.")
-    errors: list[ApiError] | None = Field(..., max_length=0)
+    errors: list[ApiError] | None = Field(..., max_length=1)
     pagination: Pagination | None = None
 
 
@@ -1183,5 +1332,58 @@ class LeaderboardEnvelope(Envelope):
         extra="allow",
     )
     data: Leaderboard
-    errors: list[ApiError] | None = Field(..., max_length=0)
+    errors: list[ApiError] | None = Field(..., max_length=1)
     pagination: Pagination | None = None
+
+
+class UserRanksEnvelope(Envelope):
+    """
+    A user's ranks.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: UserRanks
+    errors: list[ApiError] | None = Field(..., max_length=1)
+
+
+class Customer(BaseModel):
+    """
+    The customer of a user view, as the getusertargetgroupdetails table and every real example describe it.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int
+    profiles: list[CustomerProfile] | None = None
+    loyaltyInfo: LoyaltyInfo | None = None
+    customFields: dict[str, Any] | None = Field(
+        None, description="Custom fields of the org (free-form, e.g. gender)."
+    )
+
+
+class UserTargetGroups(BaseModel):
+    """
+    A user's target groups with progress.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    userId: int
+    customer: Customer | None = None
+    targetGroups: list[UserTargetGroup] | None = None
+
+
+class UserTargetGroupsEnvelope(Envelope):
+    """
+    A user's target groups.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: UserTargetGroups
+    errors: list[ApiError] | None = Field(..., max_length=1)

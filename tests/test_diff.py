@@ -62,7 +62,7 @@ BREAKING: dict[str, Edit] = {
         properties={"color": {"type": "string"}}, required=["name", "totalPeriods", "color"]
     ),
     "enum-value-removed": lambda r: schemas(r)["WindowType"]["enum"].remove("MAX"),
-    "enum-value-added": lambda r: schemas(r)["UserType"]["enum"].append("ORG_OWNER"),
+    "enum-value-added": lambda r: schemas(r)["TrackedEventName"]["enum"].append("REDEEM"),
     "enum-added": lambda r: schemas(r)["TargetRequest"]["properties"].update(
         eventName={"type": "string", "enum": ["ENROL"]}
     ),
@@ -147,7 +147,7 @@ NON_BREAKING: dict[str, Edit] = {
     "description edited": lambda r: op(r).update(description="New words."),
     "status added": lambda r: op(r)["responses"].update({"429": op(r)["responses"]["403"]}),
     "request-only enum value added": lambda r: schemas(r)["WindowType"]["enum"].append("AVG"),
-    "response-only enum value removed": lambda r: schemas(r)["UserType"]["enum"].remove("TILL"),
+    "response-only enum value removed": lambda r: schemas(r)["TrackedEventName"]["enum"].remove("UNENROL"),
     "request parameter widened": lambda r: op(r)["parameters"][1].update(
         schema={"type": ["boolean", "string"]}
     ),

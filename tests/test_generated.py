@@ -40,3 +40,36 @@ def test_undocumented_enum_value_is_rejected(spec: Spec, value: str) -> None:
 def test_error_envelope_model_rejects_empty_errors() -> None:
     with pytest.raises(ValidationError):
         parse_response("get-active-targets", 400, {"data": None, "errors": [], "warnings": None})
+
+
+def test_get_target_groups_id_gives_one_group_or_a_list() -> None:
+    """ops.md #2: both real answers parse into typed models (spec/NOTES.md)."""
+    from generated.envelopes import GetTargetGroupsId200
+    from generated.models import TargetGroup
+
+    one = next(p for p in RESPONSE_PAYLOADS if p.path.stem == "get-target-groups-id__response__200__1")
+    many = next(p for p in RESPONSE_PAYLOADS if p.path.stem == "get-target-groups-id__response__200__2")
+    assert isinstance(GetTargetGroupsId200.model_validate(one.body()).data, TargetGroup)
+    data = GetTargetGroupsId200.model_validate(many.body()).data
+    assert isinstance(data, list) and isinstance(data[0], TargetGroup)
+
+
+@pytest.mark.parametrize(
+    ("errors", "accepted"),
+    [
+        ([{"code": 0, "message": ""}], True),
+        ([], True),
+        (None, True),
+        ([{"code": 0, "message": ""}, {"code": 0, "message": ""}], False),
+        ([{"code": 300004, "message": "Invalid input"}], False),
+        ([{"code": 0, "message": "x"}], False),
+    ],
+)
+def test_envelope_accepts_only_the_no_error_sentinel(errors: Any, accepted: bool) -> None:
+    """Legacy delete sample (_targetLoyalty.md): a success may carry `[{code: 0, message: ""}]`, nothing else."""
+    body = {"data": True, "errors": errors}
+    if accepted:
+        assert parse_response("delete-target-group", 200, body).model_dump()["errors"] == errors
+    else:
+        with pytest.raises(ValidationError):
+            parse_response("delete-target-group", 200, body)

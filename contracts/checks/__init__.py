@@ -10,6 +10,7 @@ through :func:`iter_findings`; nobody calls a check by hand.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from contracts.errors import UsageError, did_you_mean
 from contracts.exchange import Exchange
 from contracts.findings import Finding
 from contracts.spec import Operation, Spec
+from contracts.types import Severity
 
 Requirement = Literal["json", "documented_status", "success", "error"]
 """``json``: the body parses as JSON; ``documented_status``: the spec documents the status;
@@ -43,6 +45,8 @@ class Check:
     function: CheckFunction
     requires: frozenset[Requirement]
     module: str
+    severity: Severity = "error"
+    """The severity of its findings; ``strict`` makes a warning an error (:func:`iter_findings`)."""
 
     @property
     def summary(self) -> str:
@@ -66,15 +70,17 @@ class Check:
 REGISTRY: dict[str, Check] = {}
 
 
-def check(*, requires: Sequence[Requirement] = ()) -> Callable[[CheckFunction], CheckFunction]:
-    """Register the decorated function as a check named after it."""
+def check(
+    *, requires: Sequence[Requirement] = (), severity: Severity = "error"
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register the decorated function as a check named after it (``severity``: of its findings)."""
 
     def register(function: CheckFunction) -> CheckFunction:
         name = function.__name__
         existing = REGISTRY.get(name)
         if existing is not None and existing.module != function.__module__:
             raise ValueError(f"check {name!r} is already registered by {existing.module}")
-        REGISTRY[name] = Check(name, function, frozenset(requires), function.__module__)
+        REGISTRY[name] = Check(name, function, frozenset(requires), function.__module__, severity)
         return function
 
     return register
@@ -98,12 +104,20 @@ def select(names: Iterable[str] | None = None) -> list[Check]:
     return chosen
 
 
-def iter_findings(spec: Spec, exchange: Exchange, checks: Sequence[Check] | None = None) -> Iterator[Finding]:
-    """Every finding of every applicable check on one exchange."""
+def iter_findings(
+    spec: Spec, exchange: Exchange, checks: Sequence[Check] | None = None, *, strict: bool = False
+) -> Iterator[Finding]:
+    """Every finding of every applicable check on one exchange; ``strict``: warnings become errors."""
     ctx = CheckContext(spec, spec.operation(exchange.operation), exchange)
     for chk in checks if checks is not None else select():
         if chk.applies(ctx):
-            yield from chk.function(ctx)
+            for finding in chk.function(ctx):
+                yield escalate(finding) if strict else finding
+
+
+def escalate(finding: Finding) -> Finding:
+    """``finding`` at error severity (what ``--strict`` does to a warning)."""
+    return finding if finding.severity == "error" else dataclasses.replace(finding, severity="error")
 
 
 BUILTIN_MODULES: tuple[str, ...] = (
@@ -115,6 +129,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "error_codes",
     "formats",
     "headers",
+    "properties",
 )
 """Modules under ``contracts.checks`` that hold the built-in checks (imported on first use)."""
 

@@ -1,15 +1,46 @@
-"""The response envelope ``{data, errors, warnings}`` and its invariants, for every status."""
+"""The response envelope ``{data, errors, warnings}`` and its invariants, for every status.
+
+A 2xx may carry the legacy "no error" sentinel ``errors: [{code: 0, message: ""}]`` (and nothing else in
+``errors``): its value is read from the spec's ``NoError`` component (``const`` of each property), so the
+checks, the linter and the diff agree on one definition.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from contracts.checks import CheckContext, check
 from contracts.findings import Finding
-from contracts.spec import ENVELOPE_SCHEMA, ERROR_ENVELOPE_SCHEMA
+from contracts.spec import ENVELOPE_SCHEMA, ERROR_ENVELOPE_SCHEMA, Spec
 
 ENVELOPE = f"/components/schemas/{ENVELOPE_SCHEMA}"
 ERROR_ENVELOPE = f"/components/schemas/{ERROR_ENVELOPE_SCHEMA}"
+NO_ERROR_SCHEMA = "NoError"
+NO_ERROR = f"/components/schemas/{NO_ERROR_SCHEMA}"
+
+
+def no_error(spec: Spec) -> dict[str, Any] | None:
+    """The sentinel entry ``{code: 0, message: ""}`` from the ``NoError`` component (None when the spec has none)."""
+    schema = spec.raw.get("components", {}).get("schemas", {}).get(NO_ERROR_SCHEMA)
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(props, dict) or not all(isinstance(p, dict) and "const" in p for p in props.values()):
+        return None
+    return {name: prop["const"] for name, prop in props.items()}
+
+
+def is_no_error(spec: Spec, entry: Any) -> bool:
+    """Whether ``entry`` of ``errors`` is the "no error" sentinel: its values as ``NoError`` fixes them (``0``,
+    not ``False``); other keys are additive, as everywhere (``undocumented_property`` names them)."""
+    sentinel = no_error(spec)
+    return (
+        sentinel is not None
+        and isinstance(entry, dict)
+        and all(
+            k in entry and entry[k] == v and isinstance(entry[k], bool) == isinstance(v, bool)
+            for k, v in sentinel.items()
+        )
+    )
 
 
 def _finding(
@@ -72,15 +103,17 @@ def data_iff_success(ctx: CheckContext) -> Iterator[Finding]:
                 expected="not null",
                 actual=None,
             )
-        if errors:
+        sentinel_only = isinstance(errors, list) and len(errors) == 1 and is_no_error(ctx.spec, errors[0])
+        if errors and not sentinel_only:
             yield _finding(
                 ctx,
                 "data_iff_success",
                 f"a {status} response carries {len(errors) if isinstance(errors, list) else 'non-empty'} error(s)",
                 "/errors",
                 ENVELOPE,
-                expected="null or []",
+                expected='null, [] or the "no error" sentinel [{"code": 0, "message": ""}]',
                 actual=errors,
+                extra={"sentinel": NO_ERROR},
             )
     elif status >= 400:
         if body.get("data") is not None:

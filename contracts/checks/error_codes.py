@@ -1,10 +1,15 @@
-"""Error codes come from the catalogue, are documented for the operation, and match the status."""
+"""Error codes come from the catalogue, are documented for the operation, and match the status.
+
+Code 0 is not an error code: ``{code: 0, message: ""}`` is the "no error" sentinel (``NoError``), which
+only a 2xx may carry; on an error status it is named as such rather than as an unknown code.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from contracts.checks import CheckContext, check
+from contracts.checks.envelope import NO_ERROR, is_no_error
 from contracts.findings import Finding
 from contracts.spec import ERROR_CATALOGUE_KEY
 
@@ -19,6 +24,12 @@ def _codes(ctx: CheckContext) -> Iterator[tuple[int, int]]:
             yield index, code
 
 
+def _entry(ctx: CheckContext, index: int) -> object:
+    body = ctx.exchange.json
+    errors = body.get("errors") if isinstance(body, dict) else None
+    return errors[index] if isinstance(errors, list) and index < len(errors) else None
+
+
 def _listed(codes: list[int]) -> str:
     return ", ".join(map(str, codes)) if codes else "none"
 
@@ -31,7 +42,13 @@ def error_code_documented(ctx: CheckContext) -> Iterator[Finding]:
     allowed = list(op.codes_for_status(status))
     for index, code in _codes(ctx):
         entry = catalogue.get(code)
-        if entry is None:
+        if entry is None and is_no_error(ctx.spec, _entry(ctx, index)):
+            message = (
+                f'{{"code": {code}, "message": ""}} is the "no error" sentinel, which only a 2xx may carry, '
+                f"not an error code (documented for {status}: {_listed(allowed)})"
+            )
+            spec_pointer = NO_ERROR
+        elif entry is None:
             message = f"error code {code} is not in the catalogue ({op.operation_id} documents for {status}: {_listed(allowed)})"
             spec_pointer = f"/components/{ERROR_CATALOGUE_KEY}"
         elif code not in op.error_codes:

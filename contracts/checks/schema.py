@@ -29,7 +29,7 @@ def owner_of(spec: Spec, status: int, error: Any) -> str | None:
     - an ``anyOf``/``oneOf`` (``[Enum, null]``) one of whose branches failed only that way;
     - the envelope itself (body not an object, ``data``/``errors`` missing, ``data`` null on a
       success or present on an error, ``errors`` and its entries' shape, ``warnings`` not an array):
-      the envelope checks.
+      the envelope checks (on a 2xx, an ``errors`` entry other than the "no error" sentinel too).
     """
     kind = type(error.kind).__name__
     if kind in _BRANCHING:
@@ -61,6 +61,8 @@ def _envelope_owner(status: int, error: Any, keyword: str, where: list[str | int
         return "data_iff_success"
     if head == "warnings" and depth == 1 and keyword == "type":
         return "warnings_shape"
+    if head == "errors" and 200 <= status < 300 and depth == 1 and keyword == "not":
+        return "data_iff_success"  # a 2xx entry that is not the "no error" sentinel (NoError)
     if head == "errors" and keyword in _ENVELOPE_KEYWORDS:
         if depth == 1:
             return (

@@ -31,6 +31,7 @@ from contracts.spec import Operation, Spec
 
 log = logging.getLogger(__name__)
 INVALID_INPUT, INVALID_USER, NAME_TOO_LONG, INVALID_ENROLLMENT = 300004, 310011, 310008, 310130
+INVALID_KEY = 310145
 UNAUTHORIZED = 401
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 __all__ = ["create_app", "serve_in_thread"]
@@ -100,6 +101,7 @@ class MockApp:
                 path, dict(request.query_params), {k.lower(): v for k, v in request.headers.items()}
             )
             validator.check_body(body)
+            body = validator.known(body)
             call = handlers.Call(self.store, params, None if body is ABSENT else body)
             handler = handlers.HANDLERS.get(op.operation_id)
             data = handler(call) if handler is not None else self.example(op)
@@ -132,6 +134,8 @@ class MockApp:
             and enrollment not in self._enrollment_types(op)
         ):
             raise Reply(INVALID_ENROLLMENT)
+        if INVALID_KEY in codes and isinstance(body, dict) and body.get("type") not in self._name_types(op):
+            raise Reply(INVALID_KEY)
         if NAME_TOO_LONG in codes:
             nested = body.get("targets") if isinstance(body, dict) else None
             items = body if isinstance(body, list) else [body, *(nested if isinstance(nested, list) else [])]
@@ -146,6 +150,11 @@ class MockApp:
             if param["name"] == "enrollmentType":
                 return tuple(self.spec.deref(param["schema"]).get("enum", ()))
         return ()
+
+    def _name_types(self, op: Operation) -> tuple[Any, ...]:
+        """The allowed ``type`` values of the operation's request body (check-validity-of-milestone-name)."""
+        schema = self.spec.deref(op.request_schema() or {})
+        return tuple(self.spec.deref(schema.get("properties", {}).get("type", {})).get("enum", ()))
 
     def example(self, op: Operation) -> Any:
         media = op.response_media(200).get("application/json", {})

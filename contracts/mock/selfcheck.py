@@ -1,4 +1,8 @@
-"""Strict mode: every reply goes through the check registry; a violation is a loud 500."""
+"""Strict mode: every reply goes through the check registry; a violation is a loud 500.
+
+The registry runs strict: warnings (``undocumented_property``) count as errors, so a field the mock
+invents or misspells fails its tests instead of slipping through as "additive".
+"""
 
 from __future__ import annotations
 
@@ -31,7 +35,11 @@ class SelfCheck:
             method=request.method,
             url=str(request.url),
         )
-        found = [f for f in checks.iter_findings(self.spec, exchange, self.checks) if f.severity == "error"]
+        found = [
+            f
+            for f in checks.iter_findings(self.spec, exchange, self.checks, strict=True)
+            if f.severity == "error"
+        ]
         if not found:
             return response
         self.violations.extend(found)

@@ -32,4 +32,5 @@ def test_registry_holds_the_documented_checks() -> None:
         "date_format",
         "timestamp_format",
         "response_headers_documented",
+        "undocumented_property",
     }

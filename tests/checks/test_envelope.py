@@ -1,3 +1,5 @@
+import copy
+
 import pytest
 from _helpers import real, run
 
@@ -50,3 +52,61 @@ def test_warnings_shape_fires(spec: Spec) -> None:
 def test_real_envelopes_are_quiet(spec: Spec, check: str) -> None:
     assert run(spec, check, "get-target-channels", 200, OK) == []
     assert run(spec, check, "get-active-targets", 400, ERR) == []
+
+
+# --- the legacy "no error" sentinel (spec/NOTES.md; legacy _targetLoyalty.md delete sample) ----------------
+
+SENTINEL = {"code": 0, "message": ""}
+
+
+def test_sentinel_on_a_success_is_quiet(spec: Spec) -> None:
+    body = real("delete-target-group__response__200__2")
+    assert body["errors"] == [SENTINEL]
+    for check in (
+        "data_iff_success",
+        "errors_array_shape",
+        "response_schema_conformance",
+        "error_code_documented",
+    ):
+        assert run(spec, check, "delete-target-group", 200, body) == [], check
+
+
+@pytest.mark.parametrize(
+    "errors",
+    [
+        [SENTINEL, SENTINEL],
+        [SENTINEL, {"code": 300004, "message": "Invalid input"}],
+        [{"code": 0, "message": "ok"}],
+        [{"code": False, "message": ""}],
+        [{"code": 310017, "message": "Target group not found or deactivated"}],
+    ],
+    ids=["twice", "beside-a-real-error", "with-a-message", "false-not-zero", "a-real-error"],
+)
+def test_anything_else_in_errors_of_a_success_fires(spec: Spec, errors: list[dict[str, object]]) -> None:
+    body = {"data": True, "errors": errors}
+    findings = run(spec, "data_iff_success", "delete-target-group", 200, body)
+    assert [f.pointer for f in findings] == ["/errors"]
+    assert findings[0].extra["sentinel"] == "/components/schemas/NoError"
+    assert run(spec, "response_schema_conformance", "delete-target-group", 200, body) == []
+
+
+def test_sentinel_on_an_error_status_is_named_not_catalogued(spec: Spec) -> None:
+    body = {"data": None, "errors": [SENTINEL], "warnings": None}
+    findings = run(spec, "error_code_documented", "delete-target-group", 404, body)
+    assert [f.pointer for f in findings] == ["/errors/0/code"]
+    assert findings[0].spec_pointer == "/components/schemas/NoError"
+    assert '"no error" sentinel, which only a 2xx may carry' in findings[0].message
+    assert 0 not in spec.error_catalogue
+
+
+def test_sentinel_comes_from_the_spec(spec: Spec) -> None:
+    from contracts.checks.envelope import is_no_error, no_error
+
+    assert no_error(spec) == SENTINEL
+    assert is_no_error(spec, {**SENTINEL, "extra": 1})
+    assert not is_no_error(spec, {"code": 0})
+    raw = copy.deepcopy(spec.raw)
+    raw["components"]["schemas"]["NoError"]["properties"]["message"]["const"] = "OK"
+    assert not is_no_error(Spec(raw), SENTINEL)
+    del raw["components"]["schemas"]["NoError"]
+    assert no_error(Spec(raw)) is None

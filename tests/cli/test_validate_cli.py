@@ -20,6 +20,18 @@ def test_valid_body_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
     assert "conform" in capsys.readouterr().out
 
 
+def test_undeclared_property_is_shown_but_not_a_violation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """undocumented_property is a warning: reported with its pointer, exit 0 (an additive change)."""
+    body = json.loads(GOOD.read_text())
+    body["data"]["colour"] = "red"
+    file = tmp_path / "additive.json"
+    file.write_text(json.dumps(body))
+    assert main(["validate", "-o", "update-target-group", "-s", "200", str(file)]) == 0
+    assert "undocumented_property /data/colour" in capsys.readouterr().out
+
+
 def test_doc_slug_is_accepted(capsys: pytest.CaptureFixture[str]) -> None:
     body = PAYLOADS / "create-streak__response__200__1.json"
     assert main(["validate", "-o", "create-streak", "-s", "200", str(body)]) == 0

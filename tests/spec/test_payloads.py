@@ -30,7 +30,6 @@ WITHOUT_PAYLOAD = {
     "get-target-communication-template",
     "get-target-groups-all",
     "get-all-milestones",
-    "getusertargetgroupdetails",
 }
 
 

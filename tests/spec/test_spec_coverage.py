@@ -18,6 +18,10 @@ SLUGS = [
     "enrol-customer-to-a-milestone", "un-enrol-users-into-a-milestonestreak", "get-target-events",
     # known only from the access-group table and the legacy docs
     "create-target-period", "deactivate-target",
+    # found in round 2 (issue 9): the leaderboards and connected-orgs (v3.1) pages, the name check
+    "get-top-ranked-users", "get-user-ranks-across-target-groups", "check-validity-of-milestone-name",
+    "connectedorgs-get-associated-target-groups-of-a-user", "connectedorgs-enroll-customer-milestone-or-streak",
+    "connectedorgs-unenroll-customer-milestone-or-streak",
 ]  # fmt: skip
 
 

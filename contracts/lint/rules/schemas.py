@@ -35,8 +35,12 @@ def enum_named_component(spec: Spec) -> Iterator[Finding]:
 def enum_upper_snake(spec: Spec) -> Iterator[Finding]:
     """Enum values are UPPER_SNAKE strings."""
     for name, enum in spec.enums.items():
+        # ``x-casing: camelCase``: the API's own keys are camelCase (docs/spec-conventions.md)
+        casing = (
+            CAMEL_CASE if spec.deref({"$ref": f"#{enum.pointer}"}).get("x-casing") == "camelCase" else None
+        )
         for index, value in enumerate(enum.values):
-            if not (isinstance(value, str) and UPPER_SNAKE.match(value)):
+            if not (isinstance(value, str) and (casing or UPPER_SNAKE).match(value)):
                 yield finding(
                     "enum_upper_snake",
                     f"{name} value {value!r} is not UPPER_SNAKE",

@@ -19,6 +19,9 @@ NOT_FOUND_GROUP, NOT_FOUND_TARGET, NOT_FOUND_PERIOD = 310017, 310018, 310019
 DUPLICATE_NAME, ALREADY_ENROLLED, NO_USER_TARGET = 310069, 310119, 310149
 METADATA_REQUIRED, NOT_IN_GROUP, LEADERBOARD_OFF = 310094, 310079, 310134
 INVALID_INPUT = 300004
+TRIGGERS = "targetMilestoneTriggers"
+"""The API creates a target's milestone triggers itself (SYSTEM_TRIGGER, targetAchieved); requests may send
+free-form ones, which the mock does not store (it would echo fields the response schema does not declare)."""
 
 
 @dataclass
@@ -100,13 +103,14 @@ def _new_target(store: Store, group_id: int, raw: JSONObject) -> JSONObject:
         **{
             k: copy.deepcopy(v)
             for k, v in raw.items()
-            if k not in ("id", "defaultValues", "targetGroupId", "attribution")
+            if k not in ("id", "defaultValues", "targetGroupId", "attribution", TRIGGERS)
         },
         "targetGroupId": group_id,
         "active": raw.get("active", True),
     }
     if isinstance(target.get("expression"), bool):
         target["expression"] = str(target["expression"]).lower()
+    target[TRIGGERS] = []
     target["defaultValues"] = _default_values(store, raw.get("defaultValues", []), periods)
     target["targetPeriodDefaultValuesMap"] = {
         str(d["periodId"]): d for d in target["defaultValues"] if "periodId" in d
@@ -146,7 +150,7 @@ def _page(call: Call, items: list[Any]) -> list[Any]:
 
 def _register() -> None:
     """Import the modules whose functions register themselves with :func:`handles`."""
-    from contracts.mock.handlers import groups, targets, users  # noqa: F401
+    from contracts.mock.handlers import connected, groups, targets, users  # noqa: F401
 
 
 _register()

@@ -8,6 +8,7 @@ from typing import Any
 from contracts.mock.handlers import (
     NOT_FOUND_PERIOD,
     NOT_FOUND_TARGET,
+    TRIGGERS,
     Call,
     _date,
     _default_values,
@@ -71,7 +72,7 @@ def get_targets(call: Call) -> Any:
 def modify_target(call: Call) -> Any:
     target = call.target()
     for key, value in call.body.items():
-        if key in ("id", "targetGroupId", "attribution"):
+        if key in ("id", "targetGroupId", "attribution", TRIGGERS):
             continue
         target[key] = (
             _default_values(call.store, value, call.store.periods_of(target["targetGroupId"]))
@@ -98,7 +99,11 @@ def update_unified_target(call: Call) -> Any:
         if target is None or target.get("targetGroupId") != group["id"]:
             raise Reply(NOT_FOUND_TARGET)
         target.update(
-            {k: copy.deepcopy(v) for k, v in raw.items() if k not in ("id", "targetGroupId", "defaultValues")}
+            {
+                k: copy.deepcopy(v)
+                for k, v in raw.items()
+                if k not in ("id", "targetGroupId", "defaultValues", TRIGGERS)
+            }
         )
     deactivated = body.get("deactivateTargetIds", [])
     for target_id in deactivated:
