@@ -105,6 +105,8 @@ FIXUPS: dict[str, Callable[[Any, World], Any]] = {
     "update-unified-target": _unified,
     "enrol-customer-to-a-milestone": lambda body, w: [{"customerId": OTHER_USER}],
     "un-enrol-users-into-a-milestonestreak": lambda body, w: [{"customerId": w.user}],
+    "connectedorgs-enroll-customer-milestone-or-streak": lambda body, w: [{"customerId": OTHER_USER}],
+    "connectedorgs-unenroll-customer-milestone-or-streak": lambda body, w: [{"customerId": w.user}],
 }
 """What the documentation's request examples need to fit the mock's world (fresh names, its ids)."""
 
