@@ -53,8 +53,15 @@ def test_embedded_mock_is_conformant(tmp_path: Path, spec: Spec, capsys: pytest.
 
 @pytest.mark.parametrize("phase", ["examples", "coverage", "stateful"])
 def test_each_phase_runs_on_its_own(phase: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["run", "--allow-writes", "--max-examples", "2", "--phases", phase, "--seed", "3"]) == 0
-    assert "conformant" in capsys.readouterr().out
+    """One phase alone leaves operations unjudged (examples and links do not reach all 23): exit 2,
+    or a warning with --allow-incomplete."""
+    args = ["run", "--allow-writes", "--max-examples", "2", "--phases", phase, "--seed", "3"]
+    code = main([*args, "--allow-incomplete"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "conformant" in out
+    if phase != "coverage":
+        assert "warning: " in out and "got no judged response" in out
 
 
 def _on(path: str, change: Callable[[int, dict[str, str], Any], tuple[int, dict[str, str], Any]]) -> Any:
