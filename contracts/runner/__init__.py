@@ -112,12 +112,11 @@ class RunResult:
         return self.verdict_.reason
 
     def skipped(self) -> list[dict[str, str]]:
-        """Every operation without a judged response, with the reason."""
-        out = [{"operation": op.operation_id, "reason": SKIP_WRITE} for op in self.plan.skipped]
+        """Every operation without a judged response, with the reason: the selected ones first."""
         why = "; ".join(self.verdict_.causes)
         unjudged = "selected, but no response was judged" + (f" ({why})" if why else "")
-        out += [{"operation": op, "reason": unjudged} for op in self.verdict_.unjudged]
-        return out
+        out = [{"operation": op, "reason": unjudged} for op in self.verdict_.unjudged]
+        return out + [{"operation": op.operation_id, "reason": SKIP_WRITE} for op in self.plan.skipped]
 
     def meta(self) -> dict[str, Any]:
         """Run metadata for every report (no secret: the auth scheme only)."""

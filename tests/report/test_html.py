@@ -167,3 +167,32 @@ def test_violations_skipped_and_curl_are_shown(rendered: tuple[Path, dict[str, A
     assert "pw-html-canary" not in html
     assert "http://" not in html.split("</style>")[0] and "<script" not in html, "nothing to fetch"
     assert (report / "report.png").stat().st_size > 10_000, "a screenshot was taken"
+
+
+def test_a_run_that_could_not_judge_says_so_at_the_top(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contracts.mock import free_port
+
+    monkeypatch.setenv("CONTRACTS_BASIC_USER", "html")
+    monkeypatch.setenv("CONTRACTS_BASIC_PASSWORD", "pw-html-canary")
+    url = f"http://127.0.0.1:{free_port()}"
+    assert main(["run", "--base-url", url, "--progress", "off", "--report", str(tmp_path)]) == 2
+    page = tmp_path / "report.html"
+    dom = Elements()
+    dom.feed(_chromium(["--dump-dom", page.as_uri()], tmp_path / "profile").stdout)
+    _chromium(
+        ["--screenshot=" + str(tmp_path / "report.png"), "--window-size=1280,900", page.as_uri()],
+        tmp_path / "profile",
+    )
+    (verdict,) = dom.where("section", id="verdict")
+    assert verdict[0]["data-verdict"] == "could not judge" and verdict[0]["data-exit-code"] == "2"
+    (reason,) = dom.where("div", id="reason")
+    assert "cannot reach" in reason[1]
+    data = json.loads((tmp_path / "report.json").read_text())
+    unjudged = set(data["summary"]["operations_unjudged"])
+    assert len(unjudged) == 11
+    rows = {a["data-op"] for a, _ in dom.where("tr") if "data-op" in a}
+    assert unjudged <= rows
+    red = dom.where("tr", **{"class": "unjudged"})
+    assert len(red) == 2 * 11, "unjudged operations are marked in both heat maps"

@@ -65,6 +65,7 @@ def _assert_could_not_judge(fault: str, report: Path, out: str, err: str) -> dic
     assert set(unjudged) == set(planned) - set(summary["operations"])
     for op in unjudged:
         assert op in out, f"{op} is named on the console"
+    assert 'data-verdict="could not judge"' in (report / "report.html").read_text()
     cases = ET.parse(report / "junit.xml").getroot().iter("testcase")
     for case in cases:
         if case.get("classname") in unjudged:

@@ -90,7 +90,7 @@ def _not_found(change: Callable[[dict[str, Any]], dict[str, Any]]) -> Any:
 
 
 CHANNELS = "/v3/targetGroups/channels"
-BREAKS: dict[str, tuple[str, Any]] = {
+BREAKS: dict[str, tuple[str | None, Any]] = {
     "status_code_documented": ("get-target-channels", _on(CHANNELS, lambda s, h, b: (202, h, b))),
     "content_type_documented": (
         "get-target-channels",
@@ -107,7 +107,7 @@ BREAKS: dict[str, tuple[str, Any]] = {
         _on(CHANNELS, lambda s, h, b: (s, h, {**b, "warnings": "none"})),
     ),
     "errors_array_shape": (
-        "get-target-periods",
+        None,
         _not_found(lambda b: {**b, "errors": [{"code": "310017", "message": "x"}]}),
     ),
     "enum_value_documented": (
@@ -120,11 +120,11 @@ BREAKS: dict[str, tuple[str, Any]] = {
         _first_group(lambda g: g.setdefault("attribution", {}).update(createdOn="2024-04-01T16:04:29Z")),
     ),
     "error_code_documented": (
-        "get-target-periods",
+        None,
         _not_found(lambda b: {**b, "errors": [{"code": 999999, "message": "x"}]}),
     ),
     "error_code_matches_status": (
-        "get-target-periods",
+        None,
         _not_found(lambda b: {**b, "errors": [{"code": 300004, "message": "x"}]}),
     ),
 }
@@ -141,8 +141,9 @@ def test_broken_mock_fails_naming_the_check(
     out = capsys.readouterr().out
     assert f" {check} " in out
     assert "curl -X GET" in out
-    found = [v for v in _report(tmp_path)["violations"] if v["operation"] == operation]
-    assert found, f"no {check} finding for {operation}"
+    # None: whichever operation the seeded generation drove to a 404
+    found = [v for v in _report(tmp_path)["violations"] if operation in (None, v["operation"])]
+    assert found, f"no {check} finding for {operation or 'any operation'}"
     assert {v["check"] for v in found} == {check}
 
 
@@ -204,7 +205,8 @@ def test_writes_carry_the_run_prefix_and_are_cleaned_up(creds: tuple[str, str], 
     recording = Recording(app)
     with serve_in_thread(recording) as url:
         args = ["--allow-writes", "--max-examples", "3", "--phases", "examples,stateful", "--seed", "7"]
-        assert main(["run", "--base-url", url, *args]) == 0
+        # these two phases do not reach every operation: incomplete, allowed here
+        assert main(["run", "--base-url", url, *args, "--allow-incomplete"]) == 0
     create = spec.operation("create-target-groups").path
     names = [
         json.loads(body).get("name")
@@ -246,7 +248,7 @@ def test_canary_credentials_appear_nowhere(
     pair = f"{user}:{password}".encode()
     forms = [password, base64.b64encode(pair).decode(), base64.urlsafe_b64encode(pair).decode()]
     outputs = [captured.out, captured.err, caplog.text, *(p.read_text() for p in tmp_path.iterdir())]
-    assert len(outputs) == 7
+    assert len(outputs) == 8
     assert "data_iff_success" in captured.out
     violation = next(v for v in _report(tmp_path)["violations"] if v["check"] == "data_iff_success")
     assert violation["operation"] == "get-target-channels"
