@@ -39,7 +39,9 @@ test: lint check-generated lint-spec ## Everything CI runs: lint, drift check, s
 	$(PY) -m pytest
 
 contract: $(STAMP) ## Contract run: against BASE_URL if set (read-only unless ALLOW_WRITES=1), else the embedded mock
-	$(CONTRACTS) run $(if $(BASE_URL),--base-url "$(BASE_URL)" $(if $(ALLOW_WRITES),--allow-writes),--allow-writes) --report $(REPORT)
+	$(CONTRACTS) run $(if $(filter undefined,$(origin BASE_URL)),--allow-writes,--base-url "$(BASE_URL)" $(if $(ALLOW_WRITES),--allow-writes)) --report $(REPORT)
+# BASE_URL unset: the embedded mock. Set but empty (`BASE_URL=`, an empty CI variable): passed on, and
+# `contracts run` refuses it with exit 2 instead of silently testing the mock.
 
 mock: $(STAMP) ## Serve the stateful mock on 127.0.0.1:4010
 	$(CONTRACTS) mock

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 WORKFLOW = Path(__file__).resolve().parent.parent / ".github" / "workflows" / "contracts.yml"
@@ -71,3 +74,58 @@ def test_make_targets_it_calls_exist() -> None:
         )
     )
     assert called <= targets
+
+
+REPO = MAKEFILE.parent
+
+
+def _staging_step() -> str:
+    job = flow()["jobs"]["nightly-staging"]
+    return str(next(s["run"] for s in job["steps"] if "make contract" in s.get("run", "")))
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_nightly_fails_loudly_when_staging_url_is_empty(value: str) -> None:
+    """The step's own script, run by bash with STAGING_URL empty: an error annotation and exit 2,
+    before anything could fall back to the embedded mock."""
+    env = {**os.environ, "STAGING_URL": value, "PATH": os.environ.get("PATH", "")}
+    done = subprocess.run(
+        ["bash", "-e", "-c", _staging_step()], cwd=REPO, env=env, capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 2
+    assert "::error::" in done.stdout and "STAGING_URL" in done.stdout
+
+
+def test_make_contract_distinguishes_unset_from_empty_base_url() -> None:
+    unset = subprocess.run(
+        ["make", "-n", "contract"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=_without_base_url(),
+    )
+    assert "--allow-writes" in unset.stdout and "--base-url" not in unset.stdout
+    empty = subprocess.run(
+        ["make", "-n", "contract", "BASE_URL="], cwd=REPO, capture_output=True, text=True, timeout=30
+    )
+    assert '--base-url ""' in empty.stdout and "--allow-writes" not in empty.stdout
+
+
+@pytest.mark.slow
+def test_make_contract_with_an_empty_base_url_is_exit_two(tmp_path: Path) -> None:
+    done = subprocess.run(
+        ["make", "--no-print-directory", "contract", "BASE_URL=", f"REPORT={tmp_path / 'reports'}"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "--base-url is empty" in done.stderr
+    assert "Error 2" in done.stderr
+    assert not (tmp_path / "reports").exists(), "refused before anything was created"
+
+
+def _without_base_url() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "BASE_URL"}

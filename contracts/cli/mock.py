@@ -33,6 +33,20 @@ def parse_credentials(value: str | None) -> tuple[str, str] | None:
     return user, password
 
 
+def _required_credentials(flag: str | None, variable: str) -> tuple[tuple[str, str], str]:
+    """The Basic pair the mock requires and where it came from (never the secret itself)."""
+    from contracts.runner.auth import LOCAL_CREDENTIALS
+
+    if flag:
+        return parse_credentials(flag) or LOCAL_CREDENTIALS, "--credentials"
+    if os.environ.get(variable):
+        return parse_credentials(os.environ[variable]) or LOCAL_CREDENTIALS, f"${variable}"
+    user, password = os.environ.get("CONTRACTS_BASIC_USER"), os.environ.get("CONTRACTS_BASIC_PASSWORD")
+    if user and password:
+        return (user, password), "$CONTRACTS_BASIC_USER/$CONTRACTS_BASIC_PASSWORD"
+    return LOCAL_CREDENTIALS, "the local default contracts:contracts"
+
+
 @click.command("mock")
 @click.option("--host", default=None, help="Interface to bind (default 127.0.0.1).")
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default 4010).")
@@ -40,7 +54,8 @@ def parse_credentials(value: str | None) -> tuple[str, str] | None:
 @click.option(
     "--credentials",
     default=None,
-    help="Accept only USER:PASS (default: any credentials). Also CONTRACTS_MOCK_CREDENTIALS.",
+    help="Require USER:PASS (default: $CONTRACTS_MOCK_CREDENTIALS, else $CONTRACTS_BASIC_USER:"
+    "$CONTRACTS_BASIC_PASSWORD, else contracts:contracts, what `contracts run` sends to loopback).",
 )
 @click.option(
     "--strict", is_flag=True, default=None, help="Check every reply against the spec; a violation is a 500."
@@ -74,7 +89,7 @@ def command(
         strict=strict,
         max_entities=max_entities,
     )
-    creds = parse_credentials(credentials or os.environ.get(settings.credentials_env))
+    creds, source = _required_credentials(credentials, settings.credentials_env)
     app = create_app(
         ctx.spec,
         empty=settings.empty,
@@ -83,7 +98,7 @@ def command(
         max_entities=settings.max_entities,
     )
     click.echo(
-        f"mock of {len(ctx.spec.operations)} operations on http://{settings.host}:{settings.port} ({'credentials required' if creds else 'any credentials'})",
+        f"mock of {len(ctx.spec.operations)} operations on http://{settings.host}:{settings.port} (credentials required: {source})",
         err=True,
     )
     # The store is long-lived and only grows: fewer full collections keep the latency tail short.

@@ -31,6 +31,25 @@ def _names(value: str | None) -> tuple[str, ...] | None:
     help="Send POST/PUT/DELETE; what the run creates carries a run prefix and is deleted at the end.",
 )
 @click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    default=None,
+    help="Selected operations without a judged response are a warning, not exit 2 "
+    "(infrastructure failures stay exit 2).",
+)
+@click.option(
+    "--max-duration",
+    type=click.FloatRange(0),
+    default=None,
+    help="Time budget of the run in seconds (default 1800; 0 = none). Retry-After is honoured within it.",
+)
+@click.option(
+    "--progress",
+    type=click.Choice(["auto", "rich", "plain", "off"]),
+    default=None,
+    help="Progress on stderr: rich on a terminal, plain lines otherwise (default auto).",
+)
+@click.option(
     "--rate-limit",
     type=click.FloatRange(0),
     default=None,
@@ -40,7 +59,7 @@ def _names(value: str | None) -> tuple[str, ...] | None:
     "--report",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Write junit.xml, report.json, summary.md and coverage.json here.",
+    help="Write junit.xml, report.json, summary.md, coverage.json and report.html here.",
 )
 @click.option(
     "--checks",
@@ -78,6 +97,9 @@ def command(
     base_url: str | None,
     max_examples: int | None,
     allow_writes: bool | None,
+    allow_incomplete: bool | None,
+    max_duration: float | None,
+    progress: str | None,
     rate_limit: float | None,
     report: Path | None,
     check_names: str | None,
@@ -90,12 +112,14 @@ def command(
     bearer_token_env: str | None,
     seed: int | None,
 ) -> int:
-    """Run the contract suite. Exit 0 conformant, 1 violations, 2 could not test."""
+    """Run the contract suite. Exit 0 conformant, 1 violations, 2 could not judge."""
     from contracts.config import load_table, settings_from
     from contracts.report import FanOut, Reporter
-    from contracts.report.bundle import reporters
+    from contracts.report.bundle import prepare, reporters
+    from contracts.report.progress import sink
     from contracts.report.text import TextReporter
     from contracts.runner import RunSettings, run
+    from contracts.runner.safety import check_base_url
 
     settings = settings_from(
         RunSettings,
@@ -104,6 +128,9 @@ def command(
         base_url=base_url,
         max_examples=max_examples,
         allow_writes=allow_writes,
+        allow_incomplete=allow_incomplete,
+        max_duration=max_duration,
+        progress=progress,
         rate_limit=rate_limit,
         report=str(report) if report else None,
         checks=_names(check_names),
@@ -117,14 +144,21 @@ def command(
         seed=seed,
     )
     spec = ctx.spec
-    result = run(spec, settings)
+    if settings.base_url is not None:
+        check_base_url(settings.base_url)  # bad input first: nothing created, nothing sent
+    directory = prepare(Path(settings.report)) if settings.report else None  # before any request
+    result = run(spec, settings, sink(settings.progress))
     outputs: list[Reporter] = [TextReporter()]
-    if settings.report:
-        outputs += reporters(Path(settings.report), result.coverage)
+    if directory is not None:
+        outputs += reporters(directory, result.coverage)
     fan = FanOut(outputs)
     fan.start(result.meta())
     for finding in sorted(result.findings, key=lambda f: (f.operation or "", f.check, f.pointer)):
         fan.handle(finding)
     fan.finish(result.summary())
     code: ExitCode = result.exit_code
+    if code == ExitCode.ERROR:
+        click.echo(f"error: could not judge: {result.reason}", err=True)
+        if result.hint:
+            click.echo(f"hint: {result.hint}", err=True)
     return int(code)

@@ -6,6 +6,7 @@ new format cannot leak a credential. A reporter implements three methods.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -39,3 +40,14 @@ class FanOut:
     def finish(self, summary: dict[str, Any]) -> None:
         for reporter in self.reporters:
             reporter.finish(summary)
+
+
+def skipped_lines(summary: dict[str, Any]) -> list[str]:
+    """How many operations were skipped, grouped by why (the reports list each one)."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for item in summary.get("operations_skipped", []):
+        groups[item["reason"]].append(item["operation"])
+    return [
+        f"{len(ops)} operation(s), {reason}" + (f": {', '.join(ops)}" if len(ops) <= 12 else "")
+        for reason, ops in groups.items()
+    ]

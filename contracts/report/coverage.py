@@ -1,9 +1,11 @@
 """What a run observed against what the spec documents: operations x statuses x enum values x error codes.
 
 :class:`Coverage` is fed every judged exchange; :meth:`Coverage.table` lists, per operation, each
-documented status, each error code of its ``x-error-codes`` and each value of every enum its
-responses can carry, as observed or not. ``coverage.json`` is that table; ``summary.md`` shows it
-as Markdown tables.
+documented status (with how many responses carried it), each error code of its ``x-error-codes``
+and each value of every enum its responses can carry, as observed or not; ``totals`` gives observed,
+documented and percent for operations, statuses, error codes and enum values, and
+``never_observed`` lists what is documented but never came back. ``coverage.json`` is that table;
+``summary.md`` shows it as Markdown tables and ``report.html`` as heat maps.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class Coverage:
     spec: Spec
     responses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     statuses: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    status_counts: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
+    code_counts: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
     enum_values: dict[tuple[str, str], set[Any]] = field(default_factory=lambda: defaultdict(set))
     error_codes: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -79,20 +83,29 @@ class Coverage:
         with self._lock:
             self.responses[op.operation_id] += 1
             self.statuses[op.operation_id].add(exchange.status)
+            self.status_counts[(op.operation_id, exchange.status)] += 1
             for name, value in values:
                 self.enum_values[(op.operation_id, name)].add(value)
             self.error_codes[op.operation_id].update(codes)
+            for code in codes:
+                self.code_counts[(op.operation_id, code)] += 1
 
     def table(self) -> dict[str, Any]:
         operations: dict[str, Any] = {}
-        totals = {"statuses": [0, 0], "error_codes": [0, 0], "enum_values": [0, 0]}
         enums: dict[str, dict[str, bool]] = {}
+        never: dict[str, Any] = {"operations": [], "statuses": {}, "error_codes": {}, "enum_values": {}}
         for op in self.spec.operations:
             oid = op.operation_id
+            documented = [s for s in op.statuses if s.isdigit()]
             row: dict[str, Any] = {
                 "responses": self.responses.get(oid, 0),
-                "statuses": {s: int(s) in self.statuses.get(oid, set()) for s in op.statuses if s.isdigit()},
+                "statuses": {s: int(s) in self.statuses.get(oid, set()) for s in documented},
+                "status_counts": {s: self.status_counts.get((oid, int(s)), 0) for s in documented},
+                "undocumented_statuses": sorted(
+                    str(s) for s in self.statuses.get(oid, set()) if str(s) not in documented
+                ),
                 "error_codes": {str(c): c in self.error_codes.get(oid, set()) for c in op.error_codes},
+                "error_code_counts": {str(c): self.code_counts.get((oid, c), 0) for c in op.error_codes},
                 "enums": {
                     name: {
                         str(v): v in self.enum_values.get((oid, name), set())
@@ -102,17 +115,33 @@ class Coverage:
                 },
             }
             operations[oid] = row
+            if not row["responses"]:
+                never["operations"].append(oid)
             for kind in ("statuses", "error_codes"):
-                totals[kind][0] += sum(row[kind].values())
-                totals[kind][1] += len(row[kind])
+                missing = [k for k, seen in row[kind].items() if not seen]
+                if missing:
+                    never[kind][oid] = missing
             for name, values in row["enums"].items():
                 merged = enums.setdefault(name, dict.fromkeys(values, False))
                 for value, seen in values.items():
                     merged[value] = merged[value] or seen
-        for values in enums.values():
-            totals["enum_values"][0] += sum(values.values())
-            totals["enum_values"][1] += len(values)
-        return {"operations": operations, "enums": dict(sorted(enums.items())), "totals": totals}
+        for name, values in sorted(enums.items()):
+            missing = [v for v, seen in values.items() if not seen]
+            if missing:
+                never["enum_values"][name] = missing
+        counted = {
+            "operations": [bool(r["responses"]) for r in operations.values()],
+            "statuses": [seen for r in operations.values() for seen in r["statuses"].values()],
+            "error_codes": [seen for r in operations.values() for seen in r["error_codes"].values()],
+            "enum_values": [seen for values in enums.values() for seen in values.values()],
+        }
+        totals = {kind: _total(flags) for kind, flags in counted.items()}
+        return {
+            "operations": operations,
+            "enums": dict(sorted(enums.items())),
+            "totals": totals,
+            "never_observed": never,
+        }
 
     def markdown(self) -> str:
         """The table as Markdown: observed statuses and codes in bold, unobserved plain."""
@@ -121,12 +150,15 @@ class Coverage:
         def marks(values: dict[str, bool]) -> str:
             return " ".join(f"**{v}**" if seen else v for v, seen in values.items()) or "—"
 
-        totals = table["totals"]
         lines = [
-            "Observed in **bold**. "
-            + ", ".join(
-                f"{kind.replace('_', ' ')}: {seen}/{total}" for kind, (seen, total) in totals.items()
+            "| documented | observed | of | % |",
+            "| --- | ---: | ---: | ---: |",
+            *(
+                f"| {kind.replace('_', ' ')} | {t['observed']} | {t['documented']} | {t['percent']} |"
+                for kind, t in table["totals"].items()
             ),
+            "",
+            "Observed in **bold**.",
             "",
             "| operation | responses | statuses | error codes |",
             "| --- | ---: | --- | --- |",
@@ -137,7 +169,20 @@ class Coverage:
             )
         lines += ["", "| enum | values |", "| --- | --- |"]
         lines += [f"| {name} | {marks(values)} |" for name, values in table["enums"].items()]
+        never = table["never_observed"]
+        lines += ["", "### Documented but never observed", ""]
+        lines.append(f"- operations ({len(never['operations'])}): {', '.join(never['operations']) or 'none'}")
+        for kind in ("statuses", "error_codes", "enum_values"):
+            items = [f"{k}: {', '.join(v)}" for k, v in never[kind].items()]
+            count = sum(len(v) for v in never[kind].values())
+            lines.append(f"- {kind.replace('_', ' ')} ({count}): " + ("; ".join(items) or "none"))
         return "\n".join(lines)
+
+
+def _total(flags: list[bool]) -> dict[str, Any]:
+    observed, documented = sum(flags), len(flags)
+    percent = round(100.0 * observed / documented, 1) if documented else 100.0
+    return {"observed": observed, "documented": documented, "percent": percent}
 
 
 class CoverageReporter:

@@ -1,8 +1,9 @@
 """``report.json``: every violation with its reproduction, the run's metadata and its incidents.
 
-The shape is stable (``version``) and flat enough for ``jq``: each violation carries its check,
-operation, status, JSON pointer into the response, pointer into the spec, message, expected and
-actual values and a curl line.
+The shape is stable (``version``; JSON Schema in ``docs/report.schema.json``, validated by the
+tests) and flat enough for ``jq``: each violation carries its check, operation, status, JSON pointer
+into the response, pointer into the spec, message, expected and actual values and a curl line; the
+summary says what was judged, what was skipped and why.
 """
 
 from __future__ import annotations

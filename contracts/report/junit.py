@@ -1,8 +1,10 @@
 """``junit.xml`` for CI: one test case per operation x check; failures carry the findings.
 
-Operations the run left out (writes in a read-only run) and operations that never answered are
-``skipped`` with the reason, so a green suite never hides an untested operation. Infrastructure
-incidents go to the suite's ``system-err``.
+A test case passes only if its check ran on at least one response of its operation and found
+nothing. Everything else not failed is ``<skipped>`` with the reason: a write operation in a
+read-only run, a selected operation that never got a judged response (and why), or a check that
+never applied to any of the operation's responses (no error response, no JSON body, ...). So a green
+suite counts only what was judged. Infrastructure incidents go to the suite's ``system-err``.
 """
 
 from __future__ import annotations
@@ -30,12 +32,14 @@ class JunitReporter:
     def finish(self, summary: dict[str, Any]) -> None:
         checks = list(dict.fromkeys([*self.meta.get("checks", []), *(c for _, c in self.failures)]))
         planned = list(self.meta.get("operations_planned", []))
-        skipped = list(self.meta.get("operations_skipped", []))
+        skipped = {s["operation"]: s["reason"] for s in summary.get("operations_skipped", [])}
+        skipped.update({op: WRITE for op in self.meta.get("operations_skipped", []) if op not in skipped})
         operations = list(dict.fromkeys([*planned, *skipped, *(o for o, _ in self.failures)]))
-        tested = set(summary.get("operations", []))
+        judged = summary.get("operations_judged", {})
         suite = ET.Element("testsuite", name="contracts")
         counts = {"tests": 0, "failures": 0, "skipped": 0}
         for operation in operations:
+            ran = set(judged.get(operation, {}).get("checks", []))
             for check in checks:
                 counts["tests"] += 1
                 case = ET.SubElement(suite, "testcase", classname=operation, name=check)
@@ -44,24 +48,48 @@ class JunitReporter:
                     counts["failures"] += 1
                     failure = ET.SubElement(case, "failure", message=found[0].message, type=check)
                     failure.text = "\n\n".join(_describe(f) for f in found)
-                elif operation in skipped:
+                    continue
+                reason = skipped.get(operation)
+                if reason is None and operation not in judged:
+                    reason = "no response was judged for this operation"
+                if reason is None and check not in ran:
+                    reason = f"not exercised: {not_exercised(check)}"
+                if reason is not None:
                     counts["skipped"] += 1
-                    ET.SubElement(
-                        case, "skipped", message="write operation: read-only run (use --allow-writes)"
-                    )
-                elif operation not in tested:
-                    counts["skipped"] += 1
-                    ET.SubElement(case, "skipped", message="no response was judged for this operation")
+                    ET.SubElement(case, "skipped", message=reason)
         suite.attrib.update({k: str(v) for k, v in counts.items()})
         suite.set("time", str(summary.get("duration_seconds", 0)))
         incidents = summary.get("infrastructure", [])
-        if incidents:
+        if incidents or summary.get("reason"):
             err = ET.SubElement(suite, "system-err")
-            err.text = "\n".join(f"[{i['kind']}] {i['message']}" for i in incidents)
+            lines = [f"could not judge: {summary['reason']}"] if summary.get("reason") else []
+            err.text = "\n".join(lines + [f"[{i['kind']}] {i['message']}" for i in incidents])
         root = ET.Element("testsuites", {k: str(v) for k, v in counts.items()})
         root.append(suite)
         ET.indent(root)
         ET.ElementTree(root).write(self.path, encoding="utf-8", xml_declaration=True)
+
+
+WRITE = "write operation: not sent in a read-only run (use --allow-writes)"
+NEEDS = {
+    "json": "a JSON body",
+    "documented_status": "a documented status",
+    "success": "a 2xx response",
+    "error": "an error response (4xx/5xx)",
+}
+
+
+def not_exercised(check: str) -> str:
+    """Why a check can have run on none of an operation's responses, from its declared preconditions."""
+    from contracts import checks as registry
+
+    if check.startswith("schemathesis."):
+        return "schemathesis did not run this check on any response of this operation"
+    found = registry.REGISTRY.get(check)
+    needs = [NEEDS[r] for r in sorted(found.requires)] if found is not None else []
+    if not needs:
+        return "no response of that kind"
+    return "no response of that kind (it needs " + " and ".join(needs) + ")"
 
 
 def _describe(finding: Finding) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts.findings import Finding
+from contracts.report import skipped_lines
 
 SHOWN = 10
 """Findings listed per (operation, check); the rest are counted (report.json has them all)."""
@@ -35,18 +36,22 @@ class MarkdownReporter:
             "# Contract run",
             "",
             f"**{summary.get('verdict')}** — {summary.get('violations', 0)} violation(s), "
-            f"{summary.get('responses', 0)} response(s) from {summary.get('operations_tested', 0)}"
-            f"/{summary.get('operations_planned', 0)} operation(s) in {summary.get('duration_seconds', 0)} s",
+            f"{summary.get('responses', 0)} response(s) judged from {summary.get('operations_tested', 0)}"
+            f"/{summary.get('operations_planned', 0)} selected operation(s), "
+            f"{summary.get('checks_exercised', 0)}/{summary.get('checks_possible', 0)} operation-check pairs "
+            f"exercised, in {summary.get('duration_seconds', 0)} s",
             "",
             f"- target: `{meta.get('base_url')}` ({mode}, auth: {meta.get('auth', 'none')})",
             f"- phases: {', '.join(meta.get('phases', []))}; max examples {meta.get('max_examples')}; "
             f"seed {meta.get('seed') if meta.get('seed') is not None else 'random'}",
             f"- checks: {len(meta.get('checks', []))}",
         ]
-        if meta.get("operations_skipped"):
-            lines.append(f"- not run (writes): {', '.join(meta['operations_skipped'])}")
         if summary.get("reason"):
-            lines.append(f"- could not judge: {summary['reason']}")
+            lines.append(f"- **could not judge**: {summary['reason']}")
+        lines += [f"- warning: {w}" for w in summary.get("warnings", [])]
+        skipped = summary.get("operations_skipped", [])
+        lines += ["", f"## Skipped operations ({len(skipped)})", ""]
+        lines += [f"- {line}" for line in skipped_lines(summary)] or ["None."]
         if summary.get("cleaned_up"):
             lines.append(f"- cleaned up: {len(summary['cleaned_up'])} created resource(s)")
         lines += ["", "## Violations", ""]

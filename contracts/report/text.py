@@ -14,10 +14,11 @@ from rich.console import Console
 from rich.text import Text
 
 from contracts.findings import Finding
+from contracts.report import skipped_lines
 
 SHOWN = 5
 """Findings printed per (operation, check); the reports have them all."""
-STYLE = {"conformant": "bold green", "violations": "bold red", "could not test": "bold yellow"}
+STYLE = {"conformant": "bold green", "violations": "bold red", "could not judge": "bold yellow"}
 
 
 class TextReporter:
@@ -72,11 +73,17 @@ class TextReporter:
             if len(incidents) > 20:
                 self._line((f"  … {len(incidents) - 20} more in report.json", "dim"))
         self.console.print()
+        for line in skipped_lines(summary):
+            self._line(("skipped: ", "yellow"), line)
+        for warning in summary.get("warnings", []):
+            self._line(("warning: ", "yellow"), warning)
         verdict = str(summary.get("verdict"))
         self._line(
             (verdict, STYLE.get(verdict, "bold")),
-            f": {summary.get('violations', 0)} violation(s), {summary.get('responses', 0)} response(s) from "
-            f"{summary.get('operations_tested', 0)}/{summary.get('operations_planned', 0)} operation(s)"
+            " (incomplete, allowed)" if verdict == "conformant" and not summary.get("complete", True) else "",
+            f": {summary.get('violations', 0)} violation(s), {summary.get('responses', 0)} response(s) judged from "
+            f"{summary.get('operations_tested', 0)}/{summary.get('operations_planned', 0)} selected operation(s)"
+            f", {summary.get('checks_exercised', 0)}/{summary.get('checks_possible', 0)} operation-check pairs exercised"
             f" in {summary.get('duration_seconds', 0)} s",
             f", cleaned up {len(summary['cleaned_up'])} created resource(s)"
             if summary.get("cleaned_up")

@@ -3,8 +3,9 @@
 - The configuration is built as the dict a ``schemathesis.toml`` would hold (so schemathesis
   validates it) and never discovered from disk: a stray ``schemathesis.toml`` cannot change a run.
 - Every session the engine makes gets :class:`GuardedAdapter` mounted: the write guard, the
-  throttle (pace, ``Retry-After``, backoff) and the transport-error count sit under every request,
-  probes included. That patches ``schemathesis.engine.context.make_session`` for the run; the only
+  throttle (pace, ``Retry-After``, backoff, budget, breaker) and the transport-error count sit under
+  every request, probes included. The body is read inside the adapter, so a truncated body is a
+  transport failure the throttle sees, never a short response handed to the checks. That patches ``schemathesis.engine.context.make_session`` for the run; the only
   private surface used, checked by the runner tests.
 - Our registry runs as one schemathesis custom check that adapts each response to an
   :class:`~contracts.exchange.Exchange` and hands it to the collector; it never fails the case, so
@@ -25,6 +26,7 @@ from requests.adapters import HTTPAdapter
 from contracts.exchange import Exchange
 from contracts.findings import Finding
 from contracts.report.curl import curl
+from contracts.runner.budget import Stopped
 from contracts.runner.collect import Collector
 from contracts.runner.plan import BUILTIN_CHECKS, BUILTIN_PREFIX, Plan
 from contracts.runner.safety import Safety, WriteBlocked
@@ -33,6 +35,10 @@ from contracts.spec import READ_METHODS, Spec, join_pointer
 
 CHECK_NAME = "contracts_registry"
 NON_IDEMPOTENT = frozenset({"POST", "PATCH"})
+
+
+class NotSent(requests.ConnectionError):
+    """The run is stopping (breaker tripped, budget spent): the request was not sent."""
 
 
 class GuardedAdapter(HTTPAdapter):
@@ -46,14 +52,21 @@ class GuardedAdapter(HTTPAdapter):
         method = str(request.method or "GET").upper()
         self.safety.guard(method, str(request.url))
         label = f"{method} {str(request.url).split('?', 1)[0]}"
+
+        def send() -> requests.Response:
+            response = super(GuardedAdapter, self).send(request, *args, **kwargs)
+            # schemathesis always asks for a stream; read the body here anyway (an event stream
+            # aside), so a truncated body fails under the throttle instead of reaching the checks.
+            if "text/event-stream" not in str(response.headers.get("content-type", "")):
+                response.content  # noqa: B018
+            return response
+
         try:
-            return self.throttle.call(
-                label,
-                lambda: super(GuardedAdapter, self).send(request, *args, **kwargs),
-                idempotent=method not in NON_IDEMPOTENT,
-            )
+            return self.throttle.call(label, send, idempotent=method not in NON_IDEMPOTENT)
+        except Stopped as exc:
+            raise NotSent(str(exc)) from None
         except requests.RequestException as exc:
-            self.throttle.note(Incident("transport", f"{label}: {exc.__class__.__name__}: {str(exc)[:160]}"))
+            self.throttle.failed(label, exc)
             raise
 
 
@@ -206,17 +219,37 @@ class Outcome:
     incidents: list[Incident] = field(default_factory=list)
     stop_reason: str = "completed"
     fatal: str | None = None
+    exercised: dict[str, set[str]] = field(default_factory=dict)
+    """Operation id → schemathesis checks that ran (passed or failed) on at least one of its responses."""
+    planned: int = 0
+    """Operations the run selected (the size of a unit phase)."""
+    phase: str = ""
+    operation: str | None = None
+    phase_total: int | None = None
+    phase_done: int = 0
 
     def feed(self, event: Any) -> None:
         from schemathesis.engine import events as ev
 
+        if isinstance(event, ev.PhaseStarted):
+            self.phase = str(event.phase.name.value)
+            self.operation, self.phase_done = None, 0
+            only = event.operations
+            self.phase_total = len(only) if only is not None else self.planned
+            if self.phase not in ("examples", "coverage", "fuzzing"):
+                self.phase_total = None
+        elif isinstance(event, (ev.ScenarioStarted, ev.FuzzScenarioStarted)):
+            label = getattr(event, "label", None)
+            self.operation = self.labels.get(str(label), self.operation) if label else self.operation
         if isinstance(event, (ev.ScenarioFinished, ev.FuzzScenarioFinished)):
+            self.phase_done += 1
+            self._exercised(event.recorder)
             self._failures(event.recorder)
         elif isinstance(event, ev.RateLimitRetry):
             self.incidents.append(Incident("rate-limited", f"{event.operation}: waited {event.delay:.1f}s"))
         elif isinstance(event, ev.NonFatalError):
-            if _caused_by(event.value, WriteBlocked):
-                return  # the guard lists what it stopped
+            if _caused_by(event.value, WriteBlocked) or _caused_by(event.value, requests.RequestException):
+                return  # the guard lists what it stopped; the throttle, what failed at the transport
             info = event.info
             self.incidents.append(
                 Incident(
@@ -229,6 +262,15 @@ class Outcome:
             self.fatal = f"{event.exception.__class__.__name__}: {str(event.exception)[:200]}"
         elif isinstance(event, ev.EngineFinished):
             self.stop_reason = str(event.stop_reason)
+
+    def _exercised(self, recorder: Any) -> None:
+        for case_id, nodes in recorder.checks.items():
+            node = recorder.cases.get(case_id)
+            operation = self.labels.get(node.value.operation.label) if node is not None else None
+            if operation is None:
+                continue
+            ran = {n.name for n in nodes if n.name != CHECK_NAME and str(n.status) in ("success", "failure")}
+            self.exercised.setdefault(operation, set()).update(BUILTIN_PREFIX + name for name in ran)
 
     def _failures(self, recorder: Any) -> None:
         for case_id, nodes in recorder.checks.items():

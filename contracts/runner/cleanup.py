@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import httpx
 
 from contracts.exchange import Exchange
+from contracts.runner.budget import Stopped
 from contracts.runner.throttle import Incident, Throttle
 from contracts.spec import Operation, Spec, resolve_pointer
 
@@ -127,7 +128,9 @@ class Cleanup:
 
             try:
                 response = throttle.call(removal.label, send, idempotent=True)
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, Stopped) as exc:
+                if isinstance(exc, httpx.HTTPError):
+                    throttle.failed(removal.label, exc)
                 incidents.append(
                     Incident(
                         "cleanup",

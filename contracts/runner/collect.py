@@ -31,6 +31,8 @@ class Collector:
     findings: dict[tuple[Any, ...], Finding] = field(default_factory=dict)
     responses: int = 0
     operations: set[str] = field(default_factory=set)
+    exercised: dict[str, set[str]] = field(default_factory=dict)
+    """Operation id → our checks whose preconditions held for at least one of its responses."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def observe(self, exchange: Exchange, curl: str) -> None:
@@ -42,10 +44,13 @@ class Collector:
             f if f.status is not None else dataclasses.replace(f, status=exchange.status)
             for f in checks.iter_findings(self.spec, exchange, self.selected)
         ]
+        ctx = checks.CheckContext(self.spec, op, exchange)
+        applied = {chk.name for chk in self.selected if chk.applies(ctx)}
         self.cleanup.record(exchange)
         with self._lock:
             self.responses += 1
             self.operations.add(op.operation_id)
+            self.exercised.setdefault(op.operation_id, set()).update(applied)
             self.coverage.observe(exchange)
             for finding in found:
                 if finding.key not in self.findings:

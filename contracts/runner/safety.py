@@ -24,6 +24,11 @@ PREFIX_FIELDS = frozenset({"name"})
 def check_base_url(url: str) -> str:
     """The URL without a trailing slash, or a one-line UsageError saying what is wrong with it."""
     hint = "give a URL like https://staging.example.com"
+    if not url.strip():
+        raise UsageError(
+            "--base-url is empty: refusing to guess a target (an unset variable?)",
+            hint="give a URL like https://staging.example.com, or leave --base-url out to test the embedded mock",
+        )
     try:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number

@@ -4,6 +4,11 @@ One :class:`Throttle` paces every request of a run, schemathesis's and our own (
 cleanup), whatever the HTTP library: it takes a ``send`` callable and reads the status and the
 ``Retry-After`` header of what comes back. Retries are recorded as infrastructure incidents, so a
 flaky gateway is reported as trouble with the environment, never as a contract violation.
+
+``Retry-After`` is honoured as long as the wait fits in the run's :class:`~contracts.runner.budget.Budget`;
+a request that never got a usable answer (transport error, still "not now" after the retries, a
+wait beyond the budget) is *lost*: it is counted, and feeds the
+:class:`~contracts.runner.budget.Breaker` that stops a run whose target went away.
 """
 
 from __future__ import annotations
@@ -16,12 +21,15 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Protocol, TypeVar
 
+from contracts.runner.budget import Breaker, Budget, Stopped
+
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 """Statuses that say "not now" (rate limit, gateway trouble) rather than anything about the contract."""
 UNPROCESSED = frozenset({429, 503})
 """Of those, the ones that say the request was not processed: the only ones a write is retried on
 (a 502/504 may hide a write that happened, and retrying it would create a duplicate)."""
-MAX_PAUSE = 60.0
+MAX_PAUSE = 3600.0
+"""A longer ``Retry-After`` is read as this (beyond any sensible budget: the request is given up)."""
 MAX_INCIDENTS = 500
 """Incidents kept in full; past that they are only counted (a dead server fails every request)."""
 
@@ -42,7 +50,7 @@ R = TypeVar("R", bound=Answer)
 
 
 def retry_after(headers: Mapping[str, str], default: float) -> float:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date), capped at a minute."""
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date), capped at an hour."""
     value = (headers.get("retry-after") or headers.get("Retry-After") or "").strip()
     if not value:
         return default
@@ -76,9 +84,17 @@ class Throttle:
     retries: int = 3
     backoff: float = 0.5
     sleep: Callable[[float], None] = time.sleep
+    budget: Budget = field(default_factory=lambda: Budget(None))
+    breaker: Breaker = field(default_factory=Breaker)
     incidents: list[Incident] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     """Incidents by kind, listed or not."""
+    sent: int = 0
+    """Requests that left (retries included)."""
+    lost: int = 0
+    """Requests that got no usable answer."""
+    first_loss: str = ""
+    """What the first lost request ran into ("ConnectionError (ConnectionResetError) on GET …")."""
     _next: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -99,33 +115,71 @@ class Throttle:
             if len(self.incidents) < MAX_INCIDENTS:
                 self.incidents.append(incident)
 
+    def admit(self) -> None:
+        """Raise :class:`Stopped` once the breaker has tripped or the budget is spent."""
+        if not self.breaker.tripped and self.budget.spent:
+            self.breaker.trip(f"the run's time budget ({self.budget.seconds:g} s) ran out", kind="budget")
+        if self.breaker.tripped:
+            raise Stopped(self.breaker.reason)
+
+    def failed(self, label: str, error: BaseException) -> None:
+        """A request failed at the transport (reset, truncated body, timeout): lost, and one more for the breaker."""
+        name = error_name(error)
+        self.note(Incident("transport", f"{label}: {name}: {str(error)[:160]}"))
+        self._lose(f"{name} on {label}")
+
+    def _lose(self, what: str) -> None:
+        with self._lock:
+            self.lost += 1
+            self.first_loss = self.first_loss or what
+        self.breaker.failure(what)
+
     def call(self, label: str, send: Callable[[], R], *, idempotent: bool = True) -> R:
         """``send()`` at the allowed pace, again after a pause while the answer says "not now"."""
         pause = self.backoff
         retried = RETRY_STATUSES if idempotent else UNPROCESSED
         for attempt in range(self.retries + 1):
+            self.admit()
             self.wait()
+            with self._lock:
+                self.sent += 1
             response = send()
-            if response.status_code not in retried:
-                if response.status_code in RETRY_STATUSES:
-                    self.note(
-                        Incident("unavailable", f"{label}: {response.status_code} (a write is not retried)")
-                    )
-                return response
-            if attempt == self.retries:
-                self.note(
-                    Incident(
-                        "gave-up",
-                        f"{label}: still {response.status_code} after {self.retries} retries",
-                    )
-                )
+            status = response.status_code
+            if status not in retried:
+                if status in RETRY_STATUSES:
+                    self.note(Incident("unavailable", f"{label}: {status} (a write is not retried)"))
+                    self._lose(f"{status} on {label}")
+                else:
+                    self.breaker.success()
                 return response
             delay = retry_after(response.headers, pause)
-            self.note(Incident("retry", f"{label}: {response.status_code}, retried after {delay:.1f}s"))
+            if attempt == self.retries or not self.budget.allows(delay):
+                why = (
+                    f"still {status} after {attempt} retries"
+                    if attempt == self.retries
+                    else f"{status}, Retry-After {delay:g} s is more than the run's budget has left"
+                )
+                self.note(Incident("gave-up", f"{label}: {why}"))
+                self._lose(f"{status} on {label}, Retry-After honoured")
+                return response
+            self.note(Incident("retry", f"{label}: {status}, retried after {delay:.1f}s"))
             response.close()
             self.sleep(delay)
             pause *= 2
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def error_name(error: BaseException) -> str:
+    """``ConnectionError (ConnectionResetError)``: the error and the root cause it wraps, if any."""
+    name, root, seen = error.__class__.__name__, error, 0
+    while seen < 8:
+        inner = next((a for a in root.args if isinstance(a, BaseException)), None)
+        inner = inner or root.__cause__ or root.__context__
+        if inner is None:
+            break
+        root, seen = inner, seen + 1
+    cause = root.__class__.__name__
+    return name if cause == name else f"{name} ({cause})"
 
 
 def default_rate(rate: float | None, loopback: bool, remote_default: float) -> float:
