@@ -38,6 +38,12 @@ def _names(value: str | None) -> tuple[str, ...] | None:
     "(infrastructure failures stay exit 2).",
 )
 @click.option(
+    "--strict",
+    is_flag=True,
+    default=None,
+    help="Warnings (undocumented_property) are violations too.",
+)
+@click.option(
     "--max-duration",
     type=click.FloatRange(0),
     default=None,
@@ -98,6 +104,7 @@ def command(
     max_examples: int | None,
     allow_writes: bool | None,
     allow_incomplete: bool | None,
+    strict: bool | None,
     max_duration: float | None,
     progress: str | None,
     rate_limit: float | None,
@@ -129,6 +136,7 @@ def command(
         max_examples=max_examples,
         allow_writes=allow_writes,
         allow_incomplete=allow_incomplete,
+        strict=strict,
         max_duration=max_duration,
         progress=progress,
         rate_limit=rate_limit,

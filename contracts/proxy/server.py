@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import importlib.util
 import signal
 import socket
 import sys
@@ -265,12 +264,9 @@ def write_reports(
     findings: list[Finding],
     summary: dict[str, Any],
 ) -> None:
-    """The same files as ``contracts run`` (plus ``report.html`` when that reporter exists)."""
+    """The same files as ``contracts run``, report.html included."""
     try:
         outputs: list[Reporter] = reporters(directory, coverage)
-        html = html_reporter(directory, coverage)
-        if html is not None and not any(type(r).__module__ == type(html).__module__ for r in outputs):
-            outputs.append(html)
         fan = FanOut(outputs)
         fan.start(meta)
         for finding in findings:
@@ -278,18 +274,3 @@ def write_reports(
         fan.finish(summary)
     except OSError as exc:
         raise ConfigError(f"cannot write the reports in {directory} ({exc.strerror or exc})") from None
-
-
-def html_reporter(directory: Path, coverage: Coverage) -> Reporter | None:
-    """``contracts.report.html``'s reporter, when that module exists (it is added separately)."""
-    if importlib.util.find_spec("contracts.report.html") is None:
-        return None
-    module = importlib.import_module("contracts.report.html")
-    cls = getattr(module, "HtmlReporter", None)
-    if cls is None:
-        return None
-    try:
-        reporter: Reporter = cls(directory / "report.html", coverage)
-    except TypeError:
-        reporter = cls(directory / "report.html")
-    return reporter

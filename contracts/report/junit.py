@@ -43,11 +43,17 @@ class JunitReporter:
             for check in checks:
                 counts["tests"] += 1
                 case = ET.SubElement(suite, "testcase", classname=operation, name=check)
-                found = self.failures.get((operation, check))
-                if found:
+                found = self.failures.get((operation, check), [])
+                errors = [f for f in found if f.severity == "error"]
+                if errors:
                     counts["failures"] += 1
-                    failure = ET.SubElement(case, "failure", message=found[0].message, type=check)
-                    failure.text = "\n\n".join(_describe(f) for f in found)
+                    failure = ET.SubElement(case, "failure", message=errors[0].message, type=check)
+                    failure.text = "\n\n".join(_describe(f) for f in errors)
+                    continue
+                if found:  # warnings are listed, never failed: they do not change the verdict
+                    ET.SubElement(case, "system-out").text = "\n\n".join(
+                        f"warning: {_describe(f)}" for f in found
+                    )
                     continue
                 reason = skipped.get(operation)
                 if reason is None and operation not in judged:

@@ -55,9 +55,10 @@ class TextReporter:
             self._line((operation, "bold"))
             for check, found in sorted(self.groups[operation].items()):
                 for f in found[:SHOWN]:
+                    warning = f.severity != "error"
                     self._line(
-                        ("  ✗ ", "red"),
-                        (check, "bold red"),
+                        ("  ! " if warning else "  ✗ ", "yellow" if warning else "red"),
+                        (check, "bold yellow" if warning else "bold red"),
                         f" {f.status or '-'} {f.pointer or '/'}: {f.message}",
                     )
                     if f.extra.get("curl"):
@@ -81,7 +82,9 @@ class TextReporter:
         self._line(
             (verdict, STYLE.get(verdict, "bold")),
             " (incomplete, allowed)" if verdict == "conformant" and not summary.get("complete", True) else "",
-            f": {summary.get('violations', 0)} violation(s), {summary.get('responses', 0)} response(s) judged from "
+            f": {summary.get('violations', 0)} violation(s)",
+            f", {summary['warning_findings']} warning(s)" if summary.get("warning_findings") else "",
+            f", {summary.get('responses', 0)} response(s) judged from "
             f"{summary.get('operations_tested', 0)}/{summary.get('operations_planned', 0)} selected operation(s)"
             f", {summary.get('checks_exercised', 0)}/{summary.get('checks_possible', 0)} operation-check pairs exercised"
             f" in {summary.get('duration_seconds', 0)} s",

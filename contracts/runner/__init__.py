@@ -51,6 +51,8 @@ class RunSettings:
     max_examples: int = 10
     allow_writes: bool = False
     allow_incomplete: bool = False
+    strict: bool = False
+    """Warnings (e.g. undocumented_property) count as violations."""
     """Selected operations without a judged response are a warning, not exit 2 (infrastructure
     trouble stays exit 2)."""
     rate_limit: float | None = None
@@ -124,6 +126,7 @@ class RunResult:
             "base_url": self.base_url,
             "allow_writes": self.settings.allow_writes,
             "allow_incomplete": self.settings.allow_incomplete,
+            "strict": self.settings.strict,
             "auth": self.auth,
             "phases": list(self.plan.phases),
             "max_examples": self.settings.max_examples,
@@ -150,7 +153,8 @@ class RunResult:
             "reason": self.reason,
             "complete": self.verdict_.complete,
             "warnings": list(self.verdict_.warnings),
-            "violations": len(self.findings),
+            "violations": sum(f.severity == "error" for f in self.findings),
+            "warning_findings": sum(f.severity != "error" for f in self.findings),
             "responses": self.responses,
             "requests": self.requests,
             "requests_lost": self.lost,
@@ -246,7 +250,7 @@ def _run(
 ) -> RunResult:
     started = time.monotonic()
     budget = Budget(settings.max_duration)
-    collector = Collector(spec, list(plan.ours), Coverage(spec), Cleanup(spec))
+    collector = Collector(spec, list(plan.ours), Coverage(spec), Cleanup(spec), strict=settings.strict)
     outcome: Any = None
     failure: TargetError | None = None
     cleaned: list[str] = []

@@ -28,6 +28,8 @@ class Collector:
     selected: list[checks.Check]
     coverage: Coverage
     cleanup: Cleanup
+    strict: bool = False
+    """Warnings become errors (``--strict``)."""
     findings: dict[tuple[Any, ...], Finding] = field(default_factory=dict)
     responses: int = 0
     operations: set[str] = field(default_factory=set)
@@ -42,7 +44,7 @@ class Collector:
             return  # the throttle has recorded it as an incident; it says nothing about the contract
         found = [
             f if f.status is not None else dataclasses.replace(f, status=exchange.status)
-            for f in checks.iter_findings(self.spec, exchange, self.selected)
+            for f in checks.iter_findings(self.spec, exchange, self.selected, strict=self.strict)
         ]
         ctx = checks.CheckContext(self.spec, op, exchange)
         applied = {chk.name for chk in self.selected if chk.applies(ctx)}

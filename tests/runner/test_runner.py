@@ -175,6 +175,36 @@ def test_schemathesis_checks_are_named_as_theirs(
     assert " schemathesis.not_a_server_error " in capsys.readouterr().out
 
 
+def _misspelled(s: int, h: dict[str, str], b: Any) -> tuple[int, dict[str, str], Any]:
+    return s, h, {**b, "data": [{**item, "nmae": item.get("name")} for item in b["data"]]}
+
+
+@pytest.mark.parametrize(("strict", "expected"), [([], 0), (["--strict"], 1)])
+def test_undocumented_property_is_a_warning_unless_strict(
+    strict: list[str], expected: int, creds: tuple[str, str], tmp_path: Path
+) -> None:
+    """An additive change is visible in the report but fails the run only with --strict."""
+    with serve_in_thread(Broken(mock(creds), _on(CHANNELS, _misspelled))) as url:
+        code = main(
+            [
+                "run",
+                "--base-url",
+                url,
+                *FAST,
+                *strict,
+                "--checks",
+                "undocumented_property",
+                "--report",
+                str(tmp_path),
+            ]
+        )
+    assert code == expected
+    found = [v for v in _report(tmp_path)["violations"] if v["operation"] == "get-target-channels"]
+    assert {v["check"] for v in found} == {"undocumented_property"}
+    assert "/data/0/nmae" in {v["pointer"] for v in found}
+    assert found[0]["severity"] == ("error" if strict else "warning")
+
+
 def test_closed_port_is_exit_two(creds: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--base-url", f"http://127.0.0.1:{free_port()}", *FAST]) == 2
     assert "cannot reach" in capsys.readouterr().err
