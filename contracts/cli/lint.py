@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING, Literal
 import click
 
 from contracts.cli import Context
+from contracts.cli._params import writable_file
 from contracts.errors import ConfigError, ExitCode, UsageError
 from contracts.types import Severity
 
@@ -89,10 +90,15 @@ def command(
     from contracts.spec import Spec
 
     path = spec_file or ctx.spec_path
-    spec = Spec.from_path(path)
     table = load_table().get("lint", {})
     given = {"format": fmt, "baseline": baseline, "sarif": sarif, "disable": disable or None}
     settings = settings_from(LintSettings, table, section="lint", **given)
+    # Every output location is checked before the work, so a lint never fails at its end.
+    if write_baseline is not None:
+        writable_file(write_baseline, "the baseline")
+    if settings.sarif:
+        writable_file(Path(settings.sarif), "the SARIF log")
+    spec = Spec.from_path(path, lenient=True)  # a readable spec's defects are findings, not errors
     findings = list(lint.iter_findings(spec, disable=settings.disable, severity=settings.severities()))
     if write_baseline is not None:
         count = baselines.write(write_baseline, findings)

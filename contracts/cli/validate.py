@@ -20,7 +20,7 @@ from contracts.errors import ExitCode, UsageError
 )
 @click.option("--checks", "check_names", help="Comma-separated check names (default: all).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
 @click.pass_obj
 def command(
     ctx: Context,
@@ -30,13 +30,15 @@ def command(
     fmt: str,
     files: tuple[Path, ...],
 ) -> int:
-    """Validate saved response bodies (or HAR captures) against the spec.
+    """Validate saved response bodies (or HAR captures) against the spec; ``-`` reads standard input.
 
     Exit 0 when every response conforms, 1 on violations, 2 when the input cannot be judged.
     """
     from contracts.checks import select
-    from contracts.validate import validate_file
+    from contracts.validate import STDIN, facts, validate_file
 
+    if list(files).count(STDIN) > 1:
+        raise UsageError("'-' (standard input) can be given once")
     spec = ctx.spec
     names = [n.strip() for n in check_names.split(",") if n.strip()] if check_names else None
     select(names)  # unknown check names and operations are usage errors before any file is read
@@ -46,26 +48,29 @@ def command(
     for report in reports:
         if report.har and (operation or status):
             click.echo(
-                f"{report.path}: warning: --operation/--status ignored, HAR entries carry their own", err=True
+                f"{report.name}: warning: --operation/--status ignored, HAR entries carry their own", err=True
             )
         for item in report.unmatched:
             click.echo(
-                f"{report.path}: warning: HAR entry {item.index} {item.method} {item.url} {item.reason}",
+                f"{report.name}: warning: HAR entry {item.index} {item.method} {item.url} {item.reason}",
                 err=True,
             )
     checked = sum(r.exchanges for r in reports)
     if checked == 0:
         raise UsageError("nothing was validated: no HAR entry matched an operation of the spec")
-    located = [pair for r in reports for pair in r.located]
+    found = facts(pair for r in reports for pair in r.located)
     if fmt == "json":
-        rows = [{"file": source, **finding.to_dict()} for source, finding in located]
-        click.echo(json.dumps(rows, indent=2, default=str))
+        click.echo(json.dumps([fact.to_dict() for fact in found], indent=2, default=str))
     else:
-        for source, f in located:
-            click.echo(f"{source}: {f.operation} {f.status} {f.check} {f.pointer or '/'}: {f.message}")
+        for fact in found:
+            f = fact.finding
+            also = f" (also {', '.join(a.check for a in fact.also)})" if fact.also else ""
+            click.echo(
+                f"{fact.source}: {f.operation} {f.status} {f.check}{also} {f.pointer or '/'}: {f.message}"
+            )
         click.echo(
-            f"{len(located)} violation(s) in {checked} response(s)"
-            if located
+            f"{len(found)} violation(s) in {checked} response(s)"
+            if found
             else f"{checked} response(s) conform to the spec"
         )
-    return int(ExitCode.FINDINGS if located else ExitCode.OK)
+    return int(ExitCode.FINDINGS if found else ExitCode.OK)

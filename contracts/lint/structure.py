@@ -27,14 +27,29 @@ def structural_errors(raw: dict[str, Any], *, rust: bool = True) -> list[Any]:
     from openapi_spec_validator.validation import validators as reference
 
     validator = reference.OpenAPIV31SpecValidator if v31 else reference.OpenAPIV30SpecValidator
-    return list(validator(raw).iter_errors())
+    try:
+        return list(validator(raw).iter_errors())
+    except Exception:  # noqa: BLE001 - its extra checks assume shapes the schema check would refuse
+        from openapi_spec_validator import schemas
+
+        plain = schemas.openapi_v31_schema_validator if v31 else schemas.openapi_v30_schema_validator
+        return list(plain.iter_errors(raw))
+
+
+@rule(hint="give the part the pointer names the shape OpenAPI gives it; lint reads the rest")
+def document_shape(spec: Spec) -> Iterator[Finding]:
+    """Every path item, operation and catalogue entry has the shape the tools read (an operation is an
+    object with an operationId, ``parameters`` an array, ``x-doc-slugs`` a list of strings, ...)."""
+    for pointer, message in spec.defects:
+        yield finding("document_shape", message, pointer)
 
 
 @rule(hint="fix the document so openapi-spec-validator accepts it")
 def openapi_valid(spec: Spec) -> Iterator[Finding]:
     """The document is valid OpenAPI (openapi-spec-validator, its Rust port when installed)."""
     for error in structural_errors(spec.raw):
-        path = "".join(f"/{escape_token(str(t))}" for t in getattr(error, "path", []) or [])
+        where = getattr(error, "absolute_path", None) or getattr(error, "path", None) or []
+        path = "".join(f"/{escape_token(str(t))}" for t in where)
         yield finding("openapi_valid", str(getattr(error, "message", error)).splitlines()[0][:300], path)
 
 
