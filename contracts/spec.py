@@ -39,21 +39,37 @@ def _obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+MAX_CONTAINERS = 1_000_000
+"""More objects and arrays than this are refused: JSON this large is no spec, and YAML aliases
+(a "billion laughs" document) can expand a small file into an endless walk."""
+
+
+def shape_problem(document: Any, limit: int = MAX_DEPTH) -> str | None:
+    """Why ``document`` is too deep or too large to walk (None when it is fine).
+
+    Level by level, without recursion, and stopping as soon as the budget is spent.
+    """
+    level = [document] if isinstance(document, (dict, list)) else []
+    depth = seen = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return f"nested deeper than {limit} levels"
+        seen += len(level)
+        below: list[Any] = []
+        for node in level:
+            below.extend(
+                v for v in (node.values() if isinstance(node, dict) else node) if isinstance(v, (dict, list))
+            )
+            if seen + len(below) > MAX_CONTAINERS:
+                return f"more than {MAX_CONTAINERS:,} objects and arrays"
+        level = below
+    return None
+
+
 def depth_exceeds(document: Any, limit: int = MAX_DEPTH) -> bool:
-    """Whether ``document`` nests containers deeper than ``limit`` (iterative: no recursion)."""
-    stack: list[tuple[Any, int]] = [(document, 1)]
-    while stack:
-        node, level = stack.pop()
-        if isinstance(node, dict):
-            children: Any = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
-        if level > limit:
-            return True
-        stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
-    return False
+    """Whether ``document`` is too deep (or too large) to walk safely."""
+    return shape_problem(document, limit) is not None
 
 
 def escape_token(token: str) -> str:
@@ -215,8 +231,9 @@ class Spec:
         if not isinstance(raw, dict):
             kind = "an array" if isinstance(raw, list) else f"a {type(raw).__name__}"
             raise SpecError(f"{name}: not an OpenAPI document (no 'paths' object; the top level is {kind})")
-        if depth_exceeds(raw):
-            raise SpecError(f"{name}: nested deeper than {MAX_DEPTH} levels; not a spec this tool reads")
+        problem = shape_problem(raw)
+        if problem:
+            raise SpecError(f"{name}: {problem}; not a spec this tool reads")
         self.raw: JSONObject = raw
         self.path = path
         self.text = text
@@ -303,9 +320,11 @@ class Spec:
                 raise SpecError(f"{name}: nested deeper than {MAX_DEPTH} levels") from None
         else:
             try:
-                raw = json.loads(text)
+                raw = json.loads(text, parse_constant=_not_json)
             except json.JSONDecodeError as exc:
                 raise SpecError(f"{name}:{exc.lineno}:{exc.colno}: malformed JSON ({exc.msg})") from None
+            except ValueError as exc:  # NaN, Infinity: Python reads them, JSON has no such values
+                raise SpecError(f"{name}: malformed JSON ({exc})") from None
             except RecursionError:
                 raise SpecError(
                     f"{name}: nested deeper than {MAX_DEPTH} levels; not a spec this tool reads"
@@ -484,6 +503,10 @@ class Spec:
             return OpenAPI.from_dict(self.raw)
         except Exception as exc:  # noqa: BLE001 - openapi-core raises several unrelated types
             raise SpecError(f"{self.path or 'spec'}: not a valid OpenAPI document ({exc})") from None
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
 
 
 def _kind(value: Any) -> str:

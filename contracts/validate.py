@@ -19,7 +19,7 @@ from contracts.errors import UsageError
 from contracts.exchange import Exchange
 from contracts.findings import Finding, FindingsError, Result
 from contracts.har import MAX_BODY_DEPTH, Unmatched, exchanges, is_har
-from contracts.spec import Spec, depth_exceeds
+from contracts.spec import Spec, depth_exceeds, shape_problem
 
 
 def iter_findings(spec: Spec, exchange: Exchange, names: Iterable[str] | None = None) -> Iterator[Finding]:
@@ -142,8 +142,9 @@ def read_json(path: Path) -> Any:
         raise UsageError(
             f"{name}: nested deeper than {MAX_BODY_DEPTH} levels, not a body this tool judges"
         ) from None
-    if depth_exceeds(document, MAX_BODY_DEPTH + 8):  # a HAR wraps bodies a few levels down
-        raise UsageError(f"{name}: nested deeper than {MAX_BODY_DEPTH} levels, not a body this tool judges")
+    problem = shape_problem(document, MAX_BODY_DEPTH + 8)  # a HAR wraps bodies a few levels down
+    if problem:
+        raise UsageError(f"{name}: {problem}, not a body this tool judges")
     return document
 
 

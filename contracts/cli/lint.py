@@ -106,8 +106,16 @@ def command(
         return int(ExitCode.OK)
     if settings.baseline:
         findings = baselines.apply(findings, baselines.read(Path(settings.baseline)))
-    line_of = Locator(spec.text or "").line if findings else (lambda _: 1)  # index built only when needed
-    findings.sort(key=lambda f: (line_of(f.pointer), f.check, f.pointer))
+    located = Locator(spec.text or "").line if findings else (lambda _: 1)  # index built only when needed
+    findings.sort(key=lambda f: (located(f.pointer), f.check, f.pointer))
+    # Hostile text in the spec (control codes, lone surrogates, URL userinfo) reaches no report raw.
+    printable = [(_printable(f), located(f.pointer)) for f in findings]
+    line_by_pointer = {f.pointer: line for f, line in printable}
+    findings = [f for f, _ in printable]
+
+    def line_of(pointer: str) -> int:
+        return line_by_pointer.get(pointer, 1)
+
     uri = display_path(path)
     rules = {name: r.summary.replace("``", "`") for name, r in lint.load_rules().items()}
     if settings.sarif:
@@ -125,6 +133,23 @@ def command(
             else f"{uri}: clean ({len(spec.operations)} operations, {len(rules)} rules)"
         )
     return int(ExitCode.FINDINGS if any(f.severity == "error" for f in findings) else ExitCode.OK)
+
+
+def _printable(finding: Finding) -> Finding:
+    """``finding`` with URL userinfo masked and surrogates and control codes escaped: the SARIF
+    log is a file, so the CLI's stream filter does not see it."""
+    from dataclasses import replace
+
+    from contracts.cli import safe_text
+
+    hint = finding.extra.get("hint")
+    return replace(
+        finding,
+        message=safe_text(finding.message),
+        pointer=safe_text(finding.pointer),
+        spec_pointer=safe_text(finding.spec_pointer),
+        extra={**finding.extra, **({"hint": safe_text(hint)} if isinstance(hint, str) else {})},
+    )
 
 
 def _emit(

@@ -93,9 +93,30 @@ def refs_resolvable(spec: Spec) -> Iterator[Finding]:
             yield finding("refs_resolvable", f"$ref {ref!r} is not a local reference", f"{path}/$ref")
             continue
         try:
-            resolve_pointer(spec.raw, ref[1:])
+            target = resolve_pointer(spec.raw, ref[1:])
         except (KeyError, IndexError, ValueError):
             yield finding("refs_resolvable", f"$ref {ref!r} points nowhere", f"{path}/$ref")
+            continue
+        if _loops(spec, ref, target):
+            yield finding(
+                "refs_resolvable", f"$ref {ref!r} is circular: it never reaches a value", f"{path}/$ref"
+            )
+
+
+def _loops(spec: Spec, ref: str, target: Any) -> bool:
+    """Whether the ``$ref`` chain starting at ``ref`` comes back to itself (``A → B → A``)."""
+    seen = {ref}
+    while (
+        isinstance(target, dict) and isinstance(target.get("$ref"), str) and target["$ref"].startswith("#/")
+    ):
+        if target["$ref"] in seen:
+            return True
+        seen.add(target["$ref"])
+        try:
+            target = resolve_pointer(spec.raw, target["$ref"][1:])
+        except (KeyError, IndexError, ValueError):
+            return False  # reported at the ref that points nowhere
+    return False
 
 
 def all_refs(spec: Spec) -> set[str]:

@@ -65,6 +65,9 @@ DEFECTS: dict[str, list[Mutation]] = {
     "refs_resolvable": [
         lambda r: schemas(r)["Target"]["properties"].update(x={"$ref": "#/components/schemas/Nope"}),
         lambda r: schemas(r)["Target"]["properties"].update(x={"$ref": "other.json#/Target"}),
+        lambda r: schemas(r).update(
+            Channel={"$ref": "#/components/schemas/Loop"}, Loop={"$ref": "#/components/schemas/Channel"}
+        ),
     ],
     "operation_id_unique": [
         lambda r: op(r, "/v3/targetGroups").update(operationId="get-target-groups-id"),
