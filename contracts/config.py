@@ -153,12 +153,15 @@ def load_table(pyproject: Path | None = None) -> dict[str, Any]:
         data = tomllib.loads(_read(file))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: cannot read configuration ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{file}: cannot read configuration (nested too deeply)") from None
     tool = data.get("tool", {})
     if not isinstance(tool, dict):
         raise ConfigError(f"{file}: [tool] must be a table")
     table = tool.get("contracts", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{file}: [tool.contracts] must be a table")
+    _remember_secrets(table)
     for key, value in table.items():
         if key not in SCHEMA:
             what = "section" if isinstance(value, dict) else "key"
@@ -171,6 +174,21 @@ def load_table(pyproject: Path | None = None) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise ConfigError(f"{file}: [tool.contracts] {key} must be a table ([tool.contracts.{key}])")
     return table
+
+
+def _remember_secrets(table: Any) -> None:
+    """URL passwords written in the configuration are masked in every later output."""
+    from contracts.report.redact import remember_userinfo
+
+    stack = [table]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            remember_userinfo(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
 
 
 def _type_ok(value: Any, hint: Any) -> bool:

@@ -147,7 +147,12 @@ def _error(message: str, hint: str | None = None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
+    from contracts.report.redact import forget_userinfo, remember_userinfo
+
     _register_commands()
+    forget_userinfo()
+    for arg in sys.argv[1:] if argv is None else argv:
+        remember_userinfo(arg)  # a password typed into a URL is masked wherever it is echoed
     with _safe_streams():
         try:
             return _main(argv)

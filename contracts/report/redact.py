@@ -123,12 +123,43 @@ def _userinfo_end(run: str) -> int:
     return at
 
 
+_REMEMBERED: set[str] = set()
+"""Passwords (and lone user-name tokens) seen in URL userinfo of the command line or configuration:
+masked wherever they appear later, also outside a URL (a parser quoting ``'s3cret'`` in its error)."""
+
+
+def forget_userinfo() -> None:
+    """Start afresh (each CLI invocation remembers its own command line)."""
+    _REMEMBERED.clear()
+
+
+def remember_userinfo(text: str) -> None:
+    """Note the secrets of every URL userinfo in ``text`` so :func:`redact_userinfo` masks them anywhere."""
+    from urllib.parse import unquote
+
+    if "@" not in text or "://" not in text:
+        return
+    for start in _URL_START.finditer(text):
+        stop = _URL_END.search(text, start.end())
+        run = text[start.end() : stop.start() if stop else len(text)]
+        end = _userinfo_end(run)
+        if end < 0:
+            continue
+        user, colon, password = run[:end].partition(":")
+        for secret in (password, unquote(password)) if colon else (user, unquote(user)):
+            if len(secret) >= MIN_SECRET:
+                _REMEMBERED.add(secret)
+
+
 def redact_userinfo(text: str) -> str:
-    """Mask the whole userinfo (``user:password@``) of every URL in ``text``.
+    """Mask the whole userinfo (``user:password@``) of every URL in ``text``, and every remembered one.
 
     A token may travel as the user name alone (``https://ghp_x@host``), so user and password are
     both masked: ``http://admin:s3cret@host/`` becomes ``http://[REDACTED]@host/``.
     """
+    for secret in sorted(_REMEMBERED, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, MASK)
     if "@" not in text or "://" not in text:
         return text
     out: list[str] = []
