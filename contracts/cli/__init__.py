@@ -77,6 +77,15 @@ def safe_text(text: str) -> str:
     return redact_userinfo(text)
 
 
+class OutputError(Exception):
+    """Writing the output failed (the reader went away, a full disk): not an OSError, so no library
+    on the way (click turns EPIPE into exit 1) mistakes it for its own."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(cause.strerror or cause.__class__.__name__)
+        self.cause = cause
+
+
 class SafeStream:
     """A text stream that passes whole lines through :func:`safe_text` to ``target``."""
 
@@ -90,14 +99,20 @@ class SafeStream:
         self._pending += text
         if "\n" in self._pending:
             lines, _, self._pending = self._pending.rpartition("\n")
-            self.target.write(safe_text(lines + "\n"))
+            try:
+                self.target.write(safe_text(lines + "\n"))
+            except OSError as exc:
+                raise OutputError(exc) from None
         return len(text)
 
     def flush(self) -> None:
-        if self._pending:
-            self.target.write(safe_text(self._pending))
-            self._pending = ""
-        self.target.flush()
+        try:
+            if self._pending:
+                pending, self._pending = self._pending, ""
+                self.target.write(safe_text(pending))
+            self.target.flush()
+        except OSError as exc:
+            raise OutputError(exc) from None
 
     @property
     def encoding(self) -> str:
@@ -133,7 +148,7 @@ def _safe_streams() -> Iterator[None]:
         yield
     finally:
         for stream in (sys.stdout, sys.stderr):
-            with suppress(OSError, ValueError):
+            with suppress(OSError, ValueError, OutputError):
                 stream.flush()
         sys.stdout, sys.stderr = saved
 
@@ -155,13 +170,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         remember_userinfo(arg)  # a password typed into a URL is masked wherever it is echoed
     with _safe_streams():
         try:
-            return _main(argv)
-        except BrokenPipeError:
-            # The reader went away (``contracts lint | head``): the verdict was not delivered.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            with suppress(OSError, ValueError):
-                os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
-            return int(ExitCode.ERROR)
+            code = _main(argv)
+            sys.stdout.flush()  # a verdict not delivered is no verdict: see that it was
+            return code
+        except OutputError as exc:
+            return _output_failed(exc)
+
+
+def _output_failed(exc: OutputError) -> int:
+    """Exit 2: the verdict was not delivered. A reader that went away (``| head``) is told nothing."""
+    if isinstance(exc.cause, BrokenPipeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        with suppress(OSError, ValueError):  # so the interpreter's last flush does not complain
+            os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+        return int(ExitCode.ERROR)
+    with suppress(OutputError):
+        _error(f"cannot write the output ({exc})")
+    return int(ExitCode.ERROR)
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -179,7 +204,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return _error(exc.message, exc.hint)
     except KeyboardInterrupt:
         return _error("interrupted")
-    except BrokenPipeError:
+    except OutputError:
         raise
     except RecursionError:
         return _error("input nested too deeply to process", "flatten the document")

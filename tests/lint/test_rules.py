@@ -12,7 +12,7 @@ from contracts.findings import Finding
 from contracts.lint import iter_findings, load_rules
 from contracts.spec import Spec
 
-Mutation = Callable[[dict[str, Any]], None]
+Mutation = Callable[[dict[str, Any]], object]
 GROUP = "/v3/targetGroups/{targetGroupId}"
 JSON = "application/json"
 
