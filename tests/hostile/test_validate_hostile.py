@@ -142,7 +142,7 @@ def test_one_fact_reported_by_two_checks_is_printed_once(capsys: pytest.CaptureF
 
 
 def _har_with(url: str, body: Any) -> bytes:
-    entry = {
+    entry: dict[str, Any] = {
         "request": {
             "method": "GET",
             "url": url,
