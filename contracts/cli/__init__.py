@@ -34,6 +34,21 @@ class Context:
     def spec(self) -> Spec:
         return load_spec(self.spec_path)
 
+    def require_valid(self, spec: Spec) -> None:
+        """Refuse a spec that is not valid OpenAPI (a schema whose ``type`` is 5, a bad ``pattern``):
+        the checks compile its schemas, and such a document cannot be judged against."""
+        from contracts.errors import SpecError
+        from contracts.lint.structure import openapi_valid, refs_resolvable
+
+        problems = [*openapi_valid(spec), *refs_resolvable(spec)]
+        if problems:
+            first = problems[0]
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise SpecError(
+                f"{spec.path or 'spec'}: not valid OpenAPI: {first.pointer or '/'}: {first.message}{more}",
+                hint="`contracts lint` lists every defect",
+            )
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(

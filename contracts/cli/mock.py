@@ -86,6 +86,7 @@ def command(
     creds = parse_credentials(credentials or os.environ.get(settings.credentials_env))
     sock = bind(settings.host, settings.port)  # a taken port or a bad host fails before any work
     with sock:  # closed on every way out, a failed spec load included
+        ctx.require_valid(ctx.spec)  # a long-lived server: judge the whole document once, up front
         app = create_app(
             ctx.spec,
             empty=settings.empty,

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from contracts.cli import Context
-from contracts.errors import ExitCode, UsageError
+from contracts.errors import ContractsError, ExitCode, UsageError
 
 
 @click.command("validate")
@@ -44,7 +44,14 @@ def command(
     select(names)  # unknown check names and operations are usage errors before any file is read
     if operation is not None:
         spec.operation(operation)
-    reports = [validate_file(spec, f, operation=operation, status=status, names=names) for f in files]
+    try:
+        reports = [validate_file(spec, f, operation=operation, status=status, names=names) for f in files]
+    except ContractsError:
+        raise
+    except Exception:
+        ctx.require_valid(spec)  # a schema the checks cannot compile is the spec's fault: say so
+        raise  # a valid spec that breaks a check is our bug, reported as one
+
     for report in reports:
         if report.har and (operation or status):
             click.echo(

@@ -176,3 +176,28 @@ def test_control_sequences_in_har_urls_are_escaped(capsys: pytest.CaptureFixture
     assert outcome.code == 2
     assert "\x1b]" not in outcome.err and "\x1b[2J" not in outcome.err and "\x07" not in outcome.err
     assert "\\x1b]0;owned\\x07" in outcome.err
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"type": 5}, "is not valid under any of the given schemas"),
+        ({"pattern": "(["}, "is not a 'regex'"),
+        ({"properties": {"id": {"$ref": "#/components/schemas/Nope"}}}, "points nowhere"),
+    ],
+)
+def test_a_spec_whose_schemas_cannot_compile_is_the_specs_fault(
+    change: dict[str, Any], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = json.loads((ROOT / "spec" / "v3.json").read_text(encoding="utf-8"))
+    raw["components"]["schemas"]["Channel"].update(change)
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(raw))
+    body = ROOT / "tests" / "payloads" / "get-target-channels__response__200__1.json"
+    outcome = run_cli(
+        ["--spec", str(spec), "validate", "-o", "get-target-channels", "-s", "200", str(body)], capsys
+    )
+    assert_refused(outcome, message)
+    assert "not valid OpenAPI" in outcome.err and "contracts lint" in outcome.err
+    outcome = run_cli(["--spec", str(spec), "mock", "--port", "0"], capsys)
+    assert_refused(outcome, "not valid OpenAPI")
