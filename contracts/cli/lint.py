@@ -98,14 +98,15 @@ def command(
         writable_file(write_baseline, "the baseline")
     if settings.sarif:
         writable_file(Path(settings.sarif), "the SARIF log")
+    accepted = baselines.read(Path(settings.baseline)) if settings.baseline else None
     spec = Spec.from_path(path, lenient=True)  # a readable spec's defects are findings, not errors
     findings = list(lint.iter_findings(spec, disable=settings.disable, severity=settings.severities()))
     if write_baseline is not None:
         count = baselines.write(write_baseline, findings)
         click.echo(f"wrote {count} accepted finding(s) to {write_baseline}", err=True)
         return int(ExitCode.OK)
-    if settings.baseline:
-        findings = baselines.apply(findings, baselines.read(Path(settings.baseline)))
+    if accepted is not None:
+        findings = baselines.apply(findings, accepted)
     located = Locator(spec.text or "").line if findings else (lambda _: 1)  # index built only when needed
     findings.sort(key=lambda f: (located(f.pointer), f.check, f.pointer))
     # Hostile text in the spec (control codes, lone surrogates, URL userinfo) reaches no report raw.

@@ -194,6 +194,7 @@ def _copy_spec(tmp_path: Path) -> Path:
         (["--sarif", "{tmp}"], "is a directory"),
         (["--baseline", "{tmp}/absent.json"], "no such baseline file"),
         (["--baseline", str(CORPUS / "bodies" / "malformed.json")], "not a baseline file"),
+        (["--baseline", str(CORPUS / "har" / "entries-null.har")], "not a baseline file"),
         (["--disable", "no_such_rule"], "unknown lint rule 'no_such_rule'"),
         (["--format", "xml"], "Invalid value for '--format'"),
     ],
