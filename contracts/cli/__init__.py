@@ -158,10 +158,17 @@ class SafeStream:
 @contextmanager
 def _safe_streams() -> Iterator[None]:
     saved = sys.stdout, sys.stderr
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     sys.stdout, sys.stderr = SafeStream(saved[0]), SafeStream(saved[1])
     try:
         yield
     finally:
+        # Log handlers set up for this invocation wrote to its streams: they go with them, so an
+        # in-process caller (tests, the pytest plugin) is left as it was.
+        for handler in [h for h in root.handlers if h not in handlers]:
+            root.removeHandler(handler)
+        root.setLevel(level)
         for stream in (sys.stdout, sys.stderr):
             with suppress(OSError, ValueError, OutputError):
                 stream.flush()

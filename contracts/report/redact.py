@@ -146,9 +146,12 @@ def remember_userinfo(text: str) -> None:
         if end < 0:
             continue
         user, colon, password = run[:end].partition(":")
-        for secret in (password, unquote(password)) if colon else (user, unquote(user)):
-            if len(secret) >= MIN_SECRET:
-                _REMEMBERED.add(secret)
+        secret = password if colon else user
+        # ``pa/ss``: parsers split a raw '/' off and quote the first part ("port 'pa'").
+        for part in {secret, re.split(r"[/?#]", secret, maxsplit=1)[0]}:
+            for variant in (part, unquote(part)):
+                if len(variant) >= MIN_SECRET:
+                    _REMEMBERED.add(variant)
 
 
 def redact_userinfo(text: str) -> str:
