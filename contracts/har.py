@@ -4,20 +4,34 @@ Each entry carries its own method, URL, status, headers and body, so a HAR needs
 ``--operation``/``--status``: entries are matched to operations with :meth:`Spec.match`. Entries
 that cannot be judged (no operation serves them, no response) come back as :class:`Unmatched`
 for the caller to report, never as an exception.
+
+A HAR is machine-written, so a wrong shape means a broken or forged file: an entry whose parts
+are not what HAR 1.2 says (``entries`` null, ``content`` a string, a status ``200.5``, a URL that
+does not parse, a text that is not Unicode, a body nested beyond :data:`MAX_BODY_DEPTH`) is a
+one-line :class:`UsageError` naming the entry and the field.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
+
 from contracts.errors import UsageError
 from contracts.exchange import Exchange
-from contracts.spec import Spec
+from contracts.spec import MAX_DEPTH, Spec, depth_exceeds
+
+MAX_BODY_DEPTH = MAX_DEPTH
+"""Bodies nested deeper are refused: the checks walk bodies recursively."""
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$")
+"""An HTTP method is a token (RFC 9110)."""
 
 
 @dataclass(frozen=True)
@@ -37,13 +51,51 @@ def is_har(document: Any) -> bool:
     )
 
 
-def _headers(items: Any) -> dict[str, str | list[str]]:
+def _kind(value: Any) -> str:
+    names = {str: "a string", list: "an array", dict: "an object", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def _bad(index: int, field: str, problem: str) -> UsageError:
+    return UsageError(f"HAR entry {index}: {field} {problem}", hint="is the file a HAR 1.2 capture?")
+
+
+def _object(index: int, field: str, value: Any, *, optional: bool = False) -> dict[str, Any]:
+    if value is None and optional:
+        return {}
+    if not isinstance(value, dict):
+        raise _bad(index, field, f"must be an object, not {_kind(value)}")
+    return value
+
+
+def _string(index: int, field: str, value: Any, *, optional: bool = False) -> str:
+    if value is None and optional:
+        return ""
+    if not isinstance(value, str):
+        raise _bad(index, field, f"must be a string, not {_kind(value)}")
+    return value
+
+
+def _encode(index: int, field: str, text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start : exc.start + 1].encode("unicode_escape").decode("ascii")
+        raise _bad(index, field, f"holds {bad}, a lone surrogate that is not Unicode text") from None
+
+
+def _headers(index: int, field: str, items: Any) -> dict[str, str | list[str]]:
     """HAR's ``[{name, value}]`` as a mapping; a repeated header keeps every value."""
+    if items is None:
+        return {}
+    if not isinstance(items, list):
+        raise _bad(index, field, f"must be an array of {{name, value}}, not {_kind(items)}")
     headers: dict[str, str | list[str]] = {}
-    for item in items if isinstance(items, list) else []:
-        if not (isinstance(item, dict) and "name" in item and "value" in item):
-            continue
-        name, value = str(item["name"]), str(item["value"])
+    for position, item in enumerate(items):
+        item = _object(index, f"{field}[{position}]", item)
+        name = _string(index, f"{field}[{position}].name", item.get("name"))
+        value = _string(index, f"{field}[{position}].value", item.get("value"))
+        _encode(index, f"{field}[{position}]", name + value)
         previous = headers.get(name)
         if previous is None:
             headers[name] = value
@@ -53,22 +105,63 @@ def _headers(items: Any) -> dict[str, str | list[str]]:
 
 
 def _body(index: int, content: Any) -> bytes:
-    content = content if isinstance(content, dict) else {}
-    text = content.get("text") or ""
-    if content.get("encoding") == "base64":
+    content = _object(index, "response.content", content, optional=True)
+    text = _string(index, "response.content.text", content.get("text"), optional=True)
+    encoding = _string(index, "response.content.encoding", content.get("encoding"), optional=True)
+    if encoding == "base64":
         try:
-            return base64.b64decode(str(text), validate=True)
+            return base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError):
-            raise UsageError(f"HAR entry {index}: a body marked base64 is not base64") from None
-    return str(text).encode()
+            raise _bad(index, "response.content.text", "is marked base64 but is not base64") from None
+    if encoding:
+        raise _bad(
+            index, "response.content.encoding", f"{encoding[:20]!r} is not base64 (the only one HAR has)"
+        )
+    return _encode(index, "response.content.text", text)
 
 
-def _request_line(index: int, entry: Any) -> tuple[str, str, int]:
+def _check_depth(index: int, body: bytes) -> None:
+    """Refuse a JSON body nested deeper than the checks can walk (a non-JSON body is theirs to judge)."""
+    if body.count(b"[") + body.count(b"{") <= MAX_BODY_DEPTH:
+        return
     try:
-        request, response = entry["request"], entry["response"]
-        return str(request["method"]).upper(), str(request["url"]), int(response["status"])
-    except (KeyError, TypeError, ValueError):
-        raise UsageError(f"HAR entry {index} lacks request.method, request.url or response.status") from None
+        parsed = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        try:
+            parsed = json.loads(body)
+        except RecursionError:
+            raise UsageError(
+                f"HAR entry {index}: response body is nested deeper than {MAX_BODY_DEPTH} levels"
+            ) from None
+        except ValueError:
+            return
+    if depth_exceeds(parsed, MAX_BODY_DEPTH):
+        raise UsageError(f"HAR entry {index}: response body is nested deeper than {MAX_BODY_DEPTH} levels")
+
+
+def _status(index: int, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        shown = repr(value)[:24]
+        raise _bad(index, "response.status", f"must be an integer HTTP status, not {shown}")
+    if value != 0 and not 100 <= value <= 599:
+        raise _bad(index, "response.status", f"{str(value)[:24]} is not an HTTP status (100-599, or 0)")
+    return value
+
+
+def _request_line(index: int, entry: Any) -> tuple[dict[str, Any], dict[str, Any], str, str, str, int]:
+    entry = _object(index, "the entry", entry)
+    request = _object(index, "request", entry.get("request"))
+    response = _object(index, "response", entry.get("response"))
+    method = _string(index, "request.method", request.get("method"))
+    if not _TOKEN.match(method):
+        raise _bad(index, "request.method", f"{method[:32]!r} is not an HTTP method")
+    url = _string(index, "request.url", request.get("url"))
+    _encode(index, "request.url", url)
+    try:
+        path = urlsplit(url).path
+    except ValueError as exc:
+        raise _bad(index, "request.url", f"does not parse as a URL ({exc})") from None
+    return request, response, method.upper(), url, path, _status(index, response.get("status"))
 
 
 def exchanges(spec: Spec, document: Any, *, base_path: str = "") -> Iterator[Exchange | Unmatched]:
@@ -78,34 +171,36 @@ def exchanges(spec: Spec, document: Any, *, base_path: str = "") -> Iterator[Exc
     """
     entries = document["log"]["entries"]
     if not isinstance(entries, list):
-        raise UsageError("HAR log.entries is not an array")
+        raise UsageError(f"HAR log.entries must be an array, not {_kind(entries)}")
     for index, entry in enumerate(entries):
-        method, url, status = _request_line(index, entry)
+        request, response, method, url, path, status = _request_line(index, entry)
         if status == 0:  # browsers record aborted and blocked requests with status 0
             yield Unmatched(index, method, url, "got no response (status 0)")
             continue
-        path = urlsplit(url).path
         if base_path and path.startswith(base_path):
             path = path[len(base_path) :] or "/"
         found = spec.match(method, path)
         if found is None:
             yield Unmatched(index, method, url)
             continue
-        request, response = entry["request"], entry["response"]
-        post = request.get("postData")
-        text = post.get("text") if isinstance(post, dict) else None
+        post = _object(index, "request.postData", request.get("postData"), optional=True)
+        text = post.get("text")
+        body = _body(index, response.get("content"))
+        _check_depth(index, body)
         yield Exchange(
             operation=found[0].operation_id,
             status=status,
-            body=_body(index, response.get("content")),
-            headers=_headers(response.get("headers")),
+            body=body,
+            headers=_headers(index, "response.headers", response.get("headers")),
             method=method,
             url=url,
             request_headers={
                 k: ", ".join(v) if isinstance(v, list) else v
-                for k, v in _headers(request.get("headers")).items()
+                for k, v in _headers(index, "request.headers", request.get("headers")).items()
             },
-            request_body=None if text is None else str(text).encode(),
+            request_body=None
+            if text is None
+            else _encode(index, "request.postData.text", _string(index, "request.postData.text", text)),
         )
 
 

@@ -27,6 +27,49 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ERROR_CATALOGUE_KEY = "x-error-codes"
 ENVELOPE_SCHEMA = "Envelope"
 ERROR_ENVELOPE_SCHEMA = "ErrorEnvelope"
+MAX_SPEC_BYTES = 64 * 1024 * 1024
+"""A larger file is refused before it is read: a spec, not a way to exhaust memory."""
+MAX_DEPTH = 100
+"""Deeper documents are refused on load, so no recursive walk downstream can overflow
+(``spec/v3.json`` is 18 deep)."""
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one: accessors never trust the shape."""
+    return value if isinstance(value, dict) else {}
+
+
+MAX_CONTAINERS = 1_000_000
+"""More objects and arrays than this are refused: JSON this large is no spec, and YAML aliases
+(a "billion laughs" document) can expand a small file into an endless walk."""
+
+
+def shape_problem(document: Any, limit: int = MAX_DEPTH) -> str | None:
+    """Why ``document`` is too deep or too large to walk (None when it is fine).
+
+    Level by level, without recursion, and stopping as soon as the budget is spent.
+    """
+    level = [document] if isinstance(document, (dict, list)) else []
+    depth = seen = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return f"nested deeper than {limit} levels"
+        seen += len(level)
+        below: list[Any] = []
+        for node in level:
+            below.extend(
+                v for v in (node.values() if isinstance(node, dict) else node) if isinstance(v, (dict, list))
+            )
+            if seen + len(below) > MAX_CONTAINERS:
+                return f"more than {MAX_CONTAINERS:,} objects and arrays"
+        level = below
+    return None
+
+
+def depth_exceeds(document: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether ``document`` is too deep (or too large) to walk safely."""
+    return shape_problem(document, limit) is not None
 
 
 def escape_token(token: str) -> str:
@@ -106,11 +149,11 @@ class Operation:
     @property
     def statuses(self) -> tuple[str, ...]:
         """The documented response keys, as written (``"200"``, ``"4XX"``, ``"default"``)."""
-        return tuple(self.raw.get("responses", {}))
+        return tuple(_obj(self.raw.get("responses")))
 
     def response_key(self, status: int) -> str | None:
         """The documented response key that covers ``status``: exact, then range, then default."""
-        responses = self.raw.get("responses", {})
+        responses = _obj(self.raw.get("responses"))
         for key in (str(status), f"{str(status)[0]}XX", "default"):
             if key in responses:
                 return key
@@ -121,8 +164,8 @@ class Operation:
         key = self.response_key(status)
         if key is None:
             return None
-        resolved: JSONObject = self.spec.deref(self.raw["responses"][key])
-        return resolved
+        resolved = self.spec.deref(self.raw["responses"][key])
+        return resolved if isinstance(resolved, dict) else None
 
     def response_pointer(self, status: int) -> Pointer | None:
         key = self.response_key(status)
@@ -130,26 +173,28 @@ class Operation:
 
     def response_media(self, status: int) -> dict[str, JSONObject]:
         """Media type → media object documented for ``status`` (empty when none)."""
-        response = self.response(status)
-        content: dict[str, JSONObject] = (response or {}).get("content", {})
-        return content
+        content = _obj(_obj(self.response(status)).get("content"))
+        return {k: v for k, v in content.items() if isinstance(v, dict)}
 
     def response_schema(self, status: int, media_type: str = "application/json") -> JSONObject | None:
         media = self.response_media(status).get(media_type)
-        return None if media is None else media.get("schema")
+        schema = None if media is None else media.get("schema")
+        return schema if isinstance(schema, (dict, bool)) else None  # type: ignore[return-value]
 
     def request_schema(self, media_type: str = "application/json") -> JSONObject | None:
-        body = self.spec.deref(self.raw.get("requestBody", {}))
-        media = body.get("content", {}).get(media_type)
-        return None if media is None else media.get("schema")
+        body = _obj(self.spec.deref(self.raw.get("requestBody", {})))
+        media = _obj(_obj(body.get("content")).get(media_type))
+        schema = media.get("schema")
+        return schema if isinstance(schema, (dict, bool)) else None  # type: ignore[return-value]
 
     def parameters(self) -> list[JSONObject]:
         """Path-level and operation-level parameters, dereferenced, operation-level winning."""
         path_item = self.spec.raw["paths"][self.path]
         merged: dict[tuple[str, str], JSONObject] = {}
-        for param in [*path_item.get("parameters", []), *self.raw.get("parameters", [])]:
+        for param in [*_list(path_item.get("parameters")), *_list(self.raw.get("parameters"))]:
             resolved = self.spec.deref(param)
-            merged[(resolved["name"], resolved["in"])] = resolved
+            if isinstance(resolved, dict) and isinstance(resolved.get("name"), str):
+                merged[(resolved["name"], str(resolved.get("in")))] = resolved
         return list(merged.values())
 
     def codes_for_status(self, status: int) -> tuple[int, ...]:
@@ -161,6 +206,10 @@ class Operation:
         """Path parameters when ``path`` (no query string) matches this operation's template."""
         found = self.path_regex.fullmatch(path)
         return None if found is None else found.groupdict()
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _path_regex(template: str) -> re.Pattern[str]:
@@ -175,16 +224,39 @@ def _path_regex(template: str) -> re.Pattern[str]:
 class Spec:
     """An OpenAPI document, indexed once: operations, enums, error codes, envelope."""
 
-    def __init__(self, raw: JSONObject, *, path: Path | None = None, text: str | None = None) -> None:
-        if not isinstance(raw, dict) or not isinstance(raw.get("paths"), dict):
-            raise SpecError(f"{path or 'spec'}: not an OpenAPI document (no 'paths' object)")
-        self.raw = raw
+    def __init__(
+        self, raw: Any, *, path: Path | None = None, text: str | None = None, lenient: bool = False
+    ) -> None:
+        name = path or "spec"
+        if not isinstance(raw, dict):
+            kind = "an array" if isinstance(raw, list) else f"a {type(raw).__name__}"
+            raise SpecError(f"{name}: not an OpenAPI document (no 'paths' object; the top level is {kind})")
+        problem = shape_problem(raw)
+        if problem:
+            raise SpecError(f"{name}: {problem}; not a spec this tool reads")
+        self.raw: JSONObject = raw
         self.path = path
         self.text = text
         self.version: str = str(raw.get("openapi", ""))
         if not self.version.startswith("3."):
-            raise SpecError(f"{path or 'spec'}: 'openapi' is {self.version or 'missing'}, expected 3.x")
+            raise SpecError(f"{name}: 'openapi' is {self.version[:40] or 'missing'}, expected 3.x")
+        no_paths = not isinstance(raw.get("paths", {}), dict) or ("paths" not in raw and self.version < "3.1")
+        if no_paths and not lenient:
+            raise SpecError(f"{name}: not an OpenAPI document (no 'paths' object)")
+        self.defects: list[tuple[Pointer, str]] = []
+        """(pointer, message) for each part whose shape the index cannot use: an operation that is a
+        string, one without operationId, a parameter list that is an object, ... The linter reports
+        them; a strict (default) Spec refuses the document on the first one."""
+        components = raw.get("components", {})
+        if not isinstance(components, dict):
+            self.defects.append(("/components", f"must be an object, not {_kind(components)}"))
+        for kind, value in _obj(components).items():
+            if not kind.startswith("x-") and not isinstance(value, dict):
+                self.defects.append(
+                    (f"/components/{escape_token(kind)}", f"must be an object, not {_kind(value)}")
+                )
         self.operations: tuple[Operation, ...] = tuple(self._index_operations())
+        self.error_catalogue  # noqa: B018 - indexed now, so its defects are known before any use
         self._by_name: dict[str, Operation] = {}
         self.duplicate_names: list[tuple[str, Operation, Operation]] = []
         """(name, first, second) where an operationId or doc slug names two operations (the linter reports it)."""
@@ -199,22 +271,42 @@ class Spec:
         self._match_order = sorted(
             self.operations, key=lambda o: (-len(re.sub(r"\{[^}]+\}", "", o.path)), o.path)
         )
+        if self.defects and not lenient:
+            pointer, message = self.defects[0]
+            more = f" (and {len(self.defects) - 1} more)" if len(self.defects) > 1 else ""
+            raise SpecError(
+                f"{name}: {pointer}: {message}{more}",
+                hint="`contracts lint` lists every defect",
+            )
 
     # -- loading --------------------------------------------------------------------------------
     @classmethod
-    def from_path(cls, path: str | Path) -> Spec:
+    def from_path(cls, path: str | Path, *, lenient: bool = False) -> Spec:
         file = Path(path)
         try:
-            text = file.read_text(encoding="utf-8")
+            with file.open("rb") as handle:
+                data = handle.read(MAX_SPEC_BYTES + 1)
         except FileNotFoundError:
             raise SpecError(f"{file}: no such spec file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SpecError(f"{file}: cannot read spec ({exc.__class__.__name__}: {exc})") from None
-        return cls.from_text(text, path=file)
+        except IsADirectoryError:
+            raise SpecError(f"{file}: is a directory, not a spec file") from None
+        except OSError as exc:
+            raise SpecError(f"{file}: cannot read spec ({exc.strerror or exc.__class__.__name__})") from None
+        if len(data) > MAX_SPEC_BYTES:
+            raise SpecError(
+                f"{file}: larger than {MAX_SPEC_BYTES // 1024 // 1024} MB, not a spec this tool reads"
+            )
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SpecError(f"{file}: not UTF-8 (invalid byte at offset {exc.start})") from None
+        return cls.from_text(text, path=file, lenient=lenient)
 
     @classmethod
-    def from_text(cls, text: str, *, path: Path | None = None) -> Spec:
+    def from_text(cls, text: str, *, path: Path | None = None, lenient: bool = False) -> Spec:
         name = path or "spec"
+        if not text.strip():
+            raise SpecError(f"{name}: empty file, not a spec")
         if path is not None and path.suffix in (".yaml", ".yml"):
             import yaml
 
@@ -224,12 +316,20 @@ class Spec:
                 mark = getattr(exc, "problem_mark", None)
                 where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
                 raise SpecError(f"{name}{where}: malformed YAML ({getattr(exc, 'problem', exc)})") from None
+            except RecursionError:
+                raise SpecError(f"{name}: nested deeper than {MAX_DEPTH} levels") from None
         else:
             try:
-                raw = json.loads(text)
+                raw = json.loads(text, parse_constant=_not_json)
             except json.JSONDecodeError as exc:
                 raise SpecError(f"{name}:{exc.lineno}:{exc.colno}: malformed JSON ({exc.msg})") from None
-        return cls(raw, path=path, text=text)
+            except ValueError as exc:  # NaN, Infinity: Python reads them, JSON has no such values
+                raise SpecError(f"{name}: malformed JSON ({exc})") from None
+            except RecursionError:
+                raise SpecError(
+                    f"{name}: nested deeper than {MAX_DEPTH} levels; not a spec this tool reads"
+                ) from None
+        return cls(raw, path=path, text=text, lenient=lenient)
 
     # -- references -----------------------------------------------------------------------------
     def deref(self, node: Any) -> Any:
@@ -251,32 +351,61 @@ class Spec:
 
     # -- operations -----------------------------------------------------------------------------
     def _index_operations(self) -> Iterator[Operation]:
-        for path, item in self.raw["paths"].items():
+        paths = self.raw.get("paths", {})
+        if not isinstance(paths, dict):
+            self.defects.append(("/paths", f"must be an object, not {_kind(paths)}"))
+            return
+        for path, item in paths.items():
+            where = join_pointer("/paths", path)
             if not isinstance(item, dict):
-                raise SpecError(f"paths[{path!r}] is not an object")
+                self.defects.append((where, f"a path item must be an object, not {_kind(item)}"))
+                continue
+            if "parameters" in item and not _params_ok(self, item["parameters"]):
+                self.defects.append((f"{where}/parameters", "must be an array of parameter objects"))
+                continue
             for method in HTTP_METHODS:
-                op = item.get(method)
-                if op is None:
-                    continue
-                pointer = join_pointer("/paths", path, method)
-                op_id = op.get("operationId")
-                if not isinstance(op_id, str) or not op_id:
-                    raise SpecError(f"{pointer}: operation has no operationId")
-                codes = op.get("x-error-codes", [])
-                if not isinstance(codes, list) or not all(isinstance(c, int) for c in codes):
-                    raise SpecError(f"{pointer}/x-error-codes: must be a list of integers")
-                yield Operation(
-                    operation_id=op_id,
-                    method=method.upper(),
-                    path=path,
-                    pointer=pointer,
-                    raw=op,
-                    slugs=(op_id, *op.get("x-doc-slugs", [])),
-                    error_codes=tuple(codes),
-                    deprecated=bool(op.get("deprecated", False)),
-                    path_regex=_path_regex(path),
-                    spec=self,
-                )
+                if method in item:
+                    op = self._operation(path, method, item[method])
+                    if op is not None:
+                        yield op
+
+    def _operation(self, path: str, method: str, op: Any) -> Operation | None:
+        """The indexed operation, or None with a defect recorded when its shape is unusable."""
+        pointer = join_pointer("/paths", path, method)
+        if not isinstance(op, dict):
+            self.defects.append((pointer, f"an operation must be an object, not {_kind(op)}"))
+            return None
+        op_id = op.get("operationId")
+        if not isinstance(op_id, str) or not op_id:
+            self.defects.append((pointer, "operation has no operationId"))
+            return None
+        problems = [
+            (key, message)
+            for key, ok, message in (
+                ("x-error-codes", _codes_ok(op.get("x-error-codes", [])), "must be a list of integers"),
+                ("x-doc-slugs", _strings_ok(op.get("x-doc-slugs", [])), "must be a list of strings"),
+                ("responses", isinstance(op.get("responses", {}), dict), "must be an object"),
+                ("parameters", _params_ok(self, op.get("parameters", [])), "must be an array of parameters"),
+                ("requestBody", isinstance(op.get("requestBody", {}), dict), "must be an object"),
+                ("deprecated", isinstance(op.get("deprecated", False), bool), "must be true or false"),
+            )
+            if not ok
+        ]
+        for key, message in problems:
+            self.defects.append((f"{pointer}/{key}", message))
+        raw = {k: v for k, v in op.items() if k not in {key for key, _ in problems}}  # the usable parts
+        return Operation(
+            operation_id=op_id,
+            method=method.upper(),
+            path=path,
+            pointer=pointer,
+            raw=raw,
+            slugs=(op_id, *raw.get("x-doc-slugs", [])),
+            error_codes=tuple(raw.get("x-error-codes", [])),
+            deprecated=bool(raw.get("deprecated", False)),
+            path_regex=_path_regex(path),
+            spec=self,
+        )
 
     def operation(self, name: str) -> Operation:
         """The operation whose operationId or ``x-doc-slugs`` contains ``name``."""
@@ -322,29 +451,40 @@ class Spec:
     # -- catalogues -----------------------------------------------------------------------------
     @functools.cached_property
     def error_catalogue(self) -> Mapping[int, ErrorCode]:
-        entries = self.raw.get("components", {}).get(ERROR_CATALOGUE_KEY, {})
+        """Code → entry; entries without an integer key, message and status are defects, left out."""
+        entries = _obj(self.raw.get("components")).get(ERROR_CATALOGUE_KEY, {})
         catalogue: dict[int, ErrorCode] = {}
+        if not isinstance(entries, dict):
+            self.defects.append((f"/components/{ERROR_CATALOGUE_KEY}", "must be an object"))
+            return catalogue
         for key, entry in entries.items():
             pointer = join_pointer("/components", ERROR_CATALOGUE_KEY, key)
-            try:
-                catalogue[int(key)] = ErrorCode(
-                    code=int(key),
-                    message=str(entry["message"]),
-                    status=int(entry["status"]),
-                    name=str(entry.get("name", "")),
-                    source=str(entry.get("source", "")),
-                    pointer=pointer,
-                )
-            except (KeyError, TypeError, ValueError):
-                raise SpecError(
-                    f"{pointer}: catalogue entries need an integer key, message and status"
-                ) from None
+            entry = _obj(entry)
+            status, message = entry.get("status"), entry.get("message")
+            if not (
+                key.isascii()
+                and key.isdigit()
+                and len(key) <= 18
+                and isinstance(status, int)
+                and not isinstance(status, bool)
+                and isinstance(message, str)
+            ):
+                self.defects.append((pointer, "catalogue entries need an integer key, message and status"))
+                continue
+            catalogue[int(key)] = ErrorCode(
+                code=int(key),
+                message=message,
+                status=status,
+                name=str(entry.get("name", "")),
+                source=str(entry.get("source", "")),
+                pointer=pointer,
+            )
         return catalogue
 
     @functools.cached_property
     def enums(self) -> Mapping[str, EnumSchema]:
         """Named enum components: component name → values."""
-        schemas = self.raw.get("components", {}).get("schemas", {})
+        schemas = _obj(_obj(self.raw.get("components")).get("schemas"))
         return {
             name: EnumSchema(name, tuple(schema["enum"]), join_pointer("/components/schemas", name))
             for name, schema in schemas.items()
@@ -363,6 +503,39 @@ class Spec:
             return OpenAPI.from_dict(self.raw)
         except Exception as exc:  # noqa: BLE001 - openapi-core raises several unrelated types
             raise SpecError(f"{self.path or 'spec'}: not a valid OpenAPI document ({exc})") from None
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _kind(value: Any) -> str:
+    names = {str: "a string", list: "an array", dict: "an object", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def _codes_ok(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(c, int) and not isinstance(c, bool) for c in value)
+
+
+def _strings_ok(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+
+
+def _params_ok(spec: Spec, value: Any) -> bool:
+    """An array of parameter objects (or $refs to them), each with a string name and location."""
+    if not isinstance(value, list):
+        return False
+    for param in value:
+        try:
+            resolved = spec.deref(param)
+        except SpecError:
+            continue  # a dangling $ref is the refs_resolvable rule's finding
+        if not (isinstance(resolved, dict) and isinstance(resolved.get("name"), str)):
+            return False
+        if not isinstance(resolved.get("in"), str):
+            return False
+    return True
 
 
 @functools.lru_cache(maxsize=8)

@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING, Literal
 import click
 
 from contracts.cli import Context
+from contracts.cli._params import writable_file
 from contracts.errors import ConfigError, ExitCode, UsageError
 from contracts.types import Severity
 
@@ -89,19 +90,33 @@ def command(
     from contracts.spec import Spec
 
     path = spec_file or ctx.spec_path
-    spec = Spec.from_path(path)
     table = load_table().get("lint", {})
     given = {"format": fmt, "baseline": baseline, "sarif": sarif, "disable": disable or None}
     settings = settings_from(LintSettings, table, section="lint", **given)
+    # Every output location is checked before the work, so a lint never fails at its end.
+    if write_baseline is not None:
+        writable_file(write_baseline, "the baseline")
+    if settings.sarif:
+        writable_file(Path(settings.sarif), "the SARIF log")
+    accepted = baselines.read(Path(settings.baseline)) if settings.baseline else None
+    spec = Spec.from_path(path, lenient=True)  # a readable spec's defects are findings, not errors
     findings = list(lint.iter_findings(spec, disable=settings.disable, severity=settings.severities()))
     if write_baseline is not None:
         count = baselines.write(write_baseline, findings)
         click.echo(f"wrote {count} accepted finding(s) to {write_baseline}", err=True)
         return int(ExitCode.OK)
-    if settings.baseline:
-        findings = baselines.apply(findings, baselines.read(Path(settings.baseline)))
-    line_of = Locator(spec.text or "").line if findings else (lambda _: 1)  # index built only when needed
-    findings.sort(key=lambda f: (line_of(f.pointer), f.check, f.pointer))
+    if accepted is not None:
+        findings = baselines.apply(findings, accepted)
+    located = Locator(spec.text or "").line if findings else (lambda _: 1)  # index built only when needed
+    findings.sort(key=lambda f: (located(f.pointer), f.check, f.pointer))
+    # Hostile text in the spec (control codes, lone surrogates, URL userinfo) reaches no report raw.
+    printable = [(_printable(f), located(f.pointer)) for f in findings]
+    line_by_pointer = {f.pointer: line for f, line in printable}
+    findings = [f for f, _ in printable]
+
+    def line_of(pointer: str) -> int:
+        return line_by_pointer.get(pointer, 1)
+
     uri = display_path(path)
     rules = {name: r.summary.replace("``", "`") for name, r in lint.load_rules().items()}
     if settings.sarif:
@@ -119,6 +134,23 @@ def command(
             else f"{uri}: clean ({len(spec.operations)} operations, {len(rules)} rules)"
         )
     return int(ExitCode.FINDINGS if any(f.severity == "error" for f in findings) else ExitCode.OK)
+
+
+def _printable(finding: Finding) -> Finding:
+    """``finding`` with URL userinfo masked and surrogates and control codes escaped: the SARIF
+    log is a file, so the CLI's stream filter does not see it."""
+    from dataclasses import replace
+
+    from contracts.cli import safe_text
+
+    hint = finding.extra.get("hint")
+    return replace(
+        finding,
+        message=safe_text(finding.message),
+        pointer=safe_text(finding.pointer),
+        spec_pointer=safe_text(finding.spec_pointer),
+        extra={**finding.extra, **({"hint": safe_text(hint)} if isinstance(hint, str) else {})},
+    )
 
 
 def _emit(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gc
 import os
+import socket
 from dataclasses import dataclass
 
 import click
 
 from contracts.cli import Context
+from contracts.cli._params import setting
 from contracts.errors import ConfigError, ExitCode
 
 
@@ -48,8 +50,15 @@ def _required_credentials(flag: str | None, variable: str) -> tuple[tuple[str, s
 
 
 @click.command("mock")
-@click.option("--host", default=None, help="Interface to bind (default 127.0.0.1).")
-@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default 4010).")
+@click.option(
+    "--host", type=setting("mock", "host"), default=None, help="Interface to bind (default 127.0.0.1)."
+)
+@click.option(
+    "--port",
+    type=setting("mock", "port", "int"),
+    default=None,
+    help="Port (default 4010; 0 picks a free one and prints it).",
+)
 @click.option("--empty", is_flag=True, default=None, help="Start without the documentation's objects.")
 @click.option(
     "--credentials",
@@ -90,24 +99,51 @@ def command(
         max_entities=max_entities,
     )
     creds, source = _required_credentials(credentials, settings.credentials_env)
-    app = create_app(
-        ctx.spec,
-        empty=settings.empty,
-        credentials=creds,
-        strict=settings.strict,
-        max_entities=settings.max_entities,
-    )
-    click.echo(
-        f"mock of {len(ctx.spec.operations)} operations on http://{settings.host}:{settings.port} (credentials required: {source})",
-        err=True,
-    )
-    # The store is long-lived and only grows: fewer full collections keep the latency tail short.
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
-    try:
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
-    except OSError as exc:
-        raise ConfigError(
-            f"cannot serve on {settings.host}:{settings.port} ({exc.strerror or exc})"
-        ) from None
+    sock = bind(settings.host, settings.port)  # a taken port or a bad host fails before any work
+    with sock:  # closed on every way out, a failed spec load included
+        ctx.require_valid(ctx.spec)  # a long-lived server: judge the whole document once, up front
+        app = create_app(
+            ctx.spec,
+            empty=settings.empty,
+            credentials=creds,
+            strict=settings.strict,
+            max_entities=settings.max_entities,
+        )
+        port = sock.getsockname()[1]
+        where = f"[{settings.host}]" if ":" in settings.host else settings.host
+        click.echo(
+            f"mock of {len(ctx.spec.operations)} operations on http://{where}:{port}"
+            f" (credentials required: {source})",
+            err=True,
+        )
+        # The store is long-lived and only grows: fewer full collections keep the latency tail short.
+        gc.freeze()
+        gc.set_threshold(50_000, 20, 100)
+        config = uvicorn.Config(app, host=settings.host, port=port, log_level="warning", access_log=False)
+        uvicorn.Server(config).run(sockets=[sock])
     return int(ExitCode.OK)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (port 0: a free one), or a one-line ConfigError."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (socket.gaierror, UnicodeError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, socket.gaierror) else str(exc)
+        raise ConfigError(
+            f"cannot serve on {host!r}: not a host name or address ({reason})",
+            hint="use an address such as 127.0.0.1 or ::1",
+        ) from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        hint = "choose another --port, or --port 0 for a free one" if exc.errno == 98 else None
+        raise ConfigError(f"cannot serve on {host}:{port} ({exc.strerror or exc})", hint=hint) from None
+    sock.setblocking(False)
+    return sock

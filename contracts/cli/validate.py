@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from contracts.cli import Context
-from contracts.errors import ExitCode, UsageError
+from contracts.errors import ContractsError, ExitCode, UsageError
 
 
 @click.command("validate")
@@ -30,7 +30,7 @@ from contracts.errors import ExitCode, UsageError
     "--request", "request", is_flag=True, help="The files are saved request bodies (needs --operation)."
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
 @click.pass_obj
 def command(
     ctx: Context,
@@ -42,53 +42,64 @@ def command(
     side: str = "both",
     request: bool = False,
 ) -> int:
-    """Validate saved response bodies (or HAR captures) against the spec.
+    """Validate saved response bodies (or HAR captures) against the spec; ``-`` reads standard input.
 
     Exit 0 when every response conforms, 1 on violations, 2 when the input cannot be judged.
     """
     from contracts.checks import select
     from contracts.request_validation import validate_file_sides
+    from contracts.validate import STDIN, facts
 
+    if list(files).count(STDIN) > 1:
+        raise UsageError("'-' (standard input) can be given once")
     spec = ctx.spec
     names = [n.strip() for n in check_names.split(",") if n.strip()] if check_names else None
     select(names)  # unknown check names and operations are usage errors before any file is read
     if operation is not None:
         spec.operation(operation)
-    reports = [
-        validate_file_sides(
-            spec, f, operation=operation, status=status, names=names, side=side, request=request
-        )
-        for f in files
-    ]
+    try:
+        reports = [
+            validate_file_sides(
+                spec, f, operation=operation, status=status, names=names, side=side, request=request
+            )
+            for f in files
+        ]
+    except ContractsError:
+        raise
+    except Exception:
+        ctx.require_valid(spec)  # a schema the checks cannot compile is the spec's fault: say so
+        raise  # a valid spec that breaks a check is our bug, reported as one
+
     for report in reports:
         if report.har and (operation or status):
             click.echo(
-                f"{report.path}: warning: --operation/--status ignored, HAR entries carry their own", err=True
+                f"{report.name}: warning: --operation/--status ignored, HAR entries carry their own", err=True
             )
         for item in report.unmatched:
             click.echo(
-                f"{report.path}: warning: HAR entry {item.index} {item.method} {item.url} {item.reason}",
+                f"{report.name}: warning: HAR entry {item.index} {item.method} {item.url} {item.reason}",
                 err=True,
             )
     checked = sum(r.exchanges for r in reports)
     if checked == 0:
         raise UsageError("nothing was validated: no HAR entry matched an operation of the spec")
-    located = [pair for r in reports for pair in r.located]
+    found = facts(pair for r in reports for pair in r.located)
     if fmt == "json":
-        rows = [{"file": source, **finding.to_dict()} for source, finding in located]
-        click.echo(json.dumps(rows, indent=2, default=str))
+        click.echo(json.dumps([fact.to_dict() for fact in found], indent=2, default=str))
     else:
-        for source, f in located:
+        for fact in found:
+            f = fact.finding
+            also = f" (also {', '.join(a.check for a in fact.also)})" if fact.also else ""
             where = (
                 f"[request] {f.operation}"
                 if f.extra.get("side") == "request"
                 else f"{f.operation} {f.status}"
             )
-            click.echo(f"{source}: {where} {f.check} {f.pointer or '/'}: {f.message}")
+            click.echo(f"{fact.source}: {where} {f.check}{also} {f.pointer or '/'}: {f.message}")
         click.echo(
-            f"{len(located)} violation(s) in {checked} response(s)"
-            if located
+            f"{len(found)} violation(s) in {checked} response(s)"
+            if found
             else f"{checked} response(s) conform to the spec"
         )
     # warnings (undocumented_property) are reported but are no violation: the verdict counts errors only
-    return int(ExitCode.FINDINGS if any(f.severity == "error" for _, f in located) else ExitCode.OK)
+    return int(ExitCode.FINDINGS if any(fact.finding.severity == "error" for fact in found) else ExitCode.OK)

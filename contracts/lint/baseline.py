@@ -32,7 +32,7 @@ def read(path: Path) -> set[tuple[str, str]]:
         return {(str(e["rule"]), str(e["pointer"])) for e in data["accepted"]}
     except FileNotFoundError:
         raise UsageError(f"{path}: no such baseline file", hint="create one with --write-baseline") from None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise UsageError(f"{path}: not a baseline file ({exc.__class__.__name__})") from None
 
 

@@ -27,14 +27,29 @@ def structural_errors(raw: dict[str, Any], *, rust: bool = True) -> list[Any]:
     from openapi_spec_validator.validation import validators as reference
 
     validator = reference.OpenAPIV31SpecValidator if v31 else reference.OpenAPIV30SpecValidator
-    return list(validator(raw).iter_errors())
+    try:
+        return list(validator(raw).iter_errors())
+    except Exception:  # noqa: BLE001 - its extra checks assume shapes the schema check would refuse
+        from openapi_spec_validator import schemas
+
+        plain = schemas.openapi_v31_schema_validator if v31 else schemas.openapi_v30_schema_validator
+        return list(plain.iter_errors(raw))
+
+
+@rule(hint="give the part the pointer names the shape OpenAPI gives it; lint reads the rest")
+def document_shape(spec: Spec) -> Iterator[Finding]:
+    """Every path item, operation and catalogue entry has the shape the tools read (an operation is an
+    object with an operationId, ``parameters`` an array, ``x-doc-slugs`` a list of strings, ...)."""
+    for pointer, message in spec.defects:
+        yield finding("document_shape", message, pointer)
 
 
 @rule(hint="fix the document so openapi-spec-validator accepts it")
 def openapi_valid(spec: Spec) -> Iterator[Finding]:
     """The document is valid OpenAPI (openapi-spec-validator, its Rust port when installed)."""
     for error in structural_errors(spec.raw):
-        path = "".join(f"/{escape_token(str(t))}" for t in getattr(error, "path", []) or [])
+        where = getattr(error, "absolute_path", None) or getattr(error, "path", None) or []
+        path = "".join(f"/{escape_token(str(t))}" for t in where)
         yield finding("openapi_valid", str(getattr(error, "message", error)).splitlines()[0][:300], path)
 
 
@@ -78,9 +93,30 @@ def refs_resolvable(spec: Spec) -> Iterator[Finding]:
             yield finding("refs_resolvable", f"$ref {ref!r} is not a local reference", f"{path}/$ref")
             continue
         try:
-            resolve_pointer(spec.raw, ref[1:])
+            target = resolve_pointer(spec.raw, ref[1:])
         except (KeyError, IndexError, ValueError):
             yield finding("refs_resolvable", f"$ref {ref!r} points nowhere", f"{path}/$ref")
+            continue
+        if _loops(spec, ref, target):
+            yield finding(
+                "refs_resolvable", f"$ref {ref!r} is circular: it never reaches a value", f"{path}/$ref"
+            )
+
+
+def _loops(spec: Spec, ref: str, target: Any) -> bool:
+    """Whether the ``$ref`` chain starting at ``ref`` comes back to itself (``A → B → A``)."""
+    seen = {ref}
+    while (
+        isinstance(target, dict) and isinstance(target.get("$ref"), str) and target["$ref"].startswith("#/")
+    ):
+        if target["$ref"] in seen:
+            return True
+        seen.add(target["$ref"])
+        try:
+            target = resolve_pointer(spec.raw, target["$ref"][1:])
+        except (KeyError, IndexError, ValueError):
+            return False  # reported at the ref that points nowhere
+    return False
 
 
 def all_refs(spec: Spec) -> set[str]:

@@ -75,7 +75,8 @@ class Redactor:
             lambda m: m.group(1) + m.group(2) + MASK if _credential(m.group(1), m.group(3)) else m.group(0),
             value,
         )
-        return _USERINFO.sub(lambda m: m.group(1) + MASK + "@", value)
+        value = _USERINFO.sub(lambda m: m.group(1) + MASK + "@", value)
+        return redact_userinfo(value)
 
     def data(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -94,3 +95,87 @@ class Redactor:
             actual=self.data(finding.actual),
             extra=self.data(finding.extra),
         )
+
+
+_URL_START = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://")
+_URL_END = re.compile(r"[\s'\"<>`\\]")
+
+
+def _userinfo_end(run: str) -> int:
+    """Where the userinfo of the URL text ``run`` (after ``scheme://``) ends at its ``@``; -1 if none."""
+    authority = re.split(r"[/?#]", run, maxsplit=1)[0]
+    if "@" in authority:
+        return authority.rindex("@")  # the last '@' of the authority ends the userinfo (as urlsplit)
+    # A password with a raw '/', '?' or '#' breaks the authority, yet is still a password:
+    # ``user:pa/ss@host``. Masked when there is a ':' whose "port" is not digits.
+    at = run.find("@")
+    user, colon, rest = run[: max(at, 0)].partition(":")
+    port = re.match(r"\d*", rest)
+    if (
+        at < 0
+        or not colon
+        or not user
+        or user.startswith("[")
+        or "/" in user
+        or (port and port.end() == len(rest.split("/")[0]))
+    ):
+        return -1
+    return at
+
+
+_REMEMBERED: set[str] = set()
+"""Passwords (and lone user-name tokens) seen in URL userinfo of the command line or configuration:
+masked wherever they appear later, also outside a URL (a parser quoting ``'s3cret'`` in its error)."""
+
+
+def forget_userinfo() -> None:
+    """Start afresh (each CLI invocation remembers its own command line)."""
+    _REMEMBERED.clear()
+
+
+def remember_userinfo(text: str) -> None:
+    """Note the secrets of every URL userinfo in ``text`` so :func:`redact_userinfo` masks them anywhere."""
+    from urllib.parse import unquote
+
+    if "@" not in text or "://" not in text:
+        return
+    for start in _URL_START.finditer(text):
+        stop = _URL_END.search(text, start.end())
+        run = text[start.end() : stop.start() if stop else len(text)]
+        end = _userinfo_end(run)
+        if end < 0:
+            continue
+        user, colon, password = run[:end].partition(":")
+        secret = password if colon else user
+        # ``pa/ss``: parsers split a raw '/' off and quote the first part ("port 'pa'").
+        for part in {secret, re.split(r"[/?#]", secret, maxsplit=1)[0]}:
+            for variant in (part, unquote(part)):
+                if len(variant) >= MIN_SECRET:
+                    _REMEMBERED.add(variant)
+
+
+def redact_userinfo(text: str) -> str:
+    """Mask the whole userinfo (``user:password@``) of every URL in ``text``, and every remembered one.
+
+    A token may travel as the user name alone (``https://ghp_x@host``), so user and password are
+    both masked: ``http://admin:s3cret@host/`` becomes ``http://[REDACTED]@host/``.
+    """
+    for secret in sorted(_REMEMBERED, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, MASK)
+    if "@" not in text or "://" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    for start in _URL_START.finditer(text):
+        if start.start() < pos:
+            continue
+        begin = start.end()
+        stop = _URL_END.search(text, begin)
+        run = text[begin : stop.start() if stop else len(text)]
+        end = _userinfo_end(run)
+        if end >= 0:
+            out.append(text[pos:begin] + MASK)
+            pos = begin + end
+    out.append(text[pos:])
+    return "".join(out)

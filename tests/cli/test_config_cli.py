@@ -17,7 +17,7 @@ def test_unknown_run_key_in_pyproject(
     assert main(["run", "--base-url", "http://127.0.0.1:9"]) == 2
     err = capsys.readouterr().err
     assert "unknown key 'max-example'" in err
-    assert "did you mean 'max_examples'?" in err
+    assert "did you mean 'max-examples'?" in err
 
 
 def test_wrong_type_in_lint_table(

@@ -12,7 +12,7 @@ from contracts.findings import Finding
 from contracts.lint import iter_findings, load_rules
 from contracts.spec import Spec
 
-Mutation = Callable[[dict[str, Any]], None]
+Mutation = Callable[[dict[str, Any]], object]
 GROUP = "/v3/targetGroups/{targetGroupId}"
 JSON = "application/json"
 
@@ -34,6 +34,11 @@ def error_example(raw: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def channels_media(raw: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = op(raw, "/v3/targetGroups/channels")["responses"]["200"]["content"][JSON]
+    return result
+
+
 def channels_example(raw: dict[str, Any]) -> dict[str, Any]:
     media = op(raw, "/v3/targetGroups/channels")["responses"]["200"]["content"][JSON]
     result: dict[str, Any] = media["examples"]["get-target-channels__response__200__1"]["value"]
@@ -47,9 +52,22 @@ DEFECTS: dict[str, list[Mutation]] = {
         lambda r: r["info"].pop("title"),
         lambda r: op(r)["parameters"][1].update({"in": "body"}),
     ],
+    "document_shape": [
+        lambda r: r["paths"][GROUP].update(get="nope"),
+        lambda r: op(r).pop("operationId"),
+        lambda r: op(r).update({"x-doc-slugs": "get-target-group"}),
+        lambda r: op(r).update(parameters={"name": "x"}),
+        lambda r: op(r).update(responses=[]),
+        lambda r: r["paths"].update({"/v3/x": None}),
+        lambda r: r["components"]["x-error-codes"]["310017"].update(status="404"),
+        lambda r: r["components"].update(responses=[]),
+    ],
     "refs_resolvable": [
         lambda r: schemas(r)["Target"]["properties"].update(x={"$ref": "#/components/schemas/Nope"}),
         lambda r: schemas(r)["Target"]["properties"].update(x={"$ref": "other.json#/Target"}),
+        lambda r: schemas(r).update(
+            Channel={"$ref": "#/components/schemas/Loop"}, Loop={"$ref": "#/components/schemas/Channel"}
+        ),
     ],
     "operation_id_unique": [
         lambda r: op(r, "/v3/targetGroups").update(operationId="get-target-groups-id"),
@@ -131,6 +149,17 @@ DEFECTS: dict[str, list[Mutation]] = {
         lambda r: channels_example(r)["data"][0].update(id="1"),
         lambda r: channels_example(r).pop("data"),
         lambda r: op(r)["parameters"][0].update(example="abc"),
+        # every way OpenAPI writes an example: media `example`, `$ref` to components.examples,
+        # parameter `examples`, schema `example` and `examples: [...]`, on components and inline
+        lambda r: channels_media(r).update(example={"data": [{"id": "1"}], "errors": None}),
+        lambda r: (
+            r["components"].update(examples={"Bad": {"value": {"data": "nope"}}}),
+            channels_media(r)["examples"].update(bad={"$ref": "#/components/examples/Bad"}),
+        ),
+        lambda r: op(r)["parameters"][0].update(examples={"text": {"value": "abc"}}),
+        lambda r: op(r)["parameters"][0]["schema"].update(example="abc"),
+        lambda r: schemas(r)["Channel"].update(example={"id": 1}),
+        lambda r: schemas(r)["Channel"]["properties"]["id"].update(examples=[1, "two"]),
     ],
     "property_camel_case": [
         lambda r: schemas(r)["Channel"]["properties"].update(channel_type={"type": "string"}),
@@ -150,7 +179,7 @@ def fire(spec: Spec, mutation: Mutation, rule: str) -> list[Finding]:
     raw = copy.deepcopy(spec.raw)
     mutation(raw)
     others = [name for name in load_rules() if name != rule]
-    return list(iter_findings(Spec(raw), disable=others))
+    return list(iter_findings(Spec(raw, lenient=True), disable=others))
 
 
 def test_every_rule_has_a_defect() -> None:
@@ -192,6 +221,25 @@ def test_example_finding_points_into_the_example(spec: Spec) -> None:
     (found,) = fire(spec, DEFECTS["example_valid"][0], "example_valid")
     assert found.pointer.endswith("/examples/get-target-channels__response__200__1/value/data/0/id")
     assert found.operation == "get-target-channels"
+
+
+def test_schema_level_examples_point_into_the_schema(spec: Spec) -> None:
+    (found,) = fire(spec, DEFECTS["example_valid"][-1], "example_valid")
+    assert found.pointer == "/components/schemas/Channel/properties/id/examples/1"
+    assert found.operation is None
+
+
+def test_a_property_named_example_is_a_schema_not_an_example(spec: Spec) -> None:
+    def named(raw: dict[str, Any]) -> None:
+        schemas(raw)["Channel"]["properties"].update(example={"type": "string"})
+
+    assert fire(spec, named, "example_valid") == []
+
+
+def test_operation_without_operation_id_is_a_finding_not_an_error(spec: Spec) -> None:
+    (found,) = fire(spec, DEFECTS["document_shape"][1], "document_shape")
+    assert found.message == "operation has no operationId"
+    assert found.pointer == "/paths/~1v3~1targetGroups~1{targetGroupId}/get"
 
 
 def test_kebab_case_is_a_query_name_only(spec: Spec) -> None:

@@ -10,19 +10,31 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from contracts.errors import SpecError
 from contracts.spec import Operation, Spec, join_pointer
 
 JSON_MEDIA = "application/json"
 
 
 def follow(spec: Spec, node: Any, pointer: str) -> tuple[str, Any]:
-    """``node`` (at ``pointer``) with its local ``$ref`` chain followed, and where it really is."""
+    """``node`` (at ``pointer``) with its local ``$ref`` chain followed, and where it really is.
+
+    A dangling or circular ``$ref`` gives ``{}`` (refs_resolvable reports it), so rules read on.
+    """
     seen: set[str] = set()
     while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"] not in seen:
         seen.add(node["$ref"])
         pointer = node["$ref"][1:]
-        node = spec.deref({"$ref": node["$ref"]})
+        try:
+            node = spec.deref({"$ref": node["$ref"]})
+        except SpecError:
+            return pointer, {}
     return pointer, node
+
+
+def _content(node: Any) -> dict[str, Any]:
+    content = node.get("content") if isinstance(node, dict) else None
+    return content if isinstance(content, dict) else {}
 
 
 def json_media(op: Operation) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -30,12 +42,13 @@ def json_media(op: Operation) -> Iterator[tuple[str, str, dict[str, Any]]]:
     body = op.raw.get("requestBody")
     if body is not None:
         where, resolved = follow(op.spec, body, join_pointer(op.pointer, "requestBody"))
-        media = resolved.get("content", {}).get(JSON_MEDIA)
+        media = _content(resolved).get(JSON_MEDIA)
         if isinstance(media, dict):
             yield "request", join_pointer(where, "content", JSON_MEDIA), media
-    for status, response in op.raw.get("responses", {}).items():
+    responses = op.raw.get("responses")
+    for status, response in (responses if isinstance(responses, dict) else {}).items():
         where, resolved = follow(op.spec, response, join_pointer(op.pointer, "responses", status))
-        media = resolved.get("content", {}).get(JSON_MEDIA) if isinstance(resolved, dict) else None
+        media = _content(resolved).get(JSON_MEDIA)
         if isinstance(media, dict):
             yield status, join_pointer(where, "content", JSON_MEDIA), media
 
@@ -45,7 +58,8 @@ def media_examples(op: Operation) -> Iterator[tuple[str, str, dict[str, Any], An
     for status, base, media in json_media(op):
         if "example" in media:
             yield status, join_pointer(base, "example"), media, media["example"]
-        for name, example in media.get("examples", {}).items():
+        named = media.get("examples")
+        for name, example in (named if isinstance(named, dict) else {}).items():
             where, resolved = follow(op.spec, example, join_pointer(base, "examples", name))
             if isinstance(resolved, dict) and "value" in resolved:
                 yield status, join_pointer(where, "value"), media, resolved["value"]

@@ -1,4 +1,8 @@
-"""Every example validates against its schema: request bodies, responses and parameters."""
+"""Every example validates against its schema, however OpenAPI lets it be written.
+
+``example`` and ``examples`` (inline or ``$ref`` to ``components.examples``) on media types and
+parameters, and ``example`` / ``examples: [...]`` inside schemas themselves.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,11 @@ from contracts.findings import Finding
 from contracts.lint import finding, rule
 from contracts.lint.rules import follow, media_examples
 from contracts.lint.rules.operations import declared_parameters
+from contracts.lint.structure import objects
 from contracts.spec import Operation, Spec, escape_token, join_pointer
+
+NOT_SCHEMAS = ("/properties", "/patternProperties", "/$defs", "/definitions", "/dependentSchemas")
+"""Maps of names to schemas: their keys are names (a property may be called ``example``)."""
 
 
 def _parameter_examples(op: Operation) -> Iterator[tuple[str, dict[str, Any], Any]]:
@@ -19,7 +27,8 @@ def _parameter_examples(op: Operation) -> Iterator[tuple[str, dict[str, Any], An
             continue
         if "example" in param:
             yield join_pointer(where, "example"), schema, param["example"]
-        for name, example in param.get("examples", {}).items():
+        named = param.get("examples")
+        for name, example in (named if isinstance(named, dict) else {}).items():
             at, resolved = follow(op.spec, example, join_pointer(where, "examples", name))
             if isinstance(resolved, dict) and "value" in resolved:
                 yield join_pointer(at, "value"), schema, resolved["value"]
@@ -33,14 +42,34 @@ def _examples(op: Operation) -> Iterator[tuple[str, dict[str, Any], Any]]:
     yield from _parameter_examples(op)
 
 
+def _is_schema(path: str) -> bool:
+    """Whether the object at ``path`` sits where OpenAPI puts a schema (not a name map)."""
+    if path.endswith(NOT_SCHEMAS) or path == "/components/schemas":
+        return False
+    return path.startswith("/components/schemas/") or "/schema/" in f"{path}/"
+
+
+def schema_examples(spec: Spec) -> Iterator[tuple[str, dict[str, Any], Any]]:
+    """(pointer, schema, value) of every ``example`` and ``examples`` item written inside a schema."""
+    for path, node, in_example in objects(spec):
+        if in_example or not _is_schema(path):
+            continue
+        if "example" in node:
+            yield f"{path}/example", node, node["example"]
+        if isinstance(node.get("examples"), list):
+            for index, value in enumerate(node["examples"]):
+                yield f"{path}/examples/{index}", node, value
+
+
 @rule(hint="fix the example or the schema; examples are real payloads")
 def example_valid(spec: Spec) -> Iterator[Finding]:
     """Every example validates against the schema of its media type or parameter."""
     from contracts.checks._schemas import compile_schema  # jsonschema-rs: only when examples exist
 
-    found = [
+    found: list[tuple[Operation | None, str, dict[str, Any], Any]] = [
         (op, pointer, schema, value) for op in spec.operations for pointer, schema, value in _examples(op)
     ]
+    found += [(None, pointer, schema, value) for pointer, schema, value in schema_examples(spec)]
     if not found:
         return
     # One validator for all: example i is item i of an array whose prefixItems are their schemas,
@@ -59,5 +88,5 @@ def example_valid(spec: Spec) -> Iterator[Finding]:
                 "example_valid",
                 f"{where or '/'}: {error.message}",
                 f"{pointer}{where}",
-                operation=op.operation_id,
+                operation=op.operation_id if op else None,
             )

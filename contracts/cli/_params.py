@@ -1,0 +1,106 @@
+"""Click parameter types that apply the configuration schema, and output locations checked up front.
+
+A flag and its ``[tool.contracts]`` twin are judged by the same :class:`~contracts.config.Constraint`
+(:func:`setting`), so ``--timeout nan`` and ``timeout = nan`` fail alike. Output paths are checked
+before any work (:func:`writable_file`, :func:`writable_dir`), so a run never fails at its end
+because a report cannot be written.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from contracts.config import constraint, value_problem
+from contracts.errors import UsageError
+
+
+class Setting(click.ParamType[Any, Any]):
+    """``base`` (click.INT, click.FLOAT, click.STRING) plus the schema's constraint for ``section.key``."""
+
+    def __init__(self, section: str, key: str, base: click.ParamType[Any, Any], hint: Any) -> None:
+        self.section, self.key, self.base, self.hint = section, key, base, hint
+        self.name = base.name
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        converted = self.base.convert(value, param, ctx)
+        problem = value_problem(self.section, self.key, converted, self.hint)
+        if problem:
+            self.fail(
+                f"{value!r}: {problem}" if not value or not str(value).strip() else f"{value}: {problem}",
+                param,
+                ctx,
+            )
+        return converted
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str | None:
+        rule = constraint(self.section, self.key)
+        if rule is not None and rule.minimum is not None:
+            top = "" if rule.maximum is None else f"<={_num(rule.maximum)}"
+            return f"{self.name.upper()} >={_num(rule.minimum)}{top and ' ' + top}"
+        return None
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+_HINTS: dict[str, tuple[click.ParamType[Any, Any], Any]] = {
+    "int": (click.INT, int),
+    "float": (click.FLOAT, float),
+    "str": (click.STRING, str),
+}
+
+
+def setting(section: str, key: str, kind: str = "str") -> Setting:
+    """The click type of the flag twinned with ``[tool.contracts.<section>] <key>``.
+
+    ``kind`` is ``int``, ``float`` or ``str``. For ``contracts run``:
+    ``@click.option("--rate-limit", type=setting("run", "rate-limit", "float"), ...)``.
+    """
+    if constraint(section, key) is None:
+        raise LookupError(f"no schema entry for [tool.contracts.{section}] {key}")
+    base, hint = _HINTS[kind]
+    return Setting(section, key, base, hint)
+
+
+def finite(value: float, flag: str) -> float:
+    """``value`` unless it is nan or infinite (for floats that have no schema entry)."""
+    if not math.isfinite(value):
+        raise UsageError(f"{flag} {value}: must be a finite number")
+    return value
+
+
+def _nearest_existing(path: Path) -> Path:
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return candidate
+    return Path(".")
+
+
+def writable_file(path: Path, what: str) -> None:
+    """Refuse, before any work, an output file that cannot be created or overwritten."""
+    if path.is_dir():
+        raise UsageError(f"{path}: is a directory; {what} needs a file path")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"{path}: cannot write {what}, the folder {parent} does not exist")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UsageError(f"{path}: cannot write {what}, the file is not writable")
+    if not path.exists() and not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"{path}: cannot write {what}, the folder {parent} is not writable")
+
+
+def writable_dir(path: Path, what: str) -> None:
+    """Refuse, before any work, an output folder that is a file or cannot be created."""
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{path}: is a file; {what} needs a folder")
+    existing = _nearest_existing(path)
+    if not existing.is_dir():
+        raise UsageError(f"{path}: cannot create {what}, {existing} is a file")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"{path}: cannot write {what}, {existing} is not writable")
