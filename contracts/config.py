@@ -89,6 +89,7 @@ SCHEMA: dict[str, dict[str, Constraint]] = {
         "basic-user-env": NON_EMPTY,
         "basic-password-env": NON_EMPTY,
         "bearer-token-env": NON_EMPTY,
+        "max-duration": Constraint(minimum=0),
     },
     "mock": {
         "host": NON_EMPTY,
@@ -97,6 +98,26 @@ SCHEMA: dict[str, dict[str, Constraint]] = {
         "credentials-env": NON_EMPTY,
     },
     "lint": {"baseline": NON_EMPTY, "sarif": NON_EMPTY},
+    "diff": {},
+    "proxy": {
+        "upstream": NON_EMPTY,
+        "host": NON_EMPTY,
+        "port": Constraint(minimum=0, maximum=65_535),
+        "record": NON_EMPTY,
+        "report": NON_EMPTY,
+        "fallback": Constraint(choices=("mock",)),
+        "timeout": Constraint(minimum=0.1),
+        "max-body": Constraint(minimum=1),
+    },
+    "replay": {
+        "base-url": NON_EMPTY,
+        "rate-limit": Constraint(minimum=0),
+        "timeout": Constraint(minimum=0.1),
+        "report": NON_EMPTY,
+        "basic-user-env": NON_EMPTY,
+        "basic-password-env": NON_EMPTY,
+        "bearer-token-env": NON_EMPTY,
+    },
 }
 """Section → hyphenated key → constraint. The sections are the only sub-tables [tool.contracts] has."""
 SECTIONS = tuple(SCHEMA)

@@ -53,3 +53,30 @@ def test_secrets_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
     assert secret_from_env("X_TOKEN") == "t0k"
     assert secret_from_env("X_EMPTY") is None
     assert secret_from_env(None) is None
+
+
+@pytest.mark.parametrize("section", ["run", "mock", "lint", "diff", "proxy", "replay"])
+def test_every_command_section_is_known(tmp_path: Path, section: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.contracts.{section}]\n", encoding="utf-8")
+    assert load_table(tmp_path / "pyproject.toml") == {section: {}}
+
+
+@pytest.mark.parametrize(
+    ("section", "settings", "table", "problem"),
+    [
+        ("proxy", "contracts.proxy:ProxySettings", {"port": 70000}, "must be at most 65535"),
+        ("proxy", "contracts.proxy:ProxySettings", {"fallback": "upstream"}, "is not one of mock"),
+        ("replay", "contracts.proxy.replay:ReplaySettings", {"timeout": -1}, "must be at least 0.1"),
+        ("run", "contracts.runner:RunSettings", {"max-duration": -5}, "must be at least 0"),
+        ("run", "contracts.runner:RunSettings", {"base-url": " "}, "must not be empty"),
+    ],
+)
+def test_new_sections_pass_the_same_schema(
+    section: str, settings: str, table: dict[str, object], problem: str
+) -> None:
+    import importlib
+
+    module, name = settings.split(":")
+    cls = getattr(importlib.import_module(module), name)
+    with pytest.raises(ConfigError, match=problem):
+        settings_from(cls, table, section=section)

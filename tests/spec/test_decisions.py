@@ -215,3 +215,22 @@ def test_name_types_are_the_apis_camel_case_keys_check_validity_page(spec_dict: 
         "periodName",
     ]
     assert name_type["x-casing"] == "camelCase"
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted"),
+    [
+        ("2024-02-29", True),
+        ("2000-02-29T10:30:00Z", True),
+        ("2023-02-29", False),
+        ("1900-02-29", False),
+        ("5575-02-29", False),
+        ("2024-02-28T23:59:00.000", True),
+        ("2024-04-31", False),
+        ("0000-01-01", False),
+    ],
+)
+def test_request_dates_are_calendar_dates(spec_dict: dict[str, Any], value: str, accepted: bool) -> None:
+    """NOTES "impossible calendar dates": the pattern admits what the mock can read (tests/mock/test_fuzz.py)."""
+    pattern = spec_dict["components"]["schemas"]["RequestDateTime"]["pattern"]
+    assert bool(re.match(pattern, value)) is accepted
