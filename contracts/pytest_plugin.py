@@ -493,6 +493,10 @@ class _OpenAPIResponse:
         return Headers(dict(self.raw_headers))
 
 
+MAX_MESSAGE = 300
+"""Characters of an openapi-core message kept in a finding."""
+
+
 def _core_findings(
     error: Exception,
     op: Operation,
@@ -514,9 +518,10 @@ def _core_findings(
         return
     for item in schema_errors:
         pointer = join_pointer("", *item.get("path", []))
-        yield Finding(
-            check, str(item.get("message", "")), op.operation_id, pointer, spec_pointer=where, status=status
-        )
+        message = str(item.get("message", ""))
+        if len(message) > MAX_MESSAGE:  # jsonschema quotes the whole failing value (a oneOf: all of it)
+            message = message[: MAX_MESSAGE - 1] + "…"
+        yield Finding(check, message, op.operation_id, pointer, spec_pointer=where, status=status)
 
 
 # -- generated cases -------------------------------------------------------------------------------

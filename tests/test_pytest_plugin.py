@@ -188,7 +188,7 @@ def test_every_finding_of_a_broken_server_in_one_assertion(pytester: pytest.Pyte
         "envelope_shape at /errors",
         "enum_value_documented at /data/trackingType",
         "response_schema_conformance at /data/id",
-        "openapi_core at /data/id",
+        "openapi_core at /data",  # the reference validator reports the object-or-array oneOf as a whole
         "spec: #/paths/~1v3~1targetGroups~1{targetGroupId}/get/responses/200",
     ):
         assert expected in out, expected
@@ -347,7 +347,7 @@ def test_a_requests_response_and_a_readable_failure(contract: Contract) -> None:
     assert lines[0] == "GET /v3/targetGroups/20 → 200 (get-target-groups-id): 2 contract violation(s)"
     assert "  error enum_value_documented at /data/trackingType: " in lines[1]
     assert any(line.startswith("      spec: #/components/schemas/") for line in lines)
-    assert any(line.startswith("  error openapi_core at /data/trackingType:") for line in lines)
+    assert any(line.startswith("  error openapi_core at /data:") for line in lines)
 
 
 def test_validate_request(contract: Contract) -> None:

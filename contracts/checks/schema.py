@@ -83,7 +83,7 @@ def response_schema_conformance(ctx: CheckContext) -> Iterator[Finding]:
     if documented is None or documented.validator is None or documented.conforms(ex):
         return
     seen: set[tuple[str, str]] = set()
-    for error in documented.validator.iter_errors(ex.json):
+    for error in (leaf for e in documented.validator.iter_errors(ex.json) for leaf in _unwrapped(e)):
         if owner_of(ctx.spec, ex.status, error) is not None:
             continue
         pointer = "".join(f"/{escape_token(str(t))}" for t in error.instance_path)
@@ -101,6 +101,31 @@ def response_schema_conformance(ctx: CheckContext) -> Iterator[Finding]:
             actual=_summary(error.instance),
             status=ex.status,
         )
+
+
+def _unwrapped(error: Any) -> Iterator[Any]:
+    """A ``oneOf``/``anyOf`` failure as the errors of the one branch the value's type fits.
+
+    ``data`` may be an object or an array (get-target-groups-id): an object with a wrong ``id``
+    is reported at ``/data/id`` by the object branch, not as "valid under none of the schemas".
+    With no branch or several branches fitting, the failure is reported as it is.
+    """
+    if type(error.kind).__name__ in _BRANCHING:
+        here = list(error.instance_path)
+        fitting = [
+            branch
+            for branch in error.kind.context
+            if branch
+            and not any(
+                list(e.instance_path) == here and e.schema_path and str(e.schema_path[-1]) == "type"
+                for e in branch
+            )
+        ]
+        if len(fitting) == 1:
+            for inner in fitting[0]:
+                yield from _unwrapped(inner)
+            return
+    yield error
 
 
 def _expected(spec: Spec, spec_pointer: str, error: Any) -> Any:

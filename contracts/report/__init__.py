@@ -43,11 +43,8 @@ class FanOut:
 
 
 def skipped_lines(summary: dict[str, Any]) -> list[str]:
-    """How many operations were skipped, grouped by why (the reports list each one)."""
+    """The skipped operations grouped by why, each named: what was not judged is never hidden."""
     groups: dict[str, list[str]] = defaultdict(list)
     for item in summary.get("operations_skipped", []):
         groups[item["reason"]].append(item["operation"])
-    return [
-        f"{len(ops)} operation(s), {reason}" + (f": {', '.join(ops)}" if len(ops) <= 12 else "")
-        for reason, ops in groups.items()
-    ]
+    return [f"{len(ops)} operation(s), {reason}: {', '.join(ops)}" for reason, ops in groups.items()]

@@ -217,7 +217,10 @@ HIDDEN: dict[str, tuple[str, Edit]] = {
         ),
     ),
     "enum-value-removed": ("WindowType", lambda r: schemas(r)["WindowType"]["enum"].remove("MAX")),
-    "enum-value-added": ("UserType", lambda r: schemas(r)["UserType"]["enum"].append("ORG_OWNER")),
+    "enum-value-added": (
+        "TrackedEventName",
+        lambda r: schemas(r)["TrackedEventName"]["enum"].append("REDEEM"),
+    ),
     "enum-added": (
         "TargetRequest",
         lambda r: schemas(r)["TargetRequest"]["properties"].update(

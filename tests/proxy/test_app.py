@@ -49,6 +49,8 @@ def _break(path: str, status: int, headers: dict[str, str], body: Any) -> tuple[
         data["fromDate"] = "19/02/2024"
     elif which == "timestamp_format":
         data["attribution"]["createdOn"] = "yesterday"
+    elif which == "undocumented_property":
+        data["nmae"] = data.get("name")
     return status, headers, body
 
 
@@ -67,6 +69,7 @@ BROKEN = [
     "date_format",
     "timestamp_format",
     "response_headers_documented",
+    "undocumented_property",
 ]
 
 
@@ -250,12 +253,13 @@ def test_reports_and_har_of_a_session(spec: Spec, tmp_path: Path) -> None:
         for _ in range(3):
             httpx.get(running.url + GROUP, headers={**AUTH, "X-Break": "timestamp_format"})
         httpx.post(running.url + "/v3/targetGroups", headers=AUTH, json={"name": 5})
-    assert sorted(p.name for p in reports.iterdir()) >= [
+    assert {p.name for p in reports.iterdir()} >= {
         "coverage.json",
         "junit.xml",
+        "report.html",
         "report.json",
         "summary.md",
-    ]
+    }
     report = json.loads((reports / "report.json").read_text())
     timestamp = next(v for v in report["violations"] if v["check"] == "timestamp_format")
     assert timestamp["extra"]["count"] == 3 and timestamp["extra"]["side"] == "response"
