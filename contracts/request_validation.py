@@ -341,7 +341,7 @@ def validate_file_sides(
             raise UsageError(
                 f"{path}: a saved body is judged as a response; use --request for a request body"
             )
-        return validate_file(spec, path, operation=operation, status=status, names=names)
+        return validate_file(spec, path, operation=operation, status=status, names=names, document=document)
     chosen = sides(side)
     selected = checks.select(names)
     report = FileReport(path, har=True)
@@ -355,7 +355,7 @@ def validate_file_sides(
             found += judge_exchange(spec, item)
         if SIDE_RESPONSE in chosen:
             found += Result.of(checks.iter_findings(spec, item, selected)).findings
-        report.located.extend((f"{path}#{index}", f) for f in found)
+        report.located.extend((f"{report.name}#{index}", f) for f in found)
     if dropped:
         cut = len(document["log"]["entries"])
         report.unmatched.append(Unmatched(cut, "-", "-", "was cut short by a stop mid-write and is left out"))

@@ -385,7 +385,11 @@ class Spec:
                 ("x-error-codes", _codes_ok(op.get("x-error-codes", [])), "must be a list of integers"),
                 ("x-doc-slugs", _strings_ok(op.get("x-doc-slugs", [])), "must be a list of strings"),
                 ("responses", isinstance(op.get("responses", {}), dict), "must be an object"),
-                ("parameters", _params_ok(self, op.get("parameters", [])), "must be an array of parameters"),
+                (
+                    "parameters",
+                    _params_ok(self, op.get("parameters", [])),
+                    _params_problem(self, op.get("parameters", [])) or "",
+                ),
                 ("requestBody", isinstance(op.get("requestBody", {}), dict), "must be an object"),
                 ("deprecated", isinstance(op.get("deprecated", False), bool), "must be true or false"),
             )
@@ -524,18 +528,25 @@ def _strings_ok(value: Any) -> bool:
 
 def _params_ok(spec: Spec, value: Any) -> bool:
     """An array of parameter objects (or $refs to them), each with a string name and location."""
+    return _params_problem(spec, value) is None
+
+
+def _params_problem(spec: Spec, value: Any) -> str | None:
+    """Why ``value`` is not a usable parameter list (None when it is), naming the bad entry."""
     if not isinstance(value, list):
-        return False
-    for param in value:
+        return f"must be an array of parameters, not {_kind(value)}"
+    for index, param in enumerate(value):
         try:
             resolved = spec.deref(param)
         except SpecError:
             continue  # a dangling $ref is the refs_resolvable rule's finding
-        if not (isinstance(resolved, dict) and isinstance(resolved.get("name"), str)):
-            return False
-        if not isinstance(resolved.get("in"), str):
-            return False
-    return True
+        if not (
+            isinstance(resolved, dict)
+            and isinstance(resolved.get("name"), str)
+            and isinstance(resolved.get("in"), str)
+        ):
+            return f"parameter {index} needs 'in' and 'name' strings"
+    return None
 
 
 @functools.lru_cache(maxsize=8)

@@ -42,6 +42,8 @@ def validate(spec: Spec, exchange: Exchange, names: Iterable[str] | None = None)
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """A larger capture is refused before it is read into memory."""
 STDIN = Path("-")
+UNREAD: Any = object()
+"""``validate_file(document=...)`` not given: the file is read."""
 """``-`` names standard input, as everywhere on the command line."""
 
 
@@ -155,9 +157,15 @@ def validate_file(
     operation: str | None,
     status: int | None,
     names: Sequence[str] | None = None,
+    document: Any = UNREAD,
 ) -> FileReport:
-    """Validate a saved response body (needs operation and status) or every entry of a HAR file."""
-    document = read_json(path)
+    """Validate a saved response body (needs operation and status) or every entry of a HAR file.
+
+    ``document``: the file's content when the caller has already read it (standard input can be
+    read only once).
+    """
+    if document is UNREAD:
+        document = read_json(path)
     selected = checks.select(names)
     if is_har(document):
         report = FileReport(path, har=True)

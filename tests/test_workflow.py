@@ -122,7 +122,7 @@ def test_make_contract_with_an_empty_base_url_is_exit_two(tmp_path: Path) -> Non
         timeout=120,
     )
     assert done.returncode != 0
-    assert "--base-url is empty" in done.stderr
+    assert "--base-url '': must not be empty" in done.stderr
     assert "Error 2" in done.stderr
     assert not (tmp_path / "reports").exists(), "refused before anything was created"
 

@@ -42,7 +42,7 @@ CONFIG: dict[str, tuple[str, str]] = {
 HINTS = {
     "max-examples-underscore.toml": "did you mean 'max-examples'?",
     "unknown-section.toml": "did you mean 'run'?",
-    "unknown-key.toml": "the sections are run, mock, lint",
+    "unknown-key.toml": "the sections are run, mock, lint, diff, proxy, replay",
 }
 
 

@@ -3,6 +3,7 @@ any work; ``--port 0`` picks a free port and says which."""
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from contracts.runner.auth import LOCAL_CREDENTIALS
 
 from ._support import assert_refused, run_cli
 
@@ -53,9 +56,11 @@ def test_a_bad_host_is_one_line(
 
 def test_port_zero_picks_a_free_port_and_prints_it(tmp_path: Path) -> None:
     """The announced port is the one listening (the mock answers there)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONTRACTS_")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "contracts", "mock", "--port", "0"],
         cwd=tmp_path,
+        env=env,
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
@@ -71,7 +76,7 @@ def test_port_zero_picks_a_free_port_and_prints_it(tmp_path: Path) -> None:
         while True:
             try:
                 reply = httpx.get(
-                    f"http://127.0.0.1:{port}/v3/targetGroups/channels", auth=("u", "p"), timeout=5
+                    f"http://127.0.0.1:{port}/v3/targetGroups/channels", auth=LOCAL_CREDENTIALS, timeout=5
                 )
                 break
             except httpx.TransportError:

@@ -134,7 +134,7 @@ def test_an_empty_base_url_is_exit_two_and_never_the_mock(
 ) -> None:
     assert main(["run", "--base-url", value, *FAST, "--report", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
-    assert "--base-url is empty" in err
+    assert f"--base-url {value!r}: must not be empty" in err
     assert not (tmp_path / "r").exists()
 
 
@@ -144,7 +144,7 @@ def test_an_empty_base_url_in_config_is_exit_two(
     (tmp_path / "pyproject.toml").write_text('[tool.contracts.run]\nbase-url = ""\nallow-incomplete = true\n')
     monkeypatch.chdir(tmp_path)
     assert main(["run", *FAST]) == 2
-    assert "--base-url is empty" in capsys.readouterr().err
+    assert "[tool.contracts.run] base-url = '': must not be empty" in capsys.readouterr().err
 
 
 @pytest.mark.slow
