@@ -261,11 +261,11 @@ class Spec:
         self.duplicate_names: list[tuple[str, Operation, Operation]] = []
         """(name, first, second) where an operationId or doc slug names two operations (the linter reports it)."""
         for op in self.operations:
-            for name in op.slugs:
-                if name in self._by_name:
-                    self.duplicate_names.append((name, self._by_name[name], op))
+            for slug in op.slugs:
+                if slug in self._by_name:
+                    self.duplicate_names.append((slug, self._by_name[slug], op))
                     continue
-                self._by_name[name] = op
+                self._by_name[slug] = op
         self._match_cache: dict[tuple[str, str], tuple[Operation, dict[str, str]] | None] = {}
         # Literal segments win over templated ones (``/targetGroups/channels`` before ``/{id}``).
         self._match_order = sorted(

@@ -59,7 +59,12 @@ def parse(text: str, name: str) -> Spec:
             raise SpecError(f"{name}:{exc.lineno}:{exc.colno}: malformed JSON ({exc.msg})") from None
         except RecursionError:
             raise SpecError(f"{name}: nested too deeply to read") from None
-    check_shape(raw, name)
+    try:
+        check_shape(raw, name)
+    except SpecError as exc:  # every line names the file it refuses (the old or the new side)
+        if not exc.message.startswith(f"{name}:"):
+            exc.message = f"{name}: {exc.message}"
+        raise
     return Spec(raw, path=Path(name), text=text)
 
 

@@ -363,7 +363,7 @@ HOSTILE_SPECS: list[tuple[str, str, str]] = [
     (
         "a parameter without a name",
         _spec_with(lambda r: _get(r).update(parameters=[{"in": "query"}])),
-        "/paths/~1v3~1targetGroups/get/parameters: parameter 0 needs 'in' and 'name' strings",
+        ": /paths/~1v3~1targetGroups/get/parameters: parameter 0 needs 'in' and 'name' strings",
     ),
     (
         "circular parameter refs",
