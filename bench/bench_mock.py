@@ -103,7 +103,20 @@ def main() -> None:
     port = free_port()
     contracts = str(Path(sys.executable).parent / "contracts")
     targets.append(
-        ("contracts mock", port, [contracts, "mock", "--port", str(port), "--max-entities", "100000000"])
+        (
+            "contracts mock",
+            port,
+            [
+                contracts,
+                "mock",
+                "--port",
+                str(port),
+                "--max-entities",
+                "100000000",
+                "--credentials",
+                "bench:bench",
+            ],
+        )
     )
     npx = shutil.which("npx")
     if npx:

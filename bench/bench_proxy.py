@@ -52,7 +52,11 @@ def main() -> None:
         return
     contracts = str(Path(sys.executable).parent / "contracts")
     mock_port = free_port()
-    mock = serve("contracts mock", [contracts, "mock", "--port", str(mock_port)], mock_port)
+    mock = serve(
+        "contracts mock",
+        [contracts, "mock", "--port", str(mock_port), "--credentials", "bench:bench"],
+        mock_port,
+    )
     if mock is None:
         return
     upstream = f"http://127.0.0.1:{mock_port}"
