@@ -316,8 +316,8 @@ def validate_file_sides(
     """
     from contracts import checks
     from contracts.errors import UsageError
-    from contracts.har import Unmatched, exchanges, is_har, read_streamed
-    from contracts.validate import FileReport, read_json, validate_file
+    from contracts.har import Unmatched, is_har, read_streamed
+    from contracts.validate import FileReport, judge_har, read_json, validate_file
 
     if request:
         if operation is None:
@@ -344,18 +344,14 @@ def validate_file_sides(
         return validate_file(spec, path, operation=operation, status=status, names=names, document=document)
     chosen = sides(side)
     selected = checks.select(names)
-    report = FileReport(path, har=True)
-    for index, item in enumerate(exchanges(spec, document)):
-        if isinstance(item, Unmatched):
-            report.unmatched.append(item)
-            continue
-        report.exchanges += 1
-        found = []
-        if SIDE_REQUEST in chosen:
-            found += judge_exchange(spec, item)
+
+    def judge(item: Exchange) -> list[Finding]:
+        found = judge_exchange(spec, item) if SIDE_REQUEST in chosen else []
         if SIDE_RESPONSE in chosen:
             found += Result.of(checks.iter_findings(spec, item, selected)).findings
-        report.located.extend((f"{report.name}#{index}", f) for f in found)
+        return found
+
+    report = judge_har(spec, path, document, judge)
     if dropped:
         cut = len(document["log"]["entries"])
         report.unmatched.append(Unmatched(cut, "-", "-", "was cut short by a stop mid-write and is left out"))

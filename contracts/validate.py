@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,6 +150,20 @@ def read_json(path: Path) -> Any:
     return document
 
 
+def judge_har(
+    spec: Spec, path: Path, document: Any, judge: Callable[[Exchange], list[Finding]]
+) -> FileReport:
+    """Every entry of a HAR document matched to its operation and judged by ``judge``, in order."""
+    report = FileReport(path, har=True)
+    for index, item in enumerate(exchanges(spec, document)):
+        if isinstance(item, Unmatched):
+            report.unmatched.append(item)
+            continue
+        report.exchanges += 1
+        report.located.extend((f"{report.name}#{index}", f) for f in judge(item))
+    return report
+
+
 def validate_file(
     spec: Spec,
     path: Path,
@@ -168,15 +182,9 @@ def validate_file(
         document = read_json(path)
     selected = checks.select(names)
     if is_har(document):
-        report = FileReport(path, har=True)
-        for index, item in enumerate(exchanges(spec, document)):
-            if isinstance(item, Unmatched):
-                report.unmatched.append(item)
-                continue
-            report.exchanges += 1
-            found = Result.of(checks.iter_findings(spec, item, selected)).findings
-            report.located.extend((f"{report.name}#{index}", f) for f in found)
-        return report
+        return judge_har(
+            spec, path, document, lambda item: Result.of(checks.iter_findings(spec, item, selected)).findings
+        )
     if operation is None or status is None:
         raise UsageError(
             f"{display_name(path)}: a response body needs --operation and --status (only HAR files carry them)"
