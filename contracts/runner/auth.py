@@ -18,6 +18,9 @@ LOCAL_CREDENTIALS = ("contracts", "contracts")
 """The Basic pair ``contracts mock`` requires unless told otherwise, and the one ``contracts run``
 sends to a loopback URL when the environment holds no credentials: the two started as the README
 says agree without any set-up. Never sent anywhere but loopback."""
+LOCAL_NOACCESS_CREDENTIALS = ("noaccess", "noaccess")
+"""The Basic pair the mock accepts as a valid user *without access* (answered 403) unless told
+otherwise, and the one the coverage phase sends to loopback to elicit 403."""
 
 
 @dataclass(frozen=True, repr=False)

@@ -17,9 +17,14 @@ COMPONENT_KINDS = ("schemas", "responses", "parameters", "examples", "requestBod
 
 
 def _schema_objects(spec: Spec) -> Iterator[tuple[str, dict[str, object]]]:
-    """Every object of the spec outside example values, skipping property-name maps themselves."""
+    """Every object of the spec outside example values, skipping property-name maps themselves and the
+    values of extensions (``x-constraint-codes`` maps keywords such as ``enum`` to codes)."""
     for path, node, in_example in objects(spec):
-        if not in_example and not path.endswith("/properties"):
+        if (
+            not in_example
+            and not path.endswith("/properties")
+            and not path.rpartition("/")[2].startswith("x-")
+        ):
             yield path, node
 
 
