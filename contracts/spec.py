@@ -16,6 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contracts.errors import SpecError, UsageError, did_you_mean
+from contracts.schemas import JSON_MEDIA, Schemas
+from contracts.schemas import escape_token as escape_token
+from contracts.schemas import join_pointer as join_pointer
+from contracts.schemas import resolve_pointer as resolve_pointer
+from contracts.schemas import unescape_token as unescape_token
 from contracts.types import JSON, JSONObject, OperationId, Pointer
 
 if TYPE_CHECKING:
@@ -70,36 +75,6 @@ def shape_problem(document: Any, limit: int = MAX_DEPTH) -> str | None:
 def depth_exceeds(document: Any, limit: int = MAX_DEPTH) -> bool:
     """Whether ``document`` is too deep (or too large) to walk safely."""
     return shape_problem(document, limit) is not None
-
-
-def escape_token(token: str) -> str:
-    """Escape one JSON pointer reference token (RFC 6901)."""
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def unescape_token(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def join_pointer(base: Pointer, *tokens: str | int) -> Pointer:
-    """``join_pointer("/paths", "/v3/x", "get")`` → ``/paths/~1v3~1x/get``."""
-    return base + "".join("/" + escape_token(str(t)) for t in tokens)
-
-
-def resolve_pointer(document: JSON, pointer: Pointer) -> JSON:
-    """The value at ``pointer`` in ``document``; KeyError when it is absent."""
-    node = document
-    if pointer in ("", "#", "#/"):
-        return node
-    for raw in pointer.lstrip("#").lstrip("/").split("/"):
-        token = unescape_token(raw)
-        if isinstance(node, list):
-            node = node[int(token)]
-        elif isinstance(node, dict):
-            node = node[token]
-        else:
-            raise KeyError(pointer)
-    return node
 
 
 @dataclass(frozen=True)
@@ -176,12 +151,12 @@ class Operation:
         content = _obj(_obj(self.response(status)).get("content"))
         return {k: v for k, v in content.items() if isinstance(v, dict)}
 
-    def response_schema(self, status: int, media_type: str = "application/json") -> JSONObject | None:
+    def response_schema(self, status: int, media_type: str = JSON_MEDIA) -> JSONObject | None:
         media = self.response_media(status).get(media_type)
         schema = None if media is None else media.get("schema")
         return schema if isinstance(schema, (dict, bool)) else None  # type: ignore[return-value]
 
-    def request_schema(self, media_type: str = "application/json") -> JSONObject | None:
+    def request_schema(self, media_type: str = JSON_MEDIA) -> JSONObject | None:
         body = _obj(self.spec.deref(self.raw.get("requestBody", {})))
         media = _obj(_obj(body.get("content")).get(media_type))
         schema = media.get("schema")
@@ -497,6 +472,11 @@ class Spec:
 
     def schema_pointer(self, name: str) -> Pointer:
         return join_pointer("/components/schemas", name)
+
+    @functools.cached_property
+    def schemas(self) -> Schemas:
+        """The schema layer of this document: compiled validators, walks, memos (:mod:`contracts.schemas`)."""
+        return Schemas(self)
 
     @functools.cached_property
     def openapi(self) -> OpenAPI:

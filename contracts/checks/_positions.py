@@ -13,16 +13,13 @@ looked at under both. The spec's conventions (enums only by ``$ref``, ``anyOf`` 
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from contracts.spec import Spec, escape_token, resolve_pointer, unescape_token
+from contracts.schemas import component_name, escape_token
+from contracts.spec import Spec
 from contracts.types import Pointer
-
-COMPONENT_PREFIX = "#/components/schemas/"
-_COMBINATORS = ("allOf", "anyOf", "oneOf")
 
 
 @dataclass(eq=False)
@@ -77,30 +74,15 @@ class _Folder:
         self.memo: dict[tuple[int, ...], Position] = {}
 
     def _expand(self, schemas: list[Any]) -> tuple[list[dict[str, Any]], list[str]]:
-        """Every schema object that applies at one place (through refs and combinators), and the
-        component names met on the way."""
+        """Every schema object that applies at one place (through refs and combinators, merged), and
+        the component names met on the way."""
         flat: list[dict[str, Any]] = []
         names: list[str] = []
-        seen: set[int] = set()
-        stack = list(reversed(schemas))
-        while stack:
-            node = stack.pop()
-            if not isinstance(node, dict) or id(node) in seen:
-                continue
-            seen.add(id(node))
+        for node, where in self.spec.schemas.parts([(s, "") for s in schemas]):
             flat.append(node)
-            pending: list[Any] = []
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#"):
-                if ref.startswith(COMPONENT_PREFIX):
-                    names.append(unescape_token(ref[len(COMPONENT_PREFIX) :]))
-                with contextlib.suppress(KeyError, IndexError, ValueError):  # dangling: the linter's
-                    pending.append(resolve_pointer(self.spec.raw, ref[1:]))
-            for keyword in _COMBINATORS:
-                parts = node.get(keyword)
-                if isinstance(parts, list):
-                    pending.extend(parts)
-            stack.extend(reversed(pending))
+            name = component_name(where)
+            if name is not None:
+                names.append(name)
         return flat, names
 
     def position(self, schemas: list[Any]) -> Position:

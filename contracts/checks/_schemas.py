@@ -1,77 +1,40 @@
-"""Compiled response validators and per-response plans, built once per (spec, operation, status).
+"""Per-response plans of the checks, built once per (spec, operation, status) on the spec's schema layer.
 
-The spec's schemas are JSON Schema 2020-12 (OpenAPI 3.1), so jsonschema-rs compiles them with
-the components bundled beside the root ``$ref``; openapi-core stays the reference a differential
-test holds this to. A :class:`ResponsePlan` gathers everything the checks ask about one documented
+Compiling is :mod:`contracts.schemas`'s job (jsonschema-rs, 2020-12, components bundled beside the
+root; openapi-core stays the reference a differential test holds this to), and so is every cache:
+the plans are a memo of ``spec.schemas``. A :class:`ResponsePlan` gathers everything the checks ask about one documented
 response (key, pointer, media types, compiled validator, enum and format positions, headers), so
 no check re-derives it per exchange.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import jsonschema_rs
-
 from contracts.checks._positions import Position, fold, locate
 from contracts.exchange import Exchange
-from contracts.spec import Operation, Spec, escape_token
+from contracts.schemas import JSON_MEDIA, escape_token
+from contracts.spec import Operation, Spec
 from contracts.types import JSONObject, Pointer
 
-DIALECT = "https://json-schema.org/draft/2020-12/schema"
-MEDIA = "application/json"
-INTEGER_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+MEDIA = JSON_MEDIA
 ENUM_CHECK = "enum_value_documented"
 DATE_CHECK = "date_format"
 TIMESTAMP_CHECK = "timestamp_format"
-
-_COMPONENTS: weakref.WeakKeyDictionary[Spec, Any] = weakref.WeakKeyDictionary()
-_VALIDATORS: weakref.WeakKeyDictionary[Spec, dict[tuple[str, str, str], Any]] = weakref.WeakKeyDictionary()
-_PLANS: weakref.WeakKeyDictionary[Spec, dict[tuple[str, int], ResponsePlan | None]] = (
-    weakref.WeakKeyDictionary()
-)
-_OWNERS: weakref.WeakKeyDictionary[Spec, dict[str, str]] = weakref.WeakKeyDictionary()
-_FOLDED: weakref.WeakKeyDictionary[Spec, dict[int, tuple[Any, Position | None]]] = weakref.WeakKeyDictionary()
-
-
-def _with_integer_bounds(node: Any) -> Any:
-    """OpenAPI's ``int32``/``int64`` formats as JSON Schema bounds (JSON Schema has no such format)."""
-    if isinstance(node, list):
-        return [_with_integer_bounds(v) for v in node]
-    if not isinstance(node, dict):
-        return node
-    out = {k: _with_integer_bounds(v) for k, v in node.items()}
-    bounds = INTEGER_BOUNDS.get(str(node.get("format")))
-    kind = node.get("type")
-    kinds: list[Any] = kind if isinstance(kind, list) else [kind]
-    if bounds is not None and "integer" in kinds:
-        out.setdefault("minimum", bounds[0])
-        out.setdefault("maximum", bounds[1])
-    return out
+_FORMAT_CHECKS = {"date": DATE_CHECK, "timestamp": TIMESTAMP_CHECK}
 
 
 def compile_schema(spec: Spec, schema: dict[str, Any]) -> Any:
-    """A jsonschema-rs validator for ``schema`` whose local ``$ref`` resolve against the spec."""
-    if spec not in _COMPONENTS:
-        _COMPONENTS[spec] = _with_integer_bounds(spec.raw.get("components", {}))
-    bundled = {"$schema": DIALECT, **_with_integer_bounds(schema), "components": _COMPONENTS[spec]}
-    return jsonschema_rs.validator_for(bundled, validate_formats=True)
+    """A jsonschema-rs validator for ``schema`` (``spec.schemas.compile``; kept for older callers)."""
+    return spec.schemas.compile(schema)
 
 
 def response_validator(op: Operation, status: int, media_type: str = MEDIA) -> Any | None:
     """The compiled validator of the response documented for ``status`` (None when undocumented)."""
-    key = op.response_key(status)
-    if key is None:
-        return None
-    cache = _VALIDATORS.setdefault(op.spec, {})
-    slot = (op.operation_id, key, media_type)
-    if slot not in cache:
-        schema = op.response_schema(status, media_type)
-        cache[slot] = None if schema is None else compile_schema(op.spec, schema)
-    return cache[slot]
+    schema = op.response_schema(status, media_type)
+    return None if schema is None else op.spec.schemas.validator(schema)
 
 
 def conforms(op: Operation, status: int, body: Any, media_type: str = MEDIA) -> bool:
@@ -82,17 +45,10 @@ def conforms(op: Operation, status: int, body: Any, media_type: str = MEDIA) -> 
 
 def format_owners(spec: Spec) -> dict[str, str]:
     """String components with a pattern: ``format: date`` → date_format; ``*Timestamp`` → timestamp_format."""
-    if spec not in _OWNERS:
-        owners: dict[str, str] = {}
-        for name, schema in spec.raw.get("components", {}).get("schemas", {}).items():
-            if not isinstance(schema, dict) or "pattern" not in schema:
-                continue
-            if schema.get("format") == "date":
-                owners[name] = DATE_CHECK
-            elif name.endswith("Timestamp"):
-                owners[name] = TIMESTAMP_CHECK
-        _OWNERS[spec] = owners
-    return _OWNERS[spec]
+    return spec.schemas.memo(
+        "checks.format_owners",
+        lambda: {name: _FORMAT_CHECKS[kind] for name, kind in spec.schemas.format_components.items()},
+    )
 
 
 def owner(spec: Spec, component: str) -> str | None:
@@ -154,22 +110,22 @@ saves all but one validation; identity (not equality) keeps it right across thre
 
 def plan(op: Operation, status: int) -> ResponsePlan | None:
     """The plan of the response documented for ``status`` (None when the status is undocumented)."""
-    cache = _plans_of(op.spec)
+    plans = _plans_of(op.spec)
     slot = (op.operation_id, status)
     try:
-        return cache[slot]
+        return plans[slot]
     except KeyError:
-        found = cache[slot] = _plan(op, status)
+        found = plans[slot] = _plan(op, status)
         return found
 
 
 def _plans_of(spec: Spec) -> dict[tuple[str, int], ResponsePlan | None]:
-    """The plans of ``spec``; the last spec asked about is kept at hand (a weak lookup costs more)."""
+    """The plans of ``spec`` (a memo of its schema layer); the last spec asked about is kept at hand."""
     global _LAST_PLANS
     last = _LAST_PLANS
     if last is not None and last[0] is spec:
         return last[1]
-    plans = _PLANS.setdefault(spec, {})
+    plans: dict[tuple[str, int], ResponsePlan | None] = spec.schemas.memo("checks.plans", dict)
     _LAST_PLANS = (spec, plans)
     return plans
 
@@ -195,7 +151,7 @@ def _plan(op: Operation, status: int) -> ResponsePlan | None:
                 bool(header.get("required")),
                 f"{pointer}/headers/{escape_token(name)}",
                 sub if isinstance(sub, dict) else None,
-                compile_schema(spec, sub) if isinstance(sub, dict) else None,
+                spec.schemas.validator(sub) if isinstance(sub, dict) else None,
             )
         )
     return ResponsePlan(
@@ -225,12 +181,11 @@ def walk_components(spec: Spec, schema: Any, instance: Any, path: str = "") -> I
     Follows ``$ref``, ``allOf``, ``anyOf``/``oneOf`` (branches merged), ``properties``,
     ``additionalProperties`` and ``items``; the schema is folded once and reused (see ``_positions``).
     """
-    cache = _FOLDED.setdefault(spec, {})
-    cached = cache.get(id(schema))
-    if cached is None or cached[0] is not schema:  # identity guards against a reused id()
-        cached = cache[id(schema)] = (schema, fold(spec, schema))
-    if cached[1] is None:
+    folded = spec.schemas.memo(("checks.folded", id(schema)), lambda: (schema, fold(spec, schema)))
+    if folded[0] is not schema:  # identity guards against a reused id()
+        folded = (schema, fold(spec, schema))
+    if folded[1] is None:
         return
-    for pointer, position, value in locate(cached[1], instance, path):
+    for pointer, position, value in locate(folded[1], instance, path):
         for name in position.names:
             yield pointer, name, value

@@ -22,8 +22,11 @@ NO_ERROR = f"/components/schemas/{NO_ERROR_SCHEMA}"
 
 def no_error(spec: Spec) -> dict[str, Any] | None:
     """The sentinel entry ``{code: 0, message: ""}`` from the ``NoError`` component (None when the spec has none)."""
-    schema = spec.raw.get("components", {}).get("schemas", {}).get(NO_ERROR_SCHEMA)
-    props = schema.get("properties") if isinstance(schema, dict) else None
+    return spec.schemas.memo("checks.no_error", lambda: _no_error(spec))
+
+
+def _no_error(spec: Spec) -> dict[str, Any] | None:
+    props = spec.schemas.component(NO_ERROR_SCHEMA).get("properties")
     if not isinstance(props, dict) or not all(isinstance(p, dict) and "const" in p for p in props.values()):
         return None
     return {name: prop["const"] for name, prop in props.items()}

@@ -40,9 +40,8 @@ def _format_findings(ctx: CheckContext, check_name: str) -> Iterator[Finding]:
     documented = plan(ctx.operation, ctx.exchange.status)
     if documented is None:
         return
-    components = ctx.spec.raw["components"]["schemas"]
     for pointer, name, value in documented.located(ctx.exchange, check_name):
-        component = components[name]
+        component = ctx.spec.schemas.component(name)
         problem = None if value is None else _problem(component, value)
         if problem is None:
             continue

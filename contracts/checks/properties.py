@@ -10,49 +10,26 @@ object such as a customer's ``customFields``) declares nothing to compare with a
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Iterator
 from typing import Any
 
 from contracts.checks import CheckContext, check
-from contracts.checks._schemas import compile_schema, plan
+from contracts.checks._schemas import plan
 from contracts.findings import Finding
 from contracts.spec import Spec, escape_token, unescape_token
 
 _MAX_DEPTH = 64
-_VALIDATORS: weakref.WeakKeyDictionary[Spec, dict[int, tuple[Any, Any]]] = weakref.WeakKeyDictionary()
 
 
-def _matches(spec: Spec, schema: Any, instance: Any) -> bool:
-    """Whether ``instance`` is valid for ``schema`` (a compiled validator per schema node, cached)."""
-    if not isinstance(schema, dict):
-        return schema is not False
-    cache = _VALIDATORS.setdefault(spec, {})
-    cached = cache.get(id(schema))
-    if cached is None or cached[0] is not schema:  # identity guards against a reused id()
-        cached = cache[id(schema)] = (schema, compile_schema(spec, schema))
-    return bool(cached[1].is_valid(instance))
-
-
-def _parts(
-    spec: Spec, schema: Any, instance: Any, where: str, depth: int = 0
-) -> Iterator[tuple[dict[str, Any], str]]:
+def _parts(spec: Spec, schema: Any, instance: Any, where: str) -> list[tuple[dict[str, Any], str]]:
     """(node, spec pointer) of the schema nodes that apply to ``instance``: ``$ref`` followed, ``allOf``
     all, ``anyOf``/``oneOf`` the branches the instance satisfies (all when none does: nothing hidden)."""
-    if not isinstance(schema, dict) or depth > _MAX_DEPTH:
-        return
-    ref = schema.get("$ref")
-    schema = spec.deref(schema)
-    if isinstance(ref, str):
-        where = ref.lstrip("#")
-    yield schema, where
-    for index, sub in enumerate(schema.get("allOf", [])):
-        yield from _parts(spec, sub, instance, f"{where}/allOf/{index}", depth + 1)
-    for keyword in ("anyOf", "oneOf"):
-        branches = list(enumerate(schema.get(keyword, [])))
-        chosen = [(i, b) for i, b in branches if _matches(spec, b, instance)] or branches
-        for index, sub in chosen:
-            yield from _parts(spec, sub, instance, f"{where}/{keyword}/{index}", depth + 1)
+    layer = spec.schemas
+
+    def satisfied(branches: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
+        return [(i, b) for i, b in branches if layer.is_valid(b, instance)]
+
+    return list(layer.parts([(schema, where)], satisfied))
 
 
 def undeclared(
@@ -61,7 +38,7 @@ def undeclared(
     """(JSON pointer, spec pointer of the object schema) of each property ``schema`` does not declare."""
     if depth > _MAX_DEPTH or instance is None:
         return
-    parts = list(_parts(spec, schema, instance, where))
+    parts = _parts(spec, schema, instance, where)
     if isinstance(instance, dict):
         declared: dict[str, list[tuple[Any, str]]] = {}
         patterns: list[tuple[str, Any, str]] = []

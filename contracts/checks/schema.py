@@ -14,11 +14,12 @@ from typing import Any
 from contracts.checks import CheckContext, check
 from contracts.checks._schemas import MEDIA, owner, plan, schema_pointer
 from contracts.findings import Finding
-from contracts.spec import Spec, escape_token, resolve_pointer
+from contracts.spec import Spec, escape_token
 
 _BRANCHING = ("AnyOf", "OneOfNotValid")
 _VALUE_KEYWORDS = frozenset({"enum", "type", "pattern", "format"})
 _ENVELOPE_KEYWORDS = frozenset({"type", "required", "minItems", "maxItems"})
+_ABSENT = object()
 
 
 def owner_of(spec: Spec, status: int, error: Any) -> str | None:
@@ -131,9 +132,8 @@ def _unwrapped(error: Any) -> Iterator[Any]:
 def _expected(spec: Spec, spec_pointer: str, error: Any) -> Any:
     """The failing keyword and its value in the spec (``{"type": "integer"}``)."""
     keyword = str(error.schema_path[-1]) if error.schema_path else ""
-    try:
-        value = resolve_pointer(spec.raw, spec_pointer)
-    except (KeyError, IndexError, ValueError):
+    value = spec.schemas.value_at(spec_pointer, _ABSENT)
+    if value is _ABSENT:
         value = error.kind.value  # keywords we add at compile time (int32/int64 bounds)
     if keyword in ("anyOf", "oneOf", "allOf"):
         value = f"{keyword} of {len(value)}" if isinstance(value, list) else value

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator
 from typing import Any
 
 from contracts.findings import Finding
 from contracts.lint import finding, rule
-from contracts.spec import Spec, escape_token, resolve_pointer
+from contracts.schemas import Walked
+from contracts.spec import Spec, escape_token
 
 
 def structural_errors(raw: dict[str, Any], *, rust: bool = True) -> list[Any]:
@@ -53,30 +53,13 @@ def openapi_valid(spec: Spec) -> Iterator[Finding]:
         yield finding("openapi_valid", str(getattr(error, "message", error)).splitlines()[0][:300], path)
 
 
-Walked = list[tuple[str, dict[str, Any], bool]]
-_WALKS: weakref.WeakKeyDictionary[Spec, Walked] = weakref.WeakKeyDictionary()
-
-
-def _walk(node: Any, path: str, in_example: bool, out: Walked) -> None:
-    if isinstance(node, dict):
-        out.append((path, node, in_example))
-        for key, value in node.items():
-            example = in_example or (key in ("examples", "example") and not path.endswith("/properties"))
-            _walk(value, f"{path}/{escape_token(str(key))}", example, out)
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            _walk(value, f"{path}/{index}", in_example, out)
-
-
 def objects(spec: Spec) -> Walked:
     """Every object of the spec with its JSON pointer and whether it is (part of) an example.
 
-    Walked once per spec and shared by the rules that look at every object.
+    The schema layer's one walk (:func:`contracts.schemas.walk`), done once per spec and shared by the
+    rules that look at every object.
     """
-    if spec not in _WALKS:
-        _WALKS[spec] = []
-        _walk(spec.raw, "", False, _WALKS[spec])
-    return _WALKS[spec]
+    return spec.schemas.objects
 
 
 def _refs(spec: Spec) -> Iterator[tuple[str, str]]:
@@ -92,12 +75,11 @@ def refs_resolvable(spec: Spec) -> Iterator[Finding]:
         if not ref.startswith("#/"):
             yield finding("refs_resolvable", f"$ref {ref!r} is not a local reference", f"{path}/$ref")
             continue
-        try:
-            target = resolve_pointer(spec.raw, ref[1:])
-        except (KeyError, IndexError, ValueError):
+        found = spec.schemas.target(ref)
+        if found is None:
             yield finding("refs_resolvable", f"$ref {ref!r} points nowhere", f"{path}/$ref")
             continue
-        if _loops(spec, ref, target):
+        if _loops(spec, ref, found[1]):
             yield finding(
                 "refs_resolvable", f"$ref {ref!r} is circular: it never reaches a value", f"{path}/$ref"
             )
@@ -112,10 +94,10 @@ def _loops(spec: Spec, ref: str, target: Any) -> bool:
         if target["$ref"] in seen:
             return True
         seen.add(target["$ref"])
-        try:
-            target = resolve_pointer(spec.raw, target["$ref"][1:])
-        except (KeyError, IndexError, ValueError):
+        found = spec.schemas.target(target["$ref"])
+        if found is None:
             return False  # reported at the ref that points nowhere
+        target = found[1]
     return False
 
 

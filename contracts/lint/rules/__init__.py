@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from contracts.errors import SpecError
+from contracts.schemas import JSON_MEDIA, json_media
 from contracts.spec import Operation, Spec, join_pointer
 
-JSON_MEDIA = "application/json"
+__all__ = ["JSON_MEDIA", "follow", "json_media", "media_examples", "op_json_media"]
 
 
 def follow(spec: Spec, node: Any, pointer: str) -> tuple[str, Any]:
@@ -32,30 +33,25 @@ def follow(spec: Spec, node: Any, pointer: str) -> tuple[str, Any]:
     return pointer, node
 
 
-def _content(node: Any) -> dict[str, Any]:
-    content = node.get("content") if isinstance(node, dict) else None
-    return content if isinstance(content, dict) else {}
-
-
-def json_media(op: Operation) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def op_json_media(op: Operation) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(status or ``"request"``, pointer, media object) for each JSON body of ``op``."""
     body = op.raw.get("requestBody")
     if body is not None:
         where, resolved = follow(op.spec, body, join_pointer(op.pointer, "requestBody"))
-        media = _content(resolved).get(JSON_MEDIA)
-        if isinstance(media, dict):
+        media = json_media(resolved)
+        if media is not None:
             yield "request", join_pointer(where, "content", JSON_MEDIA), media
     responses = op.raw.get("responses")
     for status, response in (responses if isinstance(responses, dict) else {}).items():
         where, resolved = follow(op.spec, response, join_pointer(op.pointer, "responses", status))
-        media = _content(resolved).get(JSON_MEDIA)
-        if isinstance(media, dict):
+        media = json_media(resolved)
+        if media is not None:
             yield status, join_pointer(where, "content", JSON_MEDIA), media
 
 
 def media_examples(op: Operation) -> Iterator[tuple[str, str, dict[str, Any], Any]]:
     """(status or ``"request"``, pointer of the value, media object, example value) of ``op``."""
-    for status, base, media in json_media(op):
+    for status, base, media in op_json_media(op):
         if "example" in media:
             yield status, join_pointer(base, "example"), media, media["example"]
         named = media.get("examples")

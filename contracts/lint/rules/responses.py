@@ -7,7 +7,7 @@ from typing import Any
 
 from contracts.findings import Finding
 from contracts.lint import finding, rule
-from contracts.lint.rules import JSON_MEDIA, follow
+from contracts.lint.rules import JSON_MEDIA, follow, json_media
 from contracts.lint.rules.operations import declared_parameters
 from contracts.spec import ENVELOPE_SCHEMA, ERROR_ENVELOPE_SCHEMA, Operation, Spec, join_pointer
 
@@ -38,7 +38,7 @@ def envelope_everywhere(spec: Spec) -> Iterator[Finding]:
     for op in spec.operations:
         for status, response in op.raw.get("responses", {}).items():
             where, resolved = follow(spec, response, join_pointer(op.pointer, "responses", status))
-            media = resolved.get("content", {}).get(JSON_MEDIA, {}) if isinstance(resolved, dict) else {}
+            media = json_media(resolved) or {}
             problem = _envelope_problem(spec, status, media.get("schema"))
             if problem:
                 yield finding(

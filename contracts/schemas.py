@@ -1,0 +1,241 @@
+"""The spec's schema layer: compiling, walking and pointing into schemas, once per :class:`Spec`.
+
+``spec.schemas`` (a :class:`Schemas`) is the one place that compiles a schema (jsonschema-rs, the
+components bundled beside the root, OpenAPI's ``int32``/``int64`` as bounds), keeps compiled
+validators and per-spec memos, walks the document (:func:`walk`, for the linter), expands a schema
+into the parts that apply at one place (:meth:`Schemas.parts`, through ``$ref`` and combinators) and
+finds a body's JSON media object (:func:`json_media`). Checks, linter, coverage and request
+validation ask it; nobody keeps a cache of their own keyed by spec.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Hashable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from contracts.types import JSON, Pointer
+
+if TYPE_CHECKING:
+    from contracts.spec import Spec
+
+JSON_MEDIA = "application/json"
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+INTEGER_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+COMPONENT_SCHEMAS = "/components/schemas/"
+_EXAMPLE_KEYS = ("examples", "example")
+T = TypeVar("T")
+Walked = list[tuple[Pointer, dict[str, Any], bool]]
+Choose = Callable[[list[tuple[int, Any]]], list[tuple[int, Any]]]
+"""Picks the ``anyOf``/``oneOf`` branches (index, schema) that apply (all when no chooser is given)."""
+
+
+def escape_token(token: str) -> str:
+    """Escape one JSON pointer reference token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape_token(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def join_pointer(base: Pointer, *tokens: str | int) -> Pointer:
+    """``join_pointer("/paths", "/v3/x", "get")`` → ``/paths/~1v3~1x/get``."""
+    return base + "".join("/" + escape_token(str(t)) for t in tokens)
+
+
+def resolve_pointer(document: JSON, pointer: Pointer) -> JSON:
+    """The value at ``pointer`` in ``document``; KeyError when it is absent."""
+    node = document
+    if pointer in ("", "#", "#/"):
+        return node
+    for raw in pointer.lstrip("#").lstrip("/").split("/"):
+        token = unescape_token(raw)
+        if isinstance(node, list):
+            node = node[int(token)]
+        elif isinstance(node, dict):
+            node = node[token]
+        else:
+            raise KeyError(pointer)
+    return node
+
+
+def json_media(node: Any) -> dict[str, Any] | None:
+    """The ``application/json`` media object of a (dereferenced) response or request body object."""
+    content = node.get("content") if isinstance(node, dict) else None
+    media = content.get(JSON_MEDIA) if isinstance(content, dict) else None
+    return media if isinstance(media, dict) else None
+
+
+def walk(document: Any, path: Pointer = "") -> Walked:
+    """Every object of ``document`` with its JSON pointer and whether it is (part of) an example value.
+
+    Iterative (documents are depth-limited on load, but a walk must not depend on it), in document order.
+    """
+    out: Walked = []
+    stack: list[tuple[Any, Pointer, bool]] = [(document, path, False)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, where, in_example = pop()
+        if isinstance(node, dict):
+            out.append((where, node, in_example))
+            below = []
+            properties = where.endswith("/properties")
+            for key, value in node.items():
+                if isinstance(value, (dict, list)):
+                    token = key.replace("~", "~0").replace("/", "~1") if "~" in key or "/" in key else key
+                    below.append(
+                        (value, f"{where}/{token}", in_example or (key in _EXAMPLE_KEYS and not properties))
+                    )
+            stack.extend(reversed(below))
+        elif isinstance(node, list):
+            for index in range(len(node) - 1, -1, -1):
+                value = node[index]
+                if isinstance(value, (dict, list)):
+                    push((value, f"{where}/{index}", in_example))
+    return out
+
+
+def with_integer_bounds(node: Any) -> Any:
+    """OpenAPI's ``int32``/``int64`` formats as JSON Schema bounds (JSON Schema has no such format)."""
+    if isinstance(node, list):
+        return [with_integer_bounds(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: with_integer_bounds(v) for k, v in node.items()}
+    bounds = INTEGER_BOUNDS.get(str(node.get("format")))
+    kind = node.get("type")
+    kinds: list[Any] = kind if isinstance(kind, list) else [kind]
+    if bounds is not None and "integer" in kinds:
+        out.setdefault("minimum", bounds[0])
+        out.setdefault("maximum", bounds[1])
+    return out
+
+
+def component_name(pointer: Pointer) -> str | None:
+    """``/components/schemas/Date`` → ``Date``; None for any other pointer."""
+    if pointer.startswith(COMPONENT_SCHEMAS):
+        rest = pointer[len(COMPONENT_SCHEMAS) :]
+        if rest and "/" not in rest:
+            return unescape_token(rest)
+    return None
+
+
+class Schemas:
+    """Compiled validators, walks and memos of one spec (``spec.schemas``; built on first use)."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self._validators: dict[int, tuple[Any, Any]] = {}
+        self._memo: dict[Hashable, Any] = {}
+
+    # -- compiling ------------------------------------------------------------------------------
+    @functools.cached_property
+    def components(self) -> Any:
+        """The spec's components with integer bounds, bundled beside every compiled root."""
+        return with_integer_bounds(self.spec.raw.get("components", {}))
+
+    def compile(self, schema: Any) -> Any:
+        """A new jsonschema-rs validator for ``schema`` whose local ``$ref`` resolve against the spec."""
+        import jsonschema_rs
+
+        bundled = {"$schema": DIALECT, **with_integer_bounds(schema), "components": self.components}
+        return jsonschema_rs.validator_for(bundled, validate_formats=True)
+
+    def validator(self, schema: Any) -> Any:
+        """The compiled validator of the schema object ``schema`` (cached by identity: spec nodes live
+        as long as the spec)."""
+        cached = self._validators.get(id(schema))
+        if cached is None or cached[0] is not schema:  # identity guards against a reused id()
+            cached = self._validators[id(schema)] = (schema, self.compile(schema))
+        return cached[1]
+
+    def is_valid(self, schema: Any, instance: Any) -> bool:
+        """Whether ``instance`` is valid for ``schema`` (``true``/``false`` schemas included)."""
+        if not isinstance(schema, dict):
+            return schema is not False
+        return bool(self.validator(schema).is_valid(instance))
+
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()``, computed once per spec and ``key``: the per-spec cache every layer shares."""
+        try:
+            found: T = self._memo[key]
+        except KeyError:
+            found = self._memo[key] = build()
+        return found
+
+    # -- walking --------------------------------------------------------------------------------
+    @functools.cached_property
+    def objects(self) -> Walked:
+        """Every object of the document (:func:`walk`), walked once and shared by the lint rules."""
+        return walk(self.spec.raw)
+
+    def target(self, ref: Any) -> tuple[Pointer, Any] | None:
+        """(pointer, value) of a local ``$ref``; None when it is not local or points nowhere."""
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            return None
+        try:
+            return ref[1:], resolve_pointer(self.spec.raw, ref[1:])
+        except (KeyError, IndexError, ValueError):
+            return None  # dangling: the linter's finding
+
+    def parts(
+        self, schemas: list[tuple[Any, Pointer]], choose: Choose | None = None
+    ) -> Iterator[tuple[dict[str, Any], Pointer]]:
+        """(schema object, pointer) of every part that applies at one place, each once, in order.
+
+        ``$ref`` is followed (keeping sibling keywords: its node is a part too), ``allOf`` parts all
+        apply, ``anyOf``/``oneOf`` branches those ``choose`` keeps (all by default).
+        """
+        seen: set[int] = set()
+        stack = list(reversed(schemas))
+        while stack:
+            node, where = stack.pop()
+            if not isinstance(node, dict) or id(node) in seen:
+                continue
+            seen.add(id(node))
+            yield node, where
+            pending: list[tuple[Any, Pointer]] = []
+            found = self.target(node.get("$ref")) if "$ref" in node else None
+            if found is not None:
+                pending.append((found[1], found[0]))
+            for keyword in ("allOf", "anyOf", "oneOf"):
+                branches = node.get(keyword)
+                if not isinstance(branches, list):
+                    continue
+                chosen = list(enumerate(branches))
+                if choose is not None and keyword != "allOf":
+                    chosen = choose(chosen) or chosen
+                pending.extend((sub, f"{where}/{keyword}/{i}") for i, sub in chosen)
+            stack.extend(reversed(pending))
+
+    # -- facts read from the schemas ------------------------------------------------------------
+    @functools.cached_property
+    def format_components(self) -> dict[str, str]:
+        """String components with a pattern: ``format: date`` → ``"date"``; ``*Timestamp`` → ``"timestamp"``."""
+        kinds: dict[str, str] = {}
+        schemas = self.spec.raw.get("components", {}).get("schemas", {})
+        for name, schema in schemas.items() if isinstance(schemas, dict) else ():
+            if not isinstance(schema, dict) or "pattern" not in schema:
+                continue
+            if schema.get("format") == "date":
+                kinds[name] = "date"
+            elif name.endswith("Timestamp"):
+                kinds[name] = "timestamp"
+        return kinds
+
+    def component(self, name: str) -> dict[str, Any]:
+        """The named schema component (``{}`` when absent)."""
+        schemas = self.spec.raw.get("components", {}).get("schemas", {})
+        found = schemas.get(name) if isinstance(schemas, dict) else None
+        return found if isinstance(found, dict) else {}
+
+    def value_at(self, pointer: Pointer, default: Any = None) -> Any:
+        """The value at ``pointer`` in the spec (``default`` when absent)."""
+        try:
+            return resolve_pointer(self.spec.raw, pointer)
+        except (KeyError, IndexError, ValueError):
+            return default
+
+    def response_schema_pointer(self, response_pointer: Pointer, media_type: str = JSON_MEDIA) -> Pointer:
+        return f"{response_pointer}/content/{escape_token(media_type)}/schema"

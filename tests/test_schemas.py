@@ -1,0 +1,133 @@
+"""The schema layer: one walk of the document, one expansion of a schema into its parts, one JSON-media
+lookup, and the per-spec caches every other module shares (owned by the Spec, not kept beside it)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contracts.schemas import JSON_MEDIA, json_media, walk
+from contracts.spec import Spec
+
+CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
+NOT_YET_MOVED = {"request_validation.py"}
+"""Modules whose per-spec cache is still their own (to move onto ``spec.schemas.memo``)."""
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+@pytest.fixture
+def toy() -> Spec:
+    schemas: dict[str, Any] = {
+        "Colour": {"type": "string", "enum": ["RED", "GREEN"]},
+        "Named": {"properties": {"name": {"type": "string"}}},
+        "Either": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+        "Both": {"allOf": [ref("Named"), {"properties": {"c": ref("Colour")}}], "description": "x"},
+    }
+    return Spec({"openapi": "3.1.0", "paths": {}, "components": {"schemas": schemas}})
+
+
+def test_walk_yields_every_object_in_document_order_with_example_flag() -> None:
+    document = {
+        "a": {"examples": {"one": {"value": {"x": 1}}}},
+        "b/c": [{"properties": {"example": {"type": "string"}}}],
+    }
+    assert [(p, flag) for p, _, flag in walk(document)] == [
+        ("", False),
+        ("/a", False),
+        ("/a/examples", True),
+        ("/a/examples/one", True),
+        ("/a/examples/one/value", True),
+        ("/b~1c/0", False),
+        ("/b~1c/0/properties", False),
+        ("/b~1c/0/properties/example", False),  # a property named "example" is no example
+    ]
+
+
+def test_walk_does_not_recurse() -> None:
+    deep: dict[str, Any] = {}
+    node = deep
+    for _ in range(5000):  # deeper than Python's recursion limit
+        node["x"] = {}
+        node = node["x"]
+    assert len(walk(deep)) == 5001
+
+
+def test_parts_follow_refs_and_combinators_once_in_order(toy: Spec) -> None:
+    both = toy.schemas.component("Both")
+    found = [where for _, where in toy.schemas.parts([(ref("Both"), "/root")])]
+    assert found == [
+        "/root",
+        "/components/schemas/Both",
+        "/components/schemas/Both/allOf/0",
+        "/components/schemas/Named",
+        "/components/schemas/Both/allOf/1",
+    ]
+    assert [n for n, _ in toy.schemas.parts([(both, ""), (both, "")])] == [
+        both,
+        both["allOf"][0],
+        toy.schemas.component("Named"),
+        both["allOf"][1],
+    ]
+
+
+def test_parts_choose_branches_of_one_of_but_never_drop_all(toy: Spec) -> None:
+    def strings(branches: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
+        return [(i, b) for i, b in branches if b.get("type") == "string"]
+
+    def nothing(branches: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
+        return []
+
+    chosen = [w for _, w in toy.schemas.parts([(ref("Either"), "")], strings)]
+    assert chosen[-1] == "/components/schemas/Either/oneOf/0" and len(chosen) == 3
+    assert len(list(toy.schemas.parts([(ref("Either"), "")], nothing))) == 4  # nothing hidden
+
+
+def test_parts_skip_a_dangling_ref(toy: Spec) -> None:
+    assert [w for _, w in toy.schemas.parts([(ref("Missing"), "/x")])] == ["/x"]
+
+
+def test_validators_are_compiled_once_per_schema_object(toy: Spec) -> None:
+    colour = toy.schemas.component("Colour")
+    assert toy.schemas.validator(colour) is toy.schemas.validator(colour)
+    assert toy.schemas.is_valid(colour, "RED") and not toy.schemas.is_valid(colour, "BLUE")
+    assert toy.schemas.is_valid(True, 1) and not toy.schemas.is_valid(False, 1)
+
+
+def test_integer_formats_compile_as_bounds(toy: Spec) -> None:
+    schema = {"type": "integer", "format": "int32"}
+    assert toy.schemas.is_valid(schema, 2**31 - 1) and not toy.schemas.is_valid(schema, 2**31)
+
+
+def test_memo_is_per_spec(toy: Spec, spec: Spec) -> None:
+    calls: list[int] = []
+
+    def build() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert toy.schemas.memo("test.k", build) == 1
+    assert toy.schemas.memo("test.k", build) == 1
+    assert spec.schemas.memo("test.k", build) == 2
+
+
+def test_json_media_is_found_or_none() -> None:
+    assert json_media({"content": {JSON_MEDIA: {"schema": {}}}}) == {"schema": {}}
+    assert json_media({"content": {"text/plain": {}}}) is None
+    assert json_media({"content": []}) is None and json_media("x") is None
+
+
+def test_no_module_keeps_its_own_per_spec_cache() -> None:
+    """Caches keyed by spec live in ``spec.schemas``; a WeakKeyDictionary beside it is a second copy."""
+    offenders = []
+    for path in sorted(CONTRACTS.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "WeakKeyDictionary":
+                offenders.append(str(path.relative_to(CONTRACTS)))
+    assert set(offenders) <= NOT_YET_MOVED
