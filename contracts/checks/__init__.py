@@ -1,8 +1,10 @@
 """The check registry: one small function per check, registered with :func:`check`.
 
-A check takes a :class:`CheckContext` and yields :class:`~contracts.findings.Finding` objects; it
-never raises, prints or stops at the first problem. Its function name is its stable public name:
-the ``--checks`` value, the config key, the report id and the docs anchor. Preconditions are
+A check takes a :class:`CheckContext` and yields :class:`~contracts.findings.Finding` objects
+(:meth:`CheckContext.finding`); it never raises, prints or stops at the first problem. Its function
+name is its stable public name: the ``--checks`` value, the config key, the report id and the docs
+anchor; it is written once, in the ``def``, and the registry (:mod:`contracts.registry`, shared with
+the lint rules) fills it into the check's findings. Preconditions are
 declared (``requires=``) and the registry skips a check whose preconditions do not hold, so check
 bodies stay a few lines long. The runner, ``contracts validate`` and the mock's strict mode all go
 through :func:`iter_findings`; nobody calls a check by hand.
@@ -14,11 +16,11 @@ import dataclasses
 import importlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from contracts.errors import UsageError, did_you_mean
 from contracts.exchange import Exchange
 from contracts.findings import Finding
+from contracts.registry import Registry, named, summary_of
 from contracts.spec import Operation, Spec
 from contracts.types import Severity
 
@@ -35,6 +37,18 @@ class CheckContext:
     operation: Operation
     exchange: Exchange
 
+    def finding(self, message: str, pointer: str = "", spec_pointer: str = "", **fields: Any) -> Finding:
+        """A finding about this exchange (operation and status filled in; the registry adds the check)."""
+        return Finding(
+            "",
+            message,
+            operation=self.operation.operation_id,
+            pointer=pointer,
+            spec_pointer=spec_pointer,
+            status=self.exchange.status,
+            **fields,
+        )
+
 
 CheckFunction = Callable[[CheckContext], Iterable[Finding]]
 
@@ -50,8 +64,7 @@ class Check:
 
     @property
     def summary(self) -> str:
-        doc = (self.function.__doc__ or "").strip()
-        return doc.splitlines()[0] if doc else ""
+        return summary_of(self.function)
 
     def applies(self, ctx: CheckContext) -> bool:
         ex = ctx.exchange
@@ -67,7 +80,7 @@ class Check:
         return True
 
 
-REGISTRY: dict[str, Check] = {}
+REGISTRY: Registry[Check] = Registry("check")
 
 
 def check(
@@ -76,11 +89,9 @@ def check(
     """Register the decorated function as a check named after it (``severity``: of its findings)."""
 
     def register(function: CheckFunction) -> CheckFunction:
-        name = function.__name__
-        existing = REGISTRY.get(name)
-        if existing is not None and existing.module != function.__module__:
-            raise ValueError(f"check {name!r} is already registered by {existing.module}")
-        REGISTRY[name] = Check(name, function, frozenset(requires), function.__module__, severity)
+        REGISTRY.register(
+            Check(function.__name__, function, frozenset(requires), function.__module__, severity)
+        )
         return function
 
     return register
@@ -88,20 +99,13 @@ def check(
 
 def unregister(name: str) -> None:
     """Remove a check (for tests and for users replacing a built-in check)."""
-    REGISTRY.pop(name, None)
+    REGISTRY.unregister(name)
 
 
 def select(names: Iterable[str] | None = None) -> list[Check]:
     """The named checks (all when ``names`` is None), with a did-you-mean for unknown names."""
     load_builtin_checks()
-    if names is None:
-        return list(REGISTRY.values())
-    chosen = []
-    for name in names:
-        if name not in REGISTRY:
-            raise UsageError(f"unknown check {name!r}", hint=did_you_mean(name, REGISTRY))
-        chosen.append(REGISTRY[name])
-    return chosen
+    return list(REGISTRY.values()) if names is None else REGISTRY.known(names)
 
 
 def iter_findings(
@@ -111,7 +115,7 @@ def iter_findings(
     ctx = CheckContext(spec, spec.operation(exchange.operation), exchange)
     for chk in checks if checks is not None else select():
         if chk.applies(ctx):
-            for finding in chk.function(ctx):
+            for finding in named(chk.name, chk.function(ctx)):
                 yield escalate(finding) if strict else finding
 
 

@@ -40,14 +40,11 @@ def enum_value_documented(ctx: CheckContext) -> Iterator[Finding]:
             if near
             else f"allowed: {', '.join(map(str, enum.values))}"
         )
-        yield Finding(
-            ENUM_CHECK,
+        yield ctx.finding(
             f"{value!r} is not a documented {name} value ({detail})",
-            operation=ctx.operation.operation_id,
             pointer=pointer,
             spec_pointer=enum.pointer,
             expected=list(enum.values),
             actual=value,
-            status=ctx.exchange.status,
             extra={"casing": near} if near else {},
         )

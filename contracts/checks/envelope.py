@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from contracts.checks import CheckContext, check
+from contracts.checks.schema import written_at
 from contracts.findings import Finding
 from contracts.spec import ENVELOPE_SCHEMA, ERROR_ENVELOPE_SCHEMA, Spec
 
@@ -46,28 +47,12 @@ def is_no_error(spec: Spec, entry: Any) -> bool:
     )
 
 
-def _finding(
-    ctx: CheckContext, check: str, message: str, pointer: str, spec_pointer: str, **kw: object
-) -> Finding:
-    return Finding(
-        check,
-        message,
-        operation=ctx.operation.operation_id,
-        pointer=pointer,
-        spec_pointer=spec_pointer,
-        status=ctx.exchange.status,
-        **kw,  # type: ignore[arg-type]
-    )
-
-
 @check(requires=["json"])
 def envelope_shape(ctx: CheckContext) -> Iterator[Finding]:
     """The body is an object carrying the envelope keys ``data`` and ``errors``."""
     body = ctx.exchange.json
     if not isinstance(body, dict):
-        yield _finding(
-            ctx,
-            "envelope_shape",
+        yield ctx.finding(
             f"the body is a {type(body).__name__}, not the envelope object",
             "",
             ENVELOPE,
@@ -77,12 +62,10 @@ def envelope_shape(ctx: CheckContext) -> Iterator[Finding]:
         return
     for key in ("data", "errors"):
         if key not in body:
-            yield _finding(
-                ctx,
-                "envelope_shape",
+            yield ctx.finding(
                 f"the envelope has no {key!r} key",
                 f"/{key}",
-                f"{ENVELOPE}/required",
+                written_at(ctx, "envelope_shape", "", f"{ENVELOPE}/required"),
                 expected=key,
                 actual=sorted(body),
             )
@@ -90,52 +73,48 @@ def envelope_shape(ctx: CheckContext) -> Iterator[Finding]:
 
 @check(requires=["json"])
 def data_iff_success(ctx: CheckContext) -> Iterator[Finding]:
-    """2xx: ``data`` present and not null, ``errors`` null or empty; errors: ``data`` null, ``errors`` non-empty."""
+    """2xx: ``data`` present and not null, ``errors`` null or empty; errors: ``data`` null, ``errors`` non-empty.
+
+    A missing key is ``envelope_shape``'s finding and an ``errors`` that is no array ``errors_array_shape``'s,
+    so each fact is reported once; the spec pointer is where the documented schema writes the rule.
+    """
     body, status = ctx.exchange.json, ctx.exchange.status
     if not isinstance(body, dict):
         return
     errors = body.get("errors")
     if 200 <= status < 300:
-        if body.get("data") is None:
-            yield _finding(
-                ctx,
-                "data_iff_success",
-                f"a {status} response has null or missing data",
+        if "data" in body and body["data"] is None:
+            yield ctx.finding(
+                f"a {status} response has null data",
                 "/data",
-                ENVELOPE,
+                written_at(ctx, "data_iff_success", "/data", ENVELOPE),
                 expected="not null",
                 actual=None,
             )
         sentinel_only = isinstance(errors, list) and len(errors) == 1 and is_no_error(ctx.spec, errors[0])
-        if errors and not sentinel_only:
-            yield _finding(
-                ctx,
-                "data_iff_success",
-                f"a {status} response carries {len(errors) if isinstance(errors, list) else 'non-empty'} error(s)",
+        if isinstance(errors, list) and errors and not sentinel_only:
+            yield ctx.finding(
+                f"a {status} response carries {len(errors)} error(s)",
                 "/errors",
-                ENVELOPE,
+                written_at(ctx, "data_iff_success", "/errors", ENVELOPE),
                 expected='null, [] or the "no error" sentinel [{"code": 0, "message": ""}]',
                 actual=errors,
                 extra={"sentinel": NO_ERROR},
             )
     elif status >= 400:
         if body.get("data") is not None:
-            yield _finding(
-                ctx,
-                "data_iff_success",
+            yield ctx.finding(
                 f"a {status} response carries data",
                 "/data",
-                ERROR_ENVELOPE,
+                written_at(ctx, "data_iff_success", "/data", ERROR_ENVELOPE),
                 expected=None,
                 actual=type(body["data"]).__name__,
             )
-        if not (isinstance(errors, list) and errors):
-            yield _finding(
-                ctx,
-                "data_iff_success",
+        if "errors" in body and (errors is None or errors == []):
+            yield ctx.finding(
                 f"a {status} response has no errors (errors is {errors!r})",
                 "/errors",
-                ERROR_ENVELOPE,
+                written_at(ctx, "data_iff_success", "/errors", ERROR_ENVELOPE),
                 expected="non-empty array",
                 actual=errors,
             )
@@ -149,9 +128,7 @@ def errors_array_shape(ctx: CheckContext) -> Iterator[Finding]:
     if errors is None:
         return
     if not isinstance(errors, list):
-        yield _finding(
-            ctx,
-            "errors_array_shape",
+        yield ctx.finding(
             f"errors is a {type(errors).__name__}, not an array",
             "/errors",
             f"{ENVELOPE}/properties/errors",
@@ -163,9 +140,7 @@ def errors_array_shape(ctx: CheckContext) -> Iterator[Finding]:
     for index, error in enumerate(errors):
         where = f"/errors/{index}"
         if not isinstance(error, dict):
-            yield _finding(
-                ctx,
-                "errors_array_shape",
+            yield ctx.finding(
                 "an error is not an object",
                 where,
                 api_error,
@@ -175,9 +150,7 @@ def errors_array_shape(ctx: CheckContext) -> Iterator[Finding]:
             continue
         code, message = error.get("code"), error.get("message")
         if not isinstance(code, int) or isinstance(code, bool):
-            yield _finding(
-                ctx,
-                "errors_array_shape",
+            yield ctx.finding(
                 f"error code {code!r} is not an integer",
                 f"{where}/code",
                 f"{api_error}/properties/code",
@@ -185,9 +158,7 @@ def errors_array_shape(ctx: CheckContext) -> Iterator[Finding]:
                 actual=code,
             )
         if not isinstance(message, str):
-            yield _finding(
-                ctx,
-                "errors_array_shape",
+            yield ctx.finding(
                 f"error message {message!r} is not a string",
                 f"{where}/message",
                 f"{api_error}/properties/message",
@@ -205,9 +176,7 @@ def warnings_shape(ctx: CheckContext) -> Iterator[Finding]:
         and "warnings" in body
         and not (body["warnings"] is None or isinstance(body["warnings"], list))
     ):
-        yield _finding(
-            ctx,
-            "warnings_shape",
+        yield ctx.finding(
             f"warnings is a {type(body['warnings']).__name__}, not null or an array",
             "/warnings",
             f"{ENVELOPE}/properties/warnings",

@@ -59,15 +59,12 @@ def error_code_documented(ctx: CheckContext) -> Iterator[Finding]:
             spec_pointer = f"{op.pointer}/x-error-codes"
         else:
             continue
-        yield Finding(
-            "error_code_documented",
+        yield ctx.finding(
             message,
-            operation=op.operation_id,
             pointer=f"/errors/{index}/code",
             spec_pointer=spec_pointer,
             expected=allowed,
             actual=code,
-            status=status,
             extra={"catalogue_message": entry.message} if entry else {},
         )
 
@@ -80,15 +77,12 @@ def error_code_matches_status(ctx: CheckContext) -> Iterator[Finding]:
         entry = ctx.spec.error_catalogue.get(code)
         if entry is not None and entry.status != status:
             allowed = list(op.codes_for_status(status))
-            yield Finding(
-                "error_code_matches_status",
+            yield ctx.finding(
                 f"error code {code} ({entry.message}) is catalogued with status {entry.status}, answered with "
                 f"{status} (codes for {status}: {_listed(allowed)})",
-                operation=op.operation_id,
                 pointer=f"/errors/{index}/code",
                 spec_pointer=entry.pointer,
                 expected=entry.status,
                 actual=status,
-                status=status,
                 extra={"catalogue_message": entry.message, "allowed_codes": allowed},
             )

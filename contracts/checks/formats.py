@@ -47,15 +47,12 @@ def _format_findings(ctx: CheckContext, check_name: str) -> Iterator[Finding]:
             continue
         example = (component.get("examples") or [component["pattern"]])[0]
         detail = "" if problem == "wrong form" else f"{problem}; "
-        yield Finding(
-            check_name,
+        yield ctx.finding(
             f"{value!r} is not a {name} ({detail}expected the form {example})",
-            operation=ctx.operation.operation_id,
             pointer=pointer,
             spec_pointer=ctx.spec.schema_pointer(name),
             expected=component["pattern"],
             actual=value,
-            status=ctx.exchange.status,
             extra={"example": example},
         )
 

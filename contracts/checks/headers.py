@@ -34,23 +34,17 @@ def response_headers_documented(ctx: CheckContext) -> Iterator[Finding]:
         value = ex.header_map.get(header.name.lower())
         if value is None:
             if header.required:
-                yield Finding(
-                    "response_headers_documented",
+                yield ctx.finding(
                     f"required header {header.name} is missing from the {ex.status} response",
-                    operation=op.operation_id,
                     spec_pointer=header.pointer,
                     expected=header.name,
-                    status=ex.status,
                 )
         elif header.validator is not None and not header.validator.is_valid(
             _typed(value, header.schema or {})
         ):
-            yield Finding(
-                "response_headers_documented",
+            yield ctx.finding(
                 f"header {header.name}: {value!r} does not match its schema",
-                operation=op.operation_id,
                 spec_pointer=f"{header.pointer}/schema",
                 expected=header.schema,
                 actual=value,
-                status=ex.status,
             )

@@ -20,23 +20,17 @@ def content_type_documented(ctx: CheckContext) -> Iterator[Finding]:
     media, content_type = documented.media, ex.content_type
     pointer = f"{documented.pointer}/content"
     if content_type is None or content_type not in media:
-        yield Finding(
-            "content_type_documented",
+        yield ctx.finding(
             f"Content-Type {content_type or '(none)'} is not documented for {ex.status} "
             f"(documented: {', '.join(media)})",
-            operation=op.operation_id,
             spec_pointer=pointer,
             expected=list(media),
             actual=content_type,
-            status=ex.status,
         )
     elif content_type.endswith("json") and not ex.is_json:
-        yield Finding(
-            "content_type_documented",
+        yield ctx.finding(
             f"the body is not valid JSON although the Content-Type is {content_type}",
-            operation=op.operation_id,
             spec_pointer=f"{pointer}/{escape_token(content_type)}",
             expected="JSON",
             actual=ex.body[:80].decode("utf-8", "replace"),
-            status=ex.status,
         )

@@ -84,14 +84,11 @@ def undocumented_property(ctx: CheckContext) -> Iterator[Finding]:
             continue
         seen.add(pointer)
         name = unescape_token(pointer.rsplit("/", 1)[-1])
-        yield Finding(
-            "undocumented_property",
+        yield ctx.finding(
             f"property {name!r} is not declared by the response schema ({owner.rsplit('/', 1)[-1]})",
-            operation=op.operation_id,
             pointer=pointer,
             spec_pointer=owner,
             severity="warning",
             expected="a declared property",
             actual=name,
-            status=ex.status,
         )

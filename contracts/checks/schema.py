@@ -13,8 +13,10 @@ from typing import Any
 
 from contracts.checks import CheckContext, check
 from contracts.checks._schemas import MEDIA, owner, plan, schema_pointer
+from contracts.exchange import Exchange
 from contracts.findings import Finding
 from contracts.spec import Spec, escape_token
+from contracts.types import Pointer
 
 _BRANCHING = ("AnyOf", "OneOfNotValid")
 _VALUE_KEYWORDS = frozenset({"enum", "type", "pattern", "format"})
@@ -76,31 +78,51 @@ def _envelope_owner(status: int, error: Any, keyword: str, where: list[str | int
     return None
 
 
+Judged = tuple[str | None, Pointer, Pointer, Any]
+"""(owning check or None, JSON pointer, spec pointer, jsonschema-rs error) of one schema violation."""
+_LAST_JUDGED: tuple[Exchange, list[Judged]] | None = None
+"""The last exchange's judged violations: the schema check and the envelope checks of one exchange ask
+in turn, so the body is validated with errors once (identity, not equality, keeps it right)."""
+
+
+def judged(ctx: CheckContext) -> list[Judged]:
+    """The documented schema's violations of this exchange's body, each with the check that owns it."""
+    global _LAST_JUDGED
+    last = _LAST_JUDGED
+    if last is not None and last[0] is ctx.exchange:
+        return last[1]
+    op, ex = ctx.operation, ctx.exchange
+    documented = plan(op, ex.status)
+    found: list[Judged] = []
+    if documented is not None and documented.validator is not None and not documented.conforms(ex):
+        for error in (leaf for e in documented.validator.iter_errors(ex.json) for leaf in _unwrapped(e)):
+            pointer = "".join(f"/{escape_token(str(t))}" for t in error.instance_path)
+            spec_pointer = schema_pointer(op, ex.status, MEDIA, error.schema_path)
+            found.append((owner_of(ctx.spec, ex.status, error), pointer, spec_pointer, error))
+    _LAST_JUDGED = (ex, found)
+    return found
+
+
+def written_at(ctx: CheckContext, check: str, pointer: Pointer, default: Pointer) -> Pointer:
+    """Where the documented schema writes the rule ``check`` reports at ``pointer`` (``default`` when
+    the status documents no schema, or the schema does not say it): one fact, one spec location."""
+    return next((at for by, where, at, _ in judged(ctx) if by == check and where == pointer), default)
+
+
 @check(requires=["json", "documented_status"])
 def response_schema_conformance(ctx: CheckContext) -> Iterator[Finding]:
     """The JSON body conforms to the documented response schema."""
-    op, ex = ctx.operation, ctx.exchange
-    documented = plan(op, ex.status)
-    if documented is None or documented.validator is None or documented.conforms(ex):
-        return
     seen: set[tuple[str, str]] = set()
-    for error in (leaf for e in documented.validator.iter_errors(ex.json) for leaf in _unwrapped(e)):
-        if owner_of(ctx.spec, ex.status, error) is not None:
-            continue
-        pointer = "".join(f"/{escape_token(str(t))}" for t in error.instance_path)
-        spec_pointer = schema_pointer(op, ex.status, MEDIA, error.schema_path)
-        if (pointer, spec_pointer) in seen:  # the same sub-schema reached through two allOf parts
+    for owned_by, pointer, spec_pointer, error in judged(ctx):
+        if owned_by is not None or (pointer, spec_pointer) in seen:  # another check's, or met twice
             continue
         seen.add((pointer, spec_pointer))
-        yield Finding(
-            "response_schema_conformance",
+        yield ctx.finding(
             error.message,
-            operation=op.operation_id,
             pointer=pointer,
             spec_pointer=spec_pointer,
             expected=_expected(ctx.spec, spec_pointer, error),
             actual=_summary(error.instance),
-            status=ex.status,
         )
 
 

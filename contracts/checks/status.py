@@ -13,12 +13,9 @@ def status_code_documented(ctx: CheckContext) -> Iterator[Finding]:
     """The status is documented for the operation (exactly, by range or as default)."""
     op, status = ctx.operation, ctx.exchange.status
     if op.response_key(status) is None:
-        yield Finding(
-            "status_code_documented",
+        yield ctx.finding(
             f"status {status} is not documented for {op.operation_id} (documented: {', '.join(op.statuses)})",
-            operation=op.operation_id,
             spec_pointer=f"{op.pointer}/responses",
             expected=list(op.statuses),
             actual=status,
-            status=status,
         )

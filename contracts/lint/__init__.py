@@ -1,8 +1,10 @@
 """The spec linter: one small function per house rule, registered with :func:`rule`.
 
-A rule takes the :class:`~contracts.spec.Spec` and yields findings whose ``pointer`` points into
-the spec. Its function name is its stable id: the ``--disable`` value, the config key, the SARIF
-rule id and the docs anchor. Rules never raise on a defect; they report it.
+A rule takes the :class:`~contracts.spec.Spec` and yields findings (:func:`finding`) whose ``pointer``
+points into the spec. Its function name is its stable id: the ``--disable`` value, the config key,
+the SARIF rule id and the docs anchor; it is written once, in the ``def``, and the registry
+(:mod:`contracts.registry`, shared with the checks) fills it into the rule's findings. Rules never
+raise on a defect; they report it.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
-from contracts.errors import UsageError, did_you_mean
 from contracts.findings import Finding
+from contracts.registry import Registry, named, summary_of
 from contracts.spec import Spec
 from contracts.types import Severity
 
@@ -28,11 +31,10 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        doc = (self.function.__doc__ or "").strip()
-        return doc.splitlines()[0] if doc else ""
+        return summary_of(self.function)
 
 
-RULES: dict[str, Rule] = {}
+RULES: Registry[Rule] = Registry("lint rule")
 RULE_MODULES = (
     "structure",
     "rules.operations",
@@ -48,9 +50,7 @@ def rule(*, severity: Severity = "error", hint: str = "") -> Callable[[RuleFunct
     """Register the decorated function as a lint rule named after it."""
 
     def register(function: RuleFunction) -> RuleFunction:
-        if function.__name__ in RULES and RULES[function.__name__].function.__module__ != function.__module__:
-            raise ValueError(f"lint rule {function.__name__!r} is already registered")
-        RULES[function.__name__] = Rule(function.__name__, function, severity, hint)
+        RULES.register(Rule(function.__name__, function, severity, hint))
         return function
 
     return register
@@ -58,19 +58,22 @@ def rule(*, severity: Severity = "error", hint: str = "") -> Callable[[RuleFunct
 
 def unregister(name: str) -> None:
     """Remove a rule (for tests, and for users replacing a built-in rule)."""
-    RULES.pop(name, None)
+    RULES.unregister(name)
 
 
-def load_rules() -> dict[str, Rule]:
+def load_rules() -> Registry[Rule]:
     """The registry, with the built-in rules imported."""
     for module in RULE_MODULES:
         importlib.import_module(f"contracts.lint.{module}")
     return RULES
 
 
-def finding(name: str, message: str, pointer: str, **kw: object) -> Finding:
-    """A lint finding: ``pointer`` and ``spec_pointer`` both point into the spec."""
-    return Finding(name, message, pointer=pointer, spec_pointer=pointer, **kw)  # type: ignore[arg-type]
+def finding(*args: str, **kw: Any) -> Finding:
+    """A lint finding ``finding(message, pointer)``: ``pointer`` and ``spec_pointer`` both point into the
+    spec, and the registry fills in the rule's name. (The older ``finding(name, message, pointer)``
+    still works, for rules written before the registry filled names in.)"""
+    *name, message, pointer = args
+    return Finding(name[0] if name else "", message, pointer=pointer, spec_pointer=pointer, **kw)
 
 
 def iter_findings(
@@ -79,9 +82,7 @@ def iter_findings(
     """Every finding of every enabled rule, with the rule's (or the configured) severity and hint."""
     rules = load_rules()
     overrides = dict(severity or {})
-    for name in (*disable, *overrides):
-        if name not in rules:
-            raise UsageError(f"unknown lint rule {name!r}", hint=did_you_mean(name, rules))
+    rules.known([*disable, *overrides])
     disabled = set(disable)
     for rl in rules.values():
         if rl.name in disabled:
@@ -96,12 +97,12 @@ def iter_findings(
 def _guarded(rl: Rule, spec: Spec) -> Iterator[Finding]:
     """A rule's findings; a rule the document breaks (e.g. a dangling $ref) reports that instead."""
     try:
-        yield from rl.function(spec)
+        yield from named(rl.name, rl.function(spec))
     except Exception as exc:  # noqa: BLE001 - a broken document must not crash the linter
         reason = str(exc).splitlines()[0][:200] if str(exc) else exc.__class__.__name__
         where = reason.split(": ", 1)[0] if reason.startswith("/") else ""  # SpecError names its pointer
         yield finding(
-            rl.name,
+            rl.name,  # a finding of the rule, not of the guard
             f"could not be checked: {reason}",
             where,
             extra={"hint": "fix this first, then lint again"},

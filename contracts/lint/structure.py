@@ -41,7 +41,7 @@ def document_shape(spec: Spec) -> Iterator[Finding]:
     """Every path item, operation and catalogue entry has the shape the tools read (an operation is an
     object with an operationId, ``parameters`` an array, ``x-doc-slugs`` a list of strings, ...)."""
     for pointer, message in spec.defects:
-        yield finding("document_shape", message, pointer)
+        yield finding(message, pointer)
 
 
 @rule(hint="fix the document so openapi-spec-validator accepts it")
@@ -50,7 +50,7 @@ def openapi_valid(spec: Spec) -> Iterator[Finding]:
     for error in structural_errors(spec.raw):
         where = getattr(error, "absolute_path", None) or getattr(error, "path", None) or []
         path = "".join(f"/{escape_token(str(t))}" for t in where)
-        yield finding("openapi_valid", str(getattr(error, "message", error)).splitlines()[0][:300], path)
+        yield finding(str(getattr(error, "message", error)).splitlines()[0][:300], path)
 
 
 def objects(spec: Spec) -> Walked:
@@ -73,16 +73,14 @@ def refs_resolvable(spec: Spec) -> Iterator[Finding]:
     """Every ``$ref`` is local and resolves."""
     for path, ref in _refs(spec):
         if not ref.startswith("#/"):
-            yield finding("refs_resolvable", f"$ref {ref!r} is not a local reference", f"{path}/$ref")
+            yield finding(f"$ref {ref!r} is not a local reference", f"{path}/$ref")
             continue
         found = spec.schemas.target(ref)
         if found is None:
-            yield finding("refs_resolvable", f"$ref {ref!r} points nowhere", f"{path}/$ref")
+            yield finding(f"$ref {ref!r} points nowhere", f"{path}/$ref")
             continue
         if _loops(spec, ref, found[1]):
-            yield finding(
-                "refs_resolvable", f"$ref {ref!r} is circular: it never reaches a value", f"{path}/$ref"
-            )
+            yield finding(f"$ref {ref!r} is circular: it never reaches a value", f"{path}/$ref")
 
 
 def _loops(spec: Spec, ref: str, target: Any) -> bool:

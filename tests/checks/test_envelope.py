@@ -3,6 +3,8 @@ import copy
 import pytest
 from _helpers import real, run
 
+from contracts.checks import iter_findings
+from contracts.exchange import Exchange
 from contracts.spec import Spec
 
 OK = real("get-target-channels__response__200__1")
@@ -110,3 +112,40 @@ def test_sentinel_comes_from_the_spec(spec: Spec) -> None:
     assert not is_no_error(Spec(raw), SENTINEL)
     del raw["components"]["schemas"]["NoError"]
     assert no_error(Spec(raw)) is None
+
+
+# --- each fact once: the envelope checks own the envelope's keywords ---------------------------------------
+
+GROUP = real("get-target-groups-id__response__200__1")
+
+
+def _all(spec: Spec, operation: str, status: int, body: object) -> list[tuple[str, str, str]]:
+    exchange = Exchange.from_json(operation, status, body)
+    return [(f.check, f.pointer, f.spec_pointer) for f in iter_findings(spec, exchange)]
+
+
+def test_a_success_carrying_errors_is_one_finding_where_the_schema_writes_it(spec: Spec) -> None:
+    body = {**GROUP, "errors": [{"code": 310001, "message": "Invalid target group id"}]}
+    assert _all(spec, "get-target-groups-id", 200, body) == [
+        (
+            "data_iff_success",
+            "/errors",
+            "/components/schemas/TargetGroupOrListEnvelope/allOf/1/properties/errors/not",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "owner"),
+    [
+        (200, {"errors": None, "warnings": None}, "envelope_shape"),  # data missing: not also "null data"
+        (400, {"data": None, "warnings": None}, "envelope_shape"),  # errors missing: not also "no errors"
+        (200, {"data": [], "errors": "oops"}, "errors_array_shape"),  # not also "carries errors"
+        (400, {"data": None, "errors": {"code": 1}}, "errors_array_shape"),
+    ],
+)
+def test_an_envelope_defect_is_reported_by_one_check(
+    spec: Spec, status: int, body: dict[str, object], owner: str
+) -> None:
+    found = _all(spec, "get-active-targets", status, body)
+    assert [check for check, pointer, _ in found if pointer in ("/data", "/errors")] == [owner]

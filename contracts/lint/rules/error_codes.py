@@ -30,7 +30,6 @@ def error_codes_listed(spec: Spec) -> Iterator[Finding]:
     for op in spec.operations:
         if not op.raw.get("x-error-codes"):
             yield finding(
-                "error_codes_listed",
                 f"{op.operation_id} has no x-error-codes",
                 f"{op.pointer}/x-error-codes",
                 operation=op.operation_id,
@@ -45,7 +44,6 @@ def error_code_catalogued(spec: Spec) -> Iterator[Finding]:
         for index, code in enumerate(op.error_codes):
             if code not in catalogue:
                 yield finding(
-                    "error_code_catalogued",
                     f"{op.operation_id} lists code {code}, which the catalogue lacks",
                     f"{op.pointer}/x-error-codes/{index}",
                     operation=op.operation_id,
@@ -53,7 +51,6 @@ def error_code_catalogued(spec: Spec) -> Iterator[Finding]:
     for op, _, pointer, code in example_error_codes(spec):
         if code not in catalogue:
             yield finding(
-                "error_code_catalogued",
                 f"an example of {op.operation_id} uses code {code}, which the catalogue lacks",
                 pointer,
                 operation=op.operation_id,
@@ -66,9 +63,7 @@ def catalogue_code_used(spec: Spec) -> Iterator[Finding]:
     used = {code for op in spec.operations for code in op.error_codes}
     for code, entry in spec.error_catalogue.items():
         if code not in used:
-            yield finding(
-                "catalogue_code_used", f"catalogued code {code} is listed by no operation", entry.pointer
-            )
+            yield finding(f"catalogued code {code} is listed by no operation", entry.pointer)
 
 
 @rule(hint="use only codes of the operation's x-error-codes whose catalogued status is the example's")
@@ -79,7 +74,6 @@ def error_example_codes(spec: Spec) -> Iterator[Finding]:
             not status.isdigit() or code not in op.codes_for_status(int(status))
         ):
             yield finding(
-                "error_example_codes",
                 f"an example of {op.operation_id} {status} uses code {code}, not documented for that status",
                 pointer,
                 operation=op.operation_id,
@@ -92,18 +86,16 @@ def error_example_codes(spec: Spec) -> Iterator[Finding]:
 def catalogue_entries_complete(spec: Spec) -> Iterator[Finding]:
     """Catalogue entries carry a message, an HTTP error status and a unique UPPER_SNAKE name."""
     if ERROR_CATALOGUE_KEY not in spec.raw.get("components", {}):
-        yield finding("catalogue_entries_complete", "the spec has no error-code catalogue", "/components")
+        yield finding("the spec has no error-code catalogue", "/components")
     names: dict[str, int] = {}
     for code, entry in spec.error_catalogue.items():
         if not entry.message or not 400 <= entry.status <= 599 or not UPPER_SNAKE.match(entry.name):
             yield finding(
-                "catalogue_entries_complete",
                 f"catalogue entry {code} needs a message, a 4xx/5xx status and an UPPER_SNAKE name",
                 entry.pointer,
             )
         elif entry.name in names:
             yield finding(
-                "catalogue_entries_complete",
                 f"catalogue entry {code} reuses the name {entry.name} of {names[entry.name]}",
                 f"{entry.pointer}/name",
             )

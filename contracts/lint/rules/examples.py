@@ -85,7 +85,6 @@ def example_valid(spec: Spec) -> Iterator[Finding]:
         if pointer + where not in reported:  # a shared example is reported once
             reported.add(pointer + where)
             yield finding(
-                "example_valid",
                 f"{where or '/'}: {error.message}",
                 f"{pointer}{where}",
                 operation=op.operation_id if op else None,

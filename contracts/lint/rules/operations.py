@@ -22,7 +22,6 @@ def operation_id_unique(spec: Spec) -> Iterator[Finding]:
     """operationIds and ``x-doc-slugs`` name one operation each, across the whole spec."""
     for name, first, second in spec.duplicate_names:
         yield finding(
-            "operation_id_unique",
             f"{name!r} names both {first.label} and {second.label}",
             second.pointer,
             operation=second.operation_id,
@@ -37,7 +36,6 @@ def operation_id_slug(spec: Spec) -> Iterator[Finding]:
             if not (isinstance(name, str) and SLUG.match(name)):
                 where = "operationId" if index == 0 else f"x-doc-slugs/{index - 1}"
                 yield finding(
-                    "operation_id_slug",
                     f"{name!r} is not a documentation slug",
                     f"{op.pointer}/{where}",
                     operation=op.operation_id,
@@ -51,14 +49,12 @@ def operation_documented(spec: Spec) -> Iterator[Finding]:
         for key in ("summary", "description", "tags"):
             if not op.raw.get(key):
                 yield finding(
-                    "operation_documented",
                     f"{op.operation_id} has no {key}",
                     f"{op.pointer}/{key}",
                     operation=op.operation_id,
                 )
         if not op.raw.get("security", spec.raw.get("security")):
             yield finding(
-                "operation_documented",
                 f"{op.operation_id} has no security",
                 f"{op.pointer}/security",
                 operation=op.operation_id,
@@ -72,7 +68,6 @@ def phased_out_deprecated(spec: Spec) -> Iterator[Finding]:
         text = f"{op.raw.get('summary', '')} {op.raw.get('description', '')}"
         if PHASED_OUT.search(text) and not op.deprecated:
             yield finding(
-                "phased_out_deprecated",
                 f"{op.operation_id} says it is phased out but is not deprecated",
                 f"{op.pointer}/deprecated",
                 operation=op.operation_id,
@@ -101,7 +96,6 @@ def path_parameters_declared(spec: Spec) -> Iterator[Finding]:
         declared = {p.get("name"): (w, p) for w, p in declared_parameters(op) if p.get("in") == "path"}
         for name in sorted(template - declared.keys()):
             yield finding(
-                "path_parameters_declared",
                 f"{op.operation_id}: {{{name}}} is not declared",
                 f"{op.pointer}/parameters",
                 operation=op.operation_id,
@@ -113,9 +107,7 @@ def path_parameters_declared(spec: Spec) -> Iterator[Finding]:
                 message = f"path parameter {name} must be required and typed"
             else:
                 continue
-            yield finding(
-                "path_parameters_declared", f"{op.operation_id}: {message}", where, operation=op.operation_id
-            )
+            yield finding(f"{op.operation_id}: {message}", where, operation=op.operation_id)
 
 
 @rule(hint="name path and query parameters in camelCase (kebab-case only where the API uses it in queries)")
@@ -129,7 +121,6 @@ def parameter_names(spec: Spec) -> Iterator[Finding]:
             if place in ("path", "query") and not allowed and where not in seen:
                 seen.add(where)
                 yield finding(
-                    "parameter_names",
                     f"{place} parameter {name!r} is neither camelCase"
                     + (" nor kebab-case" if place == "query" else ""),
                     f"{where}/name",

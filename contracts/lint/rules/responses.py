@@ -42,7 +42,6 @@ def envelope_everywhere(spec: Spec) -> Iterator[Finding]:
             problem = _envelope_problem(spec, status, media.get("schema"))
             if problem:
                 yield finding(
-                    "envelope_everywhere",
                     f"{op.operation_id} {status} {problem}",
                     join_pointer(where, "content", JSON_MEDIA, "schema"),
                     operation=op.operation_id,
@@ -63,7 +62,6 @@ def error_responses_documented(spec: Spec) -> Iterator[Finding]:
         ):
             reason = "every operation needs it" if status in (401, 403) else "it lists codes answered with it"
             yield finding(
-                "error_responses_documented",
                 f"{op.operation_id} documents no {status} response, yet {reason}",
                 f"{op.pointer}/responses/{status}",
                 operation=op.operation_id,
@@ -79,7 +77,6 @@ def bad_request_documented(spec: Spec) -> Iterator[Finding]:
         )
         if takes_input and any(_missing(op, {400})):
             yield finding(
-                "bad_request_documented",
                 f"{op.operation_id} takes input but documents no 400 response",
                 f"{op.pointer}/responses/400",
                 operation=op.operation_id,
@@ -93,7 +90,6 @@ def error_status_has_codes(spec: Spec) -> Iterator[Finding]:
         for status in op.statuses:
             if _is_error(status) and status.isdigit() and not op.codes_for_status(int(status)):
                 yield finding(
-                    "error_status_has_codes",
                     f"{op.operation_id} documents {status} but lists no code catalogued with status {status}",
                     join_pointer(op.pointer, "responses", status),
                     operation=op.operation_id,

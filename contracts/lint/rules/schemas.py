@@ -33,7 +33,7 @@ def enum_named_component(spec: Spec) -> Iterator[Finding]:
     """Enums are named components, never inline in operations or other schemas."""
     for path, node in _schema_objects(spec):
         if "enum" in node and not NAMED_SCHEMA.fullmatch(path) and not path.startswith("/servers/"):
-            yield finding("enum_named_component", "inline enum: make it a named component", f"{path}/enum")
+            yield finding("inline enum: make it a named component", f"{path}/enum")
 
 
 @rule(hint="use the API's UPPER_SNAKE values")
@@ -47,7 +47,6 @@ def enum_upper_snake(spec: Spec) -> Iterator[Finding]:
         for index, value in enumerate(enum.values):
             if not (isinstance(value, str) and (casing or UPPER_SNAKE).match(value)):
                 yield finding(
-                    "enum_upper_snake",
                     f"{name} value {value!r} is not UPPER_SNAKE",
                     f"{enum.pointer}/enum/{index}",
                 )
@@ -62,9 +61,7 @@ def enum_no_duplicates(spec: Spec) -> Iterator[Finding]:
             key = str(value).upper()
             if key in seen:
                 same = "repeats" if seen[key] == value else f"differs only in case from {seen[key]!r}:"
-                yield finding(
-                    "enum_no_duplicates", f"{name} {same} {value!r}", f"{enum.pointer}/enum/{index}"
-                )
+                yield finding(f"{name} {same} {value!r}", f"{enum.pointer}/enum/{index}")
             seen.setdefault(key, value)
 
 
@@ -77,7 +74,6 @@ def property_camel_case(spec: Spec) -> Iterator[Finding]:
             for name in props:
                 if not CAMEL_CASE.match(name):
                     yield finding(
-                        "property_camel_case",
                         f"property {name!r} is not camelCase",
                         f"{path}/properties/{escape_token(name)}",
                     )
@@ -92,15 +88,12 @@ def no_unused_components(spec: Spec) -> Iterator[Finding]:
         for name in components.get(kind, {}):
             ref = f"#/components/{kind}/{escape_token(name)}"
             if ref not in refs:
-                yield finding(
-                    "no_unused_components", f"components.{kind}.{name} is never referenced", ref[1:]
-                )
+                yield finding(f"components.{kind}.{name} is never referenced", ref[1:])
     required = [spec.raw.get("security", [])] + [op.raw.get("security", []) for op in spec.operations]
     used = {name for requirements in required for req in requirements for name in req}
     for name in components.get("securitySchemes", {}):
         if name not in used:
             yield finding(
-                "no_unused_components",
                 f"components.securitySchemes.{name} is required by no operation",
                 f"/components/securitySchemes/{escape_token(name)}",
             )
