@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import click
 
 from contracts.cli import Context
 from contracts.cli._params import writable_file
 from contracts.errors import ConfigError, ExitCode, UsageError
+from contracts.report.document import FORMATS, Format
 from contracts.types import Severity
 
 if TYPE_CHECKING:
     from contracts.findings import Finding
 
-Format = Literal["text", "json", "sarif", "github"]
-FORMATS: tuple[Format, ...] = ("text", "json", "sarif", "github")
+
+TITLE = "contracts lint"
 
 
 @dataclass(frozen=True)
@@ -87,6 +86,7 @@ def command(
     from contracts.config import load_table, settings_from
     from contracts.lint import baseline as baselines
     from contracts.lint.locate import Locator
+    from contracts.report.document import emit
     from contracts.spec import Spec
 
     path = spec_file or ctx.spec_path
@@ -118,14 +118,18 @@ def command(
         return line_by_pointer.get(pointer, 1)
 
     uri = display_path(path)
-    rules = {name: r.summary.replace("``", "`") for name, r in lint.load_rules().items()}
+    rules = {  # the rules that ran: a disabled rule is no passed test case
+        name: r.summary.replace("``", "`")
+        for name, r in lint.load_rules().items()
+        if name not in settings.disable
+    }
     if settings.sarif:
         try:
             with open(settings.sarif, "w", encoding="utf-8") as out:
-                _emit("sarif", out, findings, uri=uri, line_of=line_of, rules=rules)
+                emit("sarif", out, findings, uri=uri, line_of=line_of, rules=rules, title=TITLE)
         except OSError as exc:
             raise UsageError(f"{settings.sarif}: cannot write the SARIF log ({exc.strerror})") from None
-    _emit(settings.format, sys.stdout, findings, uri=uri, line_of=line_of, rules=rules)
+    emit(settings.format, sys.stdout, findings, uri=uri, line_of=line_of, rules=rules, title=TITLE)
     if settings.format == "text":
         errors = sum(f.severity == "error" for f in findings)
         click.echo(
@@ -151,40 +155,3 @@ def _printable(finding: Finding) -> Finding:
         spec_pointer=safe_text(finding.spec_pointer),
         extra={**finding.extra, **({"hint": safe_text(hint)} if isinstance(hint, str) else {})},
     )
-
-
-def _emit(
-    fmt: Format,
-    out: IO[str],
-    findings: list[Finding],
-    *,
-    uri: str,
-    line_of: Callable[[str], int],
-    rules: dict[str, str],
-) -> None:
-    if fmt == "json":
-        data = [{**f.to_dict(), "file": uri, "line": line_of(f.pointer)} for f in findings]
-        out.write(json.dumps(data, indent=2, default=str) + "\n")
-        return
-    if fmt == "text":
-        for f in findings:
-            hint = f.extra.get("hint")
-            out.write(
-                f"{uri}:{line_of(f.pointer)}: {f.severity} {f.check} {f.pointer or '/'}: {f.message}"
-                + (f" ({hint})" if hint else "")
-                + "\n"
-            )
-        out.flush()
-        return
-    from contracts.report.github import GithubReporter
-    from contracts.report.sarif import SarifReporter
-
-    reporter = (
-        SarifReporter(out, uri=uri, line_of=line_of, rules=rules)
-        if fmt == "sarif"
-        else GithubReporter(out, file=uri, line_of=line_of)
-    )
-    reporter.start({})
-    for f in findings:
-        reporter.handle(f)
-    reporter.finish({})

@@ -1,9 +1,11 @@
-"""The diff's output formats: text, JSON, SARIF, GitHub annotations and Markdown.
+"""The diff's output formats: text, JSON, SARIF, GitHub annotations, JUnit XML and Markdown.
 
 Each entry is one cause (a :class:`~contracts.diff.change.Group`) located at a line of the NEW
-spec file, with the operations that meet it. SARIF and GitHub output go through the project's
-reporters (``contracts.report.sarif`` / ``github``) by adapting each group to a
-:class:`~contracts.findings.Finding`.
+spec file, with the operations that meet it. Every group is a :class:`~contracts.findings.Finding`
+(:func:`finding`), the result type of checks and lint rules too, so SARIF, GitHub and JUnit output
+go through the same reporters as ``contracts lint`` and ``contracts run``
+(:mod:`contracts.report.document`); text, JSON and Markdown keep the diff's own richer layout
+(every site of a change listed under it).
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from typing import IO, Literal
+from typing import IO
 
 from contracts.diff.change import KINDS, Group
 from contracts.findings import Finding
+from contracts.report.document import FORMATS, Format, emit
 
-Format = Literal["text", "json", "sarif", "github", "markdown"]
-FORMATS: tuple[Format, ...] = ("text", "json", "sarif", "github", "markdown")
+__all__ = ["FORMATS", "WRITERS", "Format", "finding"]
+TITLE = "contracts diff"
 LineOf = Callable[[str], int]
 SHOWN = 5
 """Operations named per entry in one-line formats (the rest are counted)."""
@@ -80,24 +83,19 @@ def as_json(out: IO[str], groups: list[Group], *, uri: str, line_of: LineOf) -> 
     out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def sarif(out: IO[str], groups: list[Group], *, uri: str, line_of: LineOf) -> None:
-    from contracts.report.sarif import SarifReporter
+def _through_reporters(fmt: Format) -> Callable[..., None]:
+    def write(out: IO[str], groups: list[Group], *, uri: str, line_of: LineOf) -> None:
+        found = [finding(g) for g in groups]
+        if fmt == "github":  # the message names the operations; the subject is only the pointer
+            found = [replace(f, operation=None) for f in found]
+        emit(fmt, out, found, uri=uri, line_of=line_of, rules=KINDS, title=TITLE)
 
-    reporter = SarifReporter(out, uri=uri, line_of=line_of, rules=KINDS)
-    reporter.start({})
-    for g in groups:
-        reporter.handle(finding(g))
-    reporter.finish({})
+    return write
 
 
-def github(out: IO[str], groups: list[Group], *, uri: str, line_of: LineOf) -> None:
-    from contracts.report.github import GithubReporter
-
-    reporter = GithubReporter(out, file=uri, line_of=line_of)
-    reporter.start({})
-    for g in groups:  # the message names the operations; the subject is only the pointer
-        reporter.handle(replace(finding(g), operation=None))
-    reporter.finish({})
+sarif = _through_reporters("sarif")
+github = _through_reporters("github")
+junit = _through_reporters("junit")
 
 
 def _cell(text: str) -> str:
@@ -129,5 +127,6 @@ WRITERS: dict[Format, Callable[..., None]] = {
     "json": as_json,
     "sarif": sarif,
     "github": github,
+    "junit": junit,
     "markdown": markdown,
 }

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.etree import ElementTree as ET
 
 from contracts.findings import Finding
 
 
 class JunitReporter:
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    """``target``: the file to write, or a text stream (``contracts lint|diff --format junit`` to stdout)."""
+
+    def __init__(self, target: Path | IO[str], *, suite: str = "contracts") -> None:
+        self.path, self.suite = target, suite
         self.meta: dict[str, Any] = {}
         self.failures: dict[tuple[str, str], list[Finding]] = defaultdict(list)
 
@@ -36,7 +38,7 @@ class JunitReporter:
         skipped.update({op: WRITE for op in self.meta.get("operations_skipped", []) if op not in skipped})
         operations = list(dict.fromkeys([*planned, *skipped, *(o for o, _ in self.failures)]))
         judged = summary.get("operations_judged", {})
-        suite = ET.Element("testsuite", name="contracts")
+        suite = ET.Element("testsuite", name=self.suite)
         counts = {"tests": 0, "failures": 0, "skipped": 0}
         for operation in operations:
             ran = set(judged.get(operation, {}).get("checks", []))
@@ -73,7 +75,10 @@ class JunitReporter:
         root = ET.Element("testsuites", {k: str(v) for k, v in counts.items()})
         root.append(suite)
         ET.indent(root)
-        ET.ElementTree(root).write(self.path, encoding="utf-8", xml_declaration=True)
+        if isinstance(self.path, Path):
+            ET.ElementTree(root).write(self.path, encoding="utf-8", xml_declaration=True)
+        else:
+            self.path.write("<?xml version='1.0' encoding='utf-8'?>\n" + ET.tostring(root, "unicode") + "\n")
 
 
 WRITE = "write operation: not sent in a read-only run (use --allow-writes)"

@@ -6,9 +6,9 @@ Written for a pull-request comment or a CI job summary (``$GITHUB_STEP_SUMMARY``
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from contracts.findings import Finding
 from contracts.report import skipped_lines
@@ -73,3 +73,44 @@ class MarkdownReporter:
         if self.coverage_markdown is not None:
             lines += ["", "## Coverage", "", self.coverage_markdown()]
         self.path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+class DocumentMarkdownReporter:
+    """Findings about one spec file (lint, diff) as a Markdown table, for a pull-request comment."""
+
+    def __init__(
+        self,
+        stream: IO[str],
+        *,
+        uri: str,
+        line_of: Callable[[str], int],
+        rules: Mapping[str, str],
+        title: str,
+    ) -> None:
+        self.stream, self.uri, self.line_of, self.rules, self.title = stream, uri, line_of, rules, title
+        self.findings: list[Finding] = []
+
+    def start(self, meta: dict[str, Any]) -> None:
+        return None
+
+    def handle(self, finding: Finding) -> None:
+        self.findings.append(finding)
+
+    def finish(self, summary: dict[str, Any]) -> None:
+        errors = sum(f.severity == "error" for f in self.findings)
+        verdict = (
+            f"{errors} error(s), {len(self.findings) - errors} other finding(s)" if self.findings else "clean"
+        )
+        lines = [f"# {self.title}", "", f"**{verdict}** in `{self.uri}`", ""]
+        if self.findings:
+            lines += ["| severity | rule | where | message |", "| --- | --- | --- | --- |"]
+        for f in self.findings:
+            where = f"`{_cell(f.pointer or '/')}` ({self.uri}:{self.line_of(f.spec_pointer or f.pointer)})"
+            hint = f.extra.get("hint")
+            message = _cell(f.message + (f" ({hint})" if hint else ""))
+            lines.append(f"| {f.severity} | `{f.check}` | {where} | {message} |")
+        self.stream.write("\n".join(lines).rstrip("\n") + "\n")

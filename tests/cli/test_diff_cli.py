@@ -420,3 +420,20 @@ def test_non_utf8_file_exits_two(tmp_path: Path, capsys: pytest.CaptureFixture[s
     bad.write_bytes(b'{"openapi": "3.1.0", "paths": {"\xff": {}}}')
     assert main(["diff", str(bad), str(SPEC)]) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_junit_format_fails_the_case_of_each_breaking_kind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from xml.etree import ElementTree as ET
+
+    from contracts.diff.change import KINDS
+
+    assert main(["diff", str(SPEC), str(breaking_copy(tmp_path)), "--format", "junit"]) == 1
+    root = ET.fromstring(capsys.readouterr().out)
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    assert set(cases) == set(KINDS)
+    assert [n for n, c in cases.items() if c.find("failure") is not None] == ["enum-value-removed"]
+    assert root.get("failures") == "1"
+    assert main(["diff", str(SPEC), str(SPEC), "--format", "junit"]) == 0
+    assert ET.fromstring(capsys.readouterr().out).get("failures") == "0"

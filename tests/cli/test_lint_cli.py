@@ -197,3 +197,31 @@ def test_unreadable_input_exits_two_with_one_line(
     err = capsys.readouterr().err
     assert message in err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_junit_format_has_a_case_per_rule_that_ran(
+    defective: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from xml.etree import ElementTree as ET
+
+    assert main(["lint", str(defective), "--format", "junit", "--disable", "example_valid"]) == 1
+    suite = ET.fromstring(capsys.readouterr().out).find("testsuite")
+    assert suite is not None and suite.get("name") == "contracts lint"
+    cases = {c.get("name"): c for c in suite.iter("testcase")}
+    assert "example_valid" not in cases  # disabled: not a passed test
+    failure = cases["enum_upper_snake"].find("failure")
+    assert failure is not None and "/components/schemas/TrackingType/enum/5" in (failure.text or "")
+    assert cases["openapi_valid"].find("failure") is None and cases["openapi_valid"].find("skipped") is None
+
+
+def test_markdown_format_is_a_table_with_file_lines(
+    defective: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["lint", str(defective), "--format", "markdown"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("# contracts lint\n\n**")
+    row = next(line for line in out.splitlines() if "`enum_upper_snake`" in line)
+    number = int(row.split(f"{defective}:", 1)[1].split(")", 1)[0])
+    assert '"Streak"' in defective.read_text().splitlines()[number - 1]
+    assert main(["lint", str(SPEC), "--format", "markdown"]) == 0
+    assert "**clean**" in capsys.readouterr().out
