@@ -23,6 +23,7 @@ JSON_MEDIA = "application/json"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 INTEGER_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 COMPONENT_SCHEMAS = "/components/schemas/"
+NO_ERROR_SCHEMA = "NoError"
 _EXAMPLE_KEYS = ("examples", "example")
 T = TypeVar("T")
 Walked = list[tuple[Pointer, dict[str, Any], bool]]
@@ -223,6 +224,35 @@ class Schemas:
             elif name.endswith("Timestamp"):
                 kinds[name] = "timestamp"
         return kinds
+
+    @functools.cached_property
+    def no_error(self) -> dict[str, Any] | None:
+        """The sentinel entry ``{code: 0, message: ""}`` from the ``NoError`` component (its properties'
+        ``const``; None when the spec has no such component)."""
+        props = self.component(NO_ERROR_SCHEMA).get("properties")
+        if not isinstance(props, dict) or not all(
+            isinstance(p, dict) and "const" in p for p in props.values()
+        ):
+            return None
+        return {name: prop["const"] for name, prop in props.items()}
+
+    def is_no_error(self, entry: Any) -> bool:
+        """Whether ``entry`` of ``errors`` is the "no error" sentinel: its values as ``NoError`` fixes them
+        (``0``, not ``False``); other keys are additive, as everywhere."""
+        sentinel = self.no_error
+        return (
+            sentinel is not None
+            and isinstance(entry, dict)
+            and all(
+                k in entry and entry[k] == v and isinstance(entry[k], bool) == isinstance(v, bool)
+                for k, v in sentinel.items()
+            )
+        )
+
+    @functools.cached_property
+    def refs(self) -> list[tuple[Pointer, str]]:
+        """(pointer of the object, its ``$ref``) of every string ``$ref`` in the document, in order."""
+        return [(path, node["$ref"]) for path, node, _ in self.objects if isinstance(node.get("$ref"), str)]
 
     def component(self, name: str) -> dict[str, Any]:
         """The named schema component (``{}`` when absent)."""

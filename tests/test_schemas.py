@@ -131,3 +131,34 @@ def test_no_module_keeps_its_own_per_spec_cache() -> None:
             if isinstance(node, ast.Attribute) and node.attr == "WeakKeyDictionary":
                 offenders.append(str(path.relative_to(CONTRACTS)))
     assert set(offenders) <= NOT_YET_MOVED
+
+
+def test_a_spec_orjson_refuses_is_read_by_the_standard_parser(tmp_path: Path) -> None:
+    """orjson reads a spec faster, but big integers and lone surrogates are JSON too."""
+    file = tmp_path / "v3.json"
+    file.write_text(
+        '{"openapi": "3.1.0", "paths": {}, "x-big": 123456789012345678901234567890, "x-s": "\\ud800"}'
+    )
+    spec = Spec.from_path(file)
+    assert spec.raw["x-big"] == 123456789012345678901234567890 and spec.raw["x-s"] == "\ud800"
+
+
+def test_lint_imports_neither_the_check_registry_nor_other_commands() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from contracts.cli import main; main(['lint', 'spec/v3.json']); "
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('contracts'))))"
+    )
+    out = (
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=CONTRACTS.parent
+        )
+        .stdout.splitlines()[-1]
+        .split()
+    )
+    assert "contracts.cli.lint" in out
+    assert not {"contracts.checks", "contracts.exchange", "contracts.cli.run", "contracts.cli.mock"} & set(
+        out
+    )

@@ -13,38 +13,22 @@ from typing import Any
 from contracts.checks import CheckContext, check
 from contracts.checks.schema import written_at
 from contracts.findings import Finding
+from contracts.schemas import NO_ERROR_SCHEMA
 from contracts.spec import ENVELOPE_SCHEMA, ERROR_ENVELOPE_SCHEMA, Spec
 
 ENVELOPE = f"/components/schemas/{ENVELOPE_SCHEMA}"
 ERROR_ENVELOPE = f"/components/schemas/{ERROR_ENVELOPE_SCHEMA}"
-NO_ERROR_SCHEMA = "NoError"
 NO_ERROR = f"/components/schemas/{NO_ERROR_SCHEMA}"
 
 
 def no_error(spec: Spec) -> dict[str, Any] | None:
     """The sentinel entry ``{code: 0, message: ""}`` from the ``NoError`` component (None when the spec has none)."""
-    return spec.schemas.memo("checks.no_error", lambda: _no_error(spec))
-
-
-def _no_error(spec: Spec) -> dict[str, Any] | None:
-    props = spec.schemas.component(NO_ERROR_SCHEMA).get("properties")
-    if not isinstance(props, dict) or not all(isinstance(p, dict) and "const" in p for p in props.values()):
-        return None
-    return {name: prop["const"] for name, prop in props.items()}
+    return spec.schemas.no_error
 
 
 def is_no_error(spec: Spec, entry: Any) -> bool:
-    """Whether ``entry`` of ``errors`` is the "no error" sentinel: its values as ``NoError`` fixes them (``0``,
-    not ``False``); other keys are additive, as everywhere (``undocumented_property`` names them)."""
-    sentinel = no_error(spec)
-    return (
-        sentinel is not None
-        and isinstance(entry, dict)
-        and all(
-            k in entry and entry[k] == v and isinstance(entry[k], bool) == isinstance(v, bool)
-            for k, v in sentinel.items()
-        )
-    )
+    """Whether ``entry`` of ``errors`` is the "no error" sentinel (:meth:`contracts.schemas.Schemas.is_no_error`)."""
+    return spec.schemas.is_no_error(entry)
 
 
 @check(requires=["json"])

@@ -50,7 +50,24 @@ class Context:
             )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+COMMANDS = ("validate", "run", "mock", "lint", "diff", "proxy", "replay")
+"""Sub-commands, each ``contracts.cli.<name>.command``; imported only when invoked (or listed by
+``--help``), so ``contracts lint`` does not pay for the mock's or the runner's imports."""
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            import importlib
+
+            self.add_command(importlib.import_module(f"contracts.cli.{cmd_name}").command)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--spec",
     "spec_path",
@@ -186,7 +203,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
     from contracts.report.redact import forget_userinfo, remember_userinfo
 
-    _register_commands()
     forget_userinfo()
     for arg in sys.argv[1:] if argv is None else argv:
         remember_userinfo(arg)  # a password typed into a URL is masked wherever it is echoed

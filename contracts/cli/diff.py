@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from contracts.cli import Context
-from contracts.diff.formats import FORMATS, Format
 from contracts.errors import ExitCode
+from contracts.report.document import FORMATS, Format
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from contracts.checks.envelope import is_no_error
 from contracts.findings import Finding
 from contracts.lint import finding, rule
 from contracts.lint.rules import media_examples
@@ -18,7 +17,7 @@ def example_error_codes(spec: Spec) -> Iterator[tuple[Operation, str, str, int]]
         for status, pointer, _, value in media_examples(op):
             errors = value.get("errors") if isinstance(value, dict) and status != "request" else None
             for index, error in enumerate(errors if isinstance(errors, list) else []):
-                if status.startswith("2") and is_no_error(spec, error):
+                if status.startswith("2") and spec.schemas.is_no_error(error):
                     continue  # the legacy "no error" sentinel a 2xx may carry, not an error code
                 if isinstance(error, dict) and isinstance(error.get("code"), int):
                     yield op, status, join_pointer(pointer, "errors", index, "code"), error["code"]

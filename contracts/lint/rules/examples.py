@@ -64,8 +64,6 @@ def schema_examples(spec: Spec) -> Iterator[tuple[str, dict[str, Any], Any]]:
 @rule(hint="fix the example or the schema; examples are real payloads")
 def example_valid(spec: Spec) -> Iterator[Finding]:
     """Every example validates against the schema of its media type or parameter."""
-    from contracts.checks._schemas import compile_schema  # jsonschema-rs: only when examples exist
-
     found: list[tuple[Operation | None, str, dict[str, Any], Any]] = [
         (op, pointer, schema, value) for op in spec.operations for pointer, schema, value in _examples(op)
     ]
@@ -74,7 +72,7 @@ def example_valid(spec: Spec) -> Iterator[Finding]:
         return
     # One validator for all: example i is item i of an array whose prefixItems are their schemas,
     # so the components compile once (the checks compile the same way, so verdicts agree).
-    validator = compile_schema(spec, {"type": "array", "prefixItems": [schema for _, _, schema, _ in found]})
+    validator = spec.schemas.compile({"type": "array", "prefixItems": [schema for _, _, schema, _ in found]})
     reported: set[str] = set()
     for error in validator.iter_errors([value for *_, value in found]):
         if not error.instance_path:
