@@ -113,6 +113,27 @@ def with_integer_bounds(node: Any) -> Any:
     return out
 
 
+_NOT_SCHEMA = frozenset({"const", "enum", "default", "example", "examples", "properties", "patternProperties"})
+"""Keys whose values are data or name maps, not schemas (name maps' values are visited one by one)."""
+
+
+def _schema_nodes(document: Any) -> Iterator[dict[str, Any]]:
+    """Every object of ``document`` that may be a schema (values of data keywords and ``x-`` keys
+    skipped), before its children are changed by the caller."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            yield node
+            for key, value in node.items():
+                if key in ("properties", "patternProperties") and isinstance(value, dict):
+                    stack.extend(value.values())
+                elif key not in _NOT_SCHEMA and not key.startswith("x-"):
+                    stack.append(value)
+
+
 def component_name(pointer: Pointer) -> str | None:
     """``/components/schemas/Date`` → ``Date``; None for any other pointer."""
     if pointer.startswith(COMPONENT_SCHEMAS):
@@ -150,6 +171,55 @@ class Schemas:
         if cached is None or cached[0] is not schema:  # identity guards against a reused id()
             cached = self._validators[id(schema)] = (schema, self.compile(schema))
         return cached[1]
+
+    # -- closed schemas: "no property the schema does not declare", judged by the compiled validator --
+    @functools.cached_property
+    def _closed_components(self) -> Any:
+        closed = with_integer_bounds(self.spec.raw.get("components", {}))
+        for node in _schema_nodes(closed):
+            self._close_children(node)
+        return closed
+
+    def closed_validator(self, schema: Any) -> Any:
+        """A validator of ``schema`` that also refuses, at every place whose schema declares
+        ``properties``, a property no applicable part declares (``unevaluatedProperties: false``
+        around it): valid means ``undocumented_property`` has nothing to find, so the check walks a
+        body in Python only when this fails (cached by identity, like :meth:`validator`)."""
+
+        def build() -> Any:
+            import jsonschema_rs
+
+            root = with_integer_bounds(schema)
+            for node in _schema_nodes(root):
+                self._close_children(node)
+            bundled = {
+                "$schema": DIALECT,
+                **self._closed(root),
+                "components": self._closed_components,
+            }
+            return jsonschema_rs.validator_for(bundled, validate_formats=True)
+
+        found = self.memo(("schemas.closed", id(schema)), lambda: (schema, build()))
+        return found[1] if found[0] is schema else build()
+
+    def _declares(self, schema: Any) -> bool:
+        """Whether any part that may apply at ``schema``'s place declares ``properties``."""
+        return any("properties" in node for node, _ in self.parts([(schema, "")]))
+
+    def _closed(self, schema: Any) -> Any:
+        if isinstance(schema, dict) and self._declares(schema):
+            return {"allOf": [schema], "unevaluatedProperties": False}
+        return schema
+
+    def _close_children(self, node: dict[str, Any]) -> None:
+        for keyword in ("properties", "patternProperties"):
+            children = node.get(keyword)
+            if isinstance(children, dict):
+                for name, child in children.items():
+                    children[name] = self._closed(child)
+        for keyword in ("additionalProperties", "items"):
+            if isinstance(node.get(keyword), dict):
+                node[keyword] = self._closed(node[keyword])
 
     def is_valid(self, schema: Any, instance: Any) -> bool:
         """Whether ``instance`` is valid for ``schema`` (``true``/``false`` schemas included)."""

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from contracts.exchange import Exchange
 from contracts.findings import Finding
-from contracts.registry import Registry, named, summary_of
+from contracts.registry import Registry, summary_of
 from contracts.spec import Operation, Spec
 from contracts.types import Severity
 
@@ -67,17 +67,23 @@ class Check:
         return summary_of(self.function)
 
     def applies(self, ctx: CheckContext) -> bool:
-        ex = ctx.exchange
-        for requirement in self.requires:
-            if requirement == "json" and not ex.is_json:
-                return False
-            if requirement == "documented_status" and ctx.operation.response_key(ex.status) is None:
-                return False
-            if requirement == "success" and not 200 <= ex.status < 300:
-                return False
-            if requirement == "error" and ex.status < 400:
-                return False
-        return True
+        return self.requires <= facts(ctx)
+
+
+def facts(ctx: CheckContext) -> frozenset[Requirement]:
+    """The preconditions that hold for ``ctx``'s exchange (worked out once per exchange, not per check)."""
+    ex = ctx.exchange
+    status = ex.status
+    held: list[Requirement] = []
+    if ex.is_json:
+        held.append("json")
+    if ctx.operation.response_key(status) is not None:
+        held.append("documented_status")
+    if 200 <= status < 300:
+        held.append("success")
+    elif status >= 400:
+        held.append("error")
+    return frozenset(held)
 
 
 REGISTRY: Registry[Check] = Registry("check")
@@ -113,9 +119,12 @@ def iter_findings(
 ) -> Iterator[Finding]:
     """Every finding of every applicable check on one exchange; ``strict``: warnings become errors."""
     ctx = CheckContext(spec, spec.operation(exchange.operation), exchange)
+    held = facts(ctx)
     for chk in checks if checks is not None else select():
-        if chk.applies(ctx):
-            for finding in named(chk.name, chk.function(ctx)):
+        if chk.requires <= held:
+            for finding in chk.function(ctx):
+                if not finding.check:  # the registry writes the name (contracts.registry)
+                    finding = dataclasses.replace(finding, check=chk.name)
                 yield escalate(finding) if strict else finding
 
 

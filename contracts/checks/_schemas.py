@@ -81,16 +81,34 @@ class ResponsePlan:
     positions: Position | None
     """Where enum and format components sit (None when the schema reaches none)."""
     headers: tuple[Header, ...]
+    closed: Any | None
+    """The validator of the schema closed to undeclared properties (:meth:`Schemas.closed_validator`):
+    stricter than ``validator``, so a body it accepts needs no second validation."""
 
-    def conforms(self, exchange: Exchange) -> bool:
-        """True when the JSON body is schema-valid; one verdict per exchange shared by every check."""
+    def verdicts(self, exchange: Exchange) -> tuple[bool, bool]:
+        """(schema-valid, valid and declaring every property) of the JSON body, computed once per
+        exchange and shared by every check: the closed validator first (a real response usually
+        passes it, one validation in all), the plain one only when the closed one refuses."""
         global _LAST_VERDICT
         last = _LAST_VERDICT
         if last is not None and last[0] is exchange and last[1] is self:
             return last[2]
-        verdict = self.validator is None or bool(self.validator.is_valid(exchange.json))
+        body = exchange.json
+        if self.closed is not None and self.closed.is_valid(body):
+            verdict = (True, True)
+        else:
+            valid = self.validator is None or bool(self.validator.is_valid(body))
+            verdict = (valid, self.closed is None and valid)
         _LAST_VERDICT = (exchange, self, verdict)
         return verdict
+
+    def conforms(self, exchange: Exchange) -> bool:
+        """True when the JSON body is schema-valid."""
+        return self.verdicts(exchange)[0]
+
+    def declares_all(self, exchange: Exchange) -> bool:
+        """True when the body is valid and every property in it is declared by the schema."""
+        return self.verdicts(exchange)[1]
 
     def located(self, exchange: Exchange, check: str) -> Iterator[tuple[Pointer, str, Any]]:
         """(pointer, component, value) for each value of an invalid body at a component ``check`` owns."""
@@ -103,7 +121,7 @@ class ResponsePlan:
                     yield pointer, name, value
 
 
-_LAST_VERDICT: tuple[Exchange, ResponsePlan, bool] | None = None
+_LAST_VERDICT: tuple[Exchange, ResponsePlan, tuple[bool, bool]] | None = None
 """The last (exchange, plan, verdict): the checks of one exchange run one after another, so one slot
 saves all but one validation; identity (not equality) keeps it right across threads."""
 
@@ -163,6 +181,7 @@ def _plan(op: Operation, status: int) -> ResponsePlan | None:
         validator=response_validator(op, status),
         positions=None if schema is None else fold(spec, schema, wanted),
         headers=tuple(headers),
+        closed=None if not isinstance(schema, dict) else spec.schemas.closed_validator(schema),
     )
 
 

@@ -101,3 +101,40 @@ def test_a_warning_does_not_fail_a_result(spec: Spec, operation: str) -> None:
     result = Result.of(iter_findings(spec, Exchange.from_json(operation, 200, body)))
     assert [f.check for f in result.findings] == ["undocumented_property"]
     assert result.ok
+
+
+def _objects(node: object, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    found: list[tuple[str | int, ...]] = []
+    if isinstance(node, dict):
+        found.append(path)
+        for key, value in node.items():
+            found += _objects(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _objects(value, (*path, index))
+    return found
+
+
+def test_the_closed_validator_accepts_a_body_only_when_the_walk_finds_nothing(spec: Spec) -> None:
+    """The compiled fast path (no Python walk when it accepts) never hides an undeclared property: on
+    every real response, and with a property planted in each of its objects in turn."""
+    from contracts.checks._schemas import plan
+    from contracts.checks.properties import undeclared
+
+    judged = 0
+    for operation, status, body in real_responses(spec):
+        documented = plan(spec.operation(operation), status)
+        if documented is None or documented.schema is None:
+            continue
+        closed = spec.schemas.closed_validator(documented.schema)
+        assert closed.is_valid(body), (operation, status)  # real bodies take the fast path
+        for path in _objects(body)[:40]:
+            planted = copy.deepcopy(body)
+            node = planted
+            for key in path:
+                node = node[key]
+            node["zzPlanted"] = 1
+            if list(undeclared(spec, documented.schema, planted)):
+                assert not closed.is_valid(planted), (operation, path)
+                judged += 1
+    assert judged > 300
