@@ -113,7 +113,9 @@ def with_integer_bounds(node: Any) -> Any:
     return out
 
 
-_NOT_SCHEMA = frozenset({"const", "enum", "default", "example", "examples", "properties", "patternProperties"})
+_NOT_SCHEMA = frozenset(
+    {"const", "enum", "default", "example", "examples", "properties", "patternProperties"}
+)
 """Keys whose values are data or name maps, not schemas (name maps' values are visited one by one)."""
 
 

@@ -127,6 +127,11 @@ class Operation:
         return f"{self.method} {self.path}"
 
     @property
+    def path_item(self) -> JSONObject:
+        """The path item this operation belongs to (its path-level ``parameters``, sibling methods)."""
+        return self.spec.paths[self.path]  # type: ignore[no-any-return]
+
+    @property
     def statuses(self) -> tuple[str, ...]:
         """The documented response keys, as written (``"200"``, ``"4XX"``, ``"default"``)."""
         return tuple(_obj(self.raw.get("responses")))
@@ -169,7 +174,7 @@ class Operation:
 
     def parameters(self) -> list[JSONObject]:
         """Path-level and operation-level parameters, dereferenced, operation-level winning."""
-        path_item = self.spec.raw["paths"][self.path]
+        path_item = self.path_item
         merged: dict[tuple[str, str], JSONObject] = {}
         for param in [*_list(path_item.get("parameters")), *_list(self.raw.get("parameters"))]:
             resolved = self.spec.deref(param)
@@ -429,9 +434,19 @@ class Spec:
         path = path.split("?", 1)[0]
         for op in self._match_order:
             if op.match_path(path) is not None:
-                item = self.raw["paths"][op.path]
+                item = op.path_item
                 return [m.upper() for m in HTTP_METHODS if m in item]
         return []
+
+    @property
+    def paths(self) -> JSONObject:
+        """The ``paths`` object (empty when the document has none)."""
+        return _obj(self.raw.get("paths"))
+
+    def components(self, kind: str) -> JSONObject:
+        """``components[kind]`` (``schemas``, ``responses``, ``securitySchemes``, ``x-error-codes``...),
+        empty when absent or not an object."""
+        return _obj(_obj(self.raw.get("components")).get(kind))
 
     # -- catalogues -----------------------------------------------------------------------------
     @functools.cached_property

@@ -38,7 +38,7 @@ def _parameters(res: Resolver, op: Operation) -> Params:
     """(in, name) → (pointer, parameter); path parameters keyed by position, operation level winning."""
     order = [name[1:-1] for name in _TEMPLATE.findall(op.path)]
     found: Params = {}
-    item = op.spec.raw["paths"][op.path]
+    item = op.path_item
     for base, params in ((join_pointer("/paths", op.path), item), (op.pointer, op.raw)):
         for index, param in enumerate(
             expect_list(params.get("parameters", []), f"{base}/parameters", "parameters")
@@ -207,8 +207,8 @@ def diff(old: Spec, new: Spec) -> list[Change]:
     judge = Schemas(Resolver(old), Resolver(new))
     old_ops = {(op.method, template(op.path)): op for op in old.operations}
     new_ops = {(op.method, template(op.path)): op for op in new.operations}
-    old_paths = {template(p): p for p in old.raw["paths"]}
-    new_paths = {template(p): p for p in new.raw["paths"]}
+    old_paths = {template(p): p for p in old.paths}
+    new_paths = {template(p): p for p in new.paths}
     changes = unused_codes(old, new)
     for key, op in old_ops.items():
         label = f"{op.method} {op.path}"

@@ -78,7 +78,7 @@ def declared_parameters(op: Operation) -> Iterator[tuple[str, dict[str, Any]]]:
     """(pointer, parameter) of path-level then operation-level parameters, where each is written."""
     path_pointer = join_pointer("/paths", op.path)
     sources = (
-        (path_pointer, op.spec.raw["paths"][op.path].get("parameters", [])),
+        (path_pointer, op.path_item.get("parameters", [])),
         (op.pointer, op.raw.get("parameters", [])),
     )
     for base, params in sources:

@@ -83,15 +83,14 @@ def property_camel_case(spec: Spec) -> Iterator[Finding]:
 def no_unused_components(spec: Spec) -> Iterator[Finding]:
     """Every component (schema, response, parameter, example, security scheme) is referenced."""
     refs = all_refs(spec)
-    components = spec.raw.get("components", {})
     for kind in COMPONENT_KINDS:
-        for name in components.get(kind, {}):
+        for name in spec.components(kind):
             ref = f"#/components/{kind}/{escape_token(name)}"
             if ref not in refs:
                 yield finding(f"components.{kind}.{name} is never referenced", ref[1:])
     required = [spec.raw.get("security", [])] + [op.raw.get("security", []) for op in spec.operations]
     used = {name for requirements in required for req in requirements for name in req}
-    for name in components.get("securitySchemes", {}):
+    for name in spec.components("securitySchemes"):
         if name not in used:
             yield finding(
                 f"components.securitySchemes.{name} is required by no operation",
