@@ -178,7 +178,7 @@ class Guard:
         if max_body < 1:
             raise ValueError("max_body must be at least 1 byte")
         self.app, self.spec, self.auth, self.max_body = app, spec, auth, max_body
-        self.state = getattr(app, "state", None)
+        self.state: Any = getattr(app, "state", None)  # the store and strict findings, as before
         self.invalid = role_code(spec, INVALID_INPUT)
         self.denied = {role: role_code(spec, role) for role in get_args(Denial)}
         self.rules = {op.operation_id: _rules(spec, op, self.invalid) for op in spec.operations}
