@@ -95,6 +95,7 @@ SCHEMA: dict[str, dict[str, Constraint]] = {
         "host": NON_EMPTY,
         "port": Constraint(minimum=0, maximum=65_535),
         "max-entities": Constraint(minimum=1),
+        "max-body": Constraint(minimum=1),
         "credentials-env": NON_EMPTY,
     },
     "lint": {"baseline": NON_EMPTY, "sarif": NON_EMPTY},

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-import socket
 from dataclasses import dataclass
 
 import click
@@ -23,16 +22,35 @@ class MockSettings:
     empty: bool = False
     strict: bool = False
     max_entities: int = 10_000
+    max_body: int | None = None
+    """Bytes; ``None``: the guard's default (contracts.mock.guard.DEFAULT_MAX_BODY, 1 MiB)."""
     credentials_env: str = "CONTRACTS_MOCK_CREDENTIALS"
 
 
-def parse_credentials(value: str | None) -> tuple[str, str] | None:
+NOACCESS_ENV = "CONTRACTS_MOCK_NOACCESS_CREDENTIALS"
+
+
+def parse_credentials(value: str | None, flag: str = "--credentials") -> tuple[str, str] | None:
     if not value:
         return None
     user, sep, password = value.partition(":")
     if not sep or not user or not password:
-        raise ConfigError("--credentials must be USER:PASS with both parts non-empty")
+        raise ConfigError(f"{flag} must be USER:PASS with both parts non-empty")
     return user, password
+
+
+def _no_access_credentials(flag: str | None) -> tuple[tuple[str, str], str]:
+    """The valid-but-forbidden Basic pair (answered 403) and where it came from."""
+    from contracts.runner.auth import LOCAL_NOACCESS_CREDENTIALS
+
+    if flag:
+        return parse_credentials(flag, "--no-access-credentials") or LOCAL_NOACCESS_CREDENTIALS, (
+            "--no-access-credentials"
+        )
+    if os.environ.get(NOACCESS_ENV):
+        pair = parse_credentials(os.environ[NOACCESS_ENV], f"${NOACCESS_ENV}")
+        return pair or LOCAL_NOACCESS_CREDENTIALS, f"${NOACCESS_ENV}"
+    return LOCAL_NOACCESS_CREDENTIALS, "the local default noaccess:noaccess"
 
 
 def _required_credentials(flag: str | None, variable: str) -> tuple[tuple[str, str], str]:
@@ -67,10 +85,22 @@ def _required_credentials(flag: str | None, variable: str) -> tuple[tuple[str, s
     "$CONTRACTS_BASIC_PASSWORD, else contracts:contracts, what `contracts run` sends to loopback).",
 )
 @click.option(
+    "--no-access-credentials",
+    default=None,
+    help=f"A valid USER:PASS without access: every operation answers it 403 (default: ${NOACCESS_ENV},"
+    " else noaccess:noaccess, what the coverage phase of `contracts run` sends to loopback).",
+)
+@click.option(
     "--strict", is_flag=True, default=None, help="Check every reply against the spec; a violation is a 500."
 )
 @click.option(
     "--max-entities", type=click.IntRange(1), default=None, help="Cap on stored entities (default 10000)."
+)
+@click.option(
+    "--max-body",
+    type=setting("mock", "max-body", "int"),
+    default=None,
+    help="Largest request body in bytes (default 1 MiB); a larger one is answered 413 at once.",
 )
 @click.pass_obj
 def command(
@@ -79,14 +109,17 @@ def command(
     port: int | None,
     empty: bool | None,
     credentials: str | None,
+    no_access_credentials: str | None,
     strict: bool | None,
     max_entities: int | None,
+    max_body: int | None,
 ) -> int:
     """Serve the stateful mock built from the spec."""
     import uvicorn
 
     from contracts.config import load_table, settings_from
-    from contracts.mock import create_app
+    from contracts.mock import bind, create_app, url_of
+    from contracts.mock.guard import http_protocol
 
     settings = settings_from(
         MockSettings,
@@ -97,8 +130,10 @@ def command(
         empty=empty,
         strict=strict,
         max_entities=max_entities,
+        max_body=max_body,
     )
     creds, source = _required_credentials(credentials, settings.credentials_env)
+    forbidden, forbidden_source = _no_access_credentials(no_access_credentials)
     sock = bind(settings.host, settings.port)  # a taken port or a bad host fails before any work
     with sock:  # closed on every way out, a failed spec load included
         ctx.require_valid(ctx.spec)  # a long-lived server: judge the whole document once, up front
@@ -106,44 +141,21 @@ def command(
             ctx.spec,
             empty=settings.empty,
             credentials=creds,
+            no_access_credentials=forbidden,
             strict=settings.strict,
             max_entities=settings.max_entities,
+            max_body=settings.max_body,
         )
-        port = sock.getsockname()[1]
-        where = f"[{settings.host}]" if ":" in settings.host else settings.host
+        url = url_of(sock)
         click.echo(
-            f"mock of {len(ctx.spec.operations)} operations on http://{where}:{port}"
-            f" (credentials required: {source})",
+            f"mock of {len(ctx.spec.operations)} operations on {url}"
+            f" (credentials required: {source}; no access, 403: {forbidden_source})",
             err=True,
         )
+        click.echo(url)  # stdout holds only the URL, for scripts: URL=$(contracts mock --port 0 | head -1)
         # The store is long-lived and only grows: fewer full collections keep the latency tail short.
         gc.freeze()
         gc.set_threshold(50_000, 20, 100)
-        config = uvicorn.Config(app, host=settings.host, port=port, log_level="warning", access_log=False)
+        config = uvicorn.Config(app, http=http_protocol(ctx.spec), log_level="warning", access_log=False)
         uvicorn.Server(config).run(sockets=[sock])
     return int(ExitCode.OK)
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """A listening socket on ``host:port`` (port 0: a free one), or a one-line ConfigError."""
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-        )[0]
-    except (socket.gaierror, UnicodeError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, socket.gaierror) else str(exc)
-        raise ConfigError(
-            f"cannot serve on {host!r}: not a host name or address ({reason})",
-            hint="use an address such as 127.0.0.1 or ::1",
-        ) from None
-    sock = socket.socket(family, kind, proto)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-        sock.listen(2048)
-    except OSError as exc:
-        sock.close()
-        hint = "choose another --port, or --port 0 for a free one" if exc.errno == 98 else None
-        raise ConfigError(f"cannot serve on {host}:{port} ({exc.strerror or exc})", hint=hint) from None
-    sock.setblocking(False)
-    return sock

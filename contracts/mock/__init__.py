@@ -7,22 +7,24 @@ codes only, and ``strict=True`` runs every reply through the check registry.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
+import errno
 import logging
 import socket
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from contracts.errors import ConfigError
 from contracts.mock import handlers, seed
+from contracts.mock.auth import Auth
+from contracts.mock.guard import DEFAULT_MAX_BODY, Guard, http_protocol, parsed_body
 from contracts.mock.replies import Reply, error, ok
 from contracts.mock.requests import ABSENT, Invalid, RequestValidator
 from contracts.mock.selfcheck import SelfCheck
@@ -32,45 +34,20 @@ from contracts.spec import Operation, Spec
 log = logging.getLogger(__name__)
 INVALID_INPUT, INVALID_USER, NAME_TOO_LONG, INVALID_ENROLLMENT = 300004, 310011, 310008, 310130
 INVALID_KEY = 310145
-UNAUTHORIZED = 401
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 __all__ = ["create_app", "serve_in_thread"]
 
 
 class MockApp:
-    """Dispatch: auth → operation → pre-checks with specific codes → validation → handler."""
+    """Dispatch (behind guard.Guard): operation → pre-checks with specific codes → validation → handler."""
 
-    def __init__(self, spec: Spec, store: Store, credentials: tuple[str, str] | None, strict: bool) -> None:
-        self.spec, self.store, self.credentials = spec, store, credentials
+    def __init__(self, spec: Spec, store: Store, strict: bool) -> None:
+        self.spec, self.store = spec, store
         self.validators = {op.operation_id: RequestValidator(spec, op) for op in spec.operations}
         self.selfcheck = SelfCheck(spec) if strict else None
-        self._auth_cache: dict[str, bool] = {}
         missing = [op.operation_id for op in spec.operations if op.operation_id not in handlers.HANDLERS]
         if missing:
             log.warning("no mock behaviour for %s: they answer their first example", ", ".join(missing))
-
-    def authorized(self, header: str | None) -> bool:
-        """Whether the Authorization header is accepted (decisions cached per header value)."""
-        if not header:
-            return False
-        known = self._auth_cache.get(header)
-        if known is None:
-            known = self._authorized(header)
-            if len(self._auth_cache) < 1024:
-                self._auth_cache[header] = known
-        return known
-
-    def _authorized(self, header: str) -> bool:
-        scheme, _, value = header.partition(" ")
-        if scheme.lower() == "bearer":
-            return bool(value.strip()) and self.credentials is None
-        if scheme.lower() != "basic":
-            return False
-        try:
-            user, sep, password = base64.b64decode(value.strip(), validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            return False
-        return bool(sep) and (self.credentials is None or (user, password) == self.credentials)
 
     async def handle(self, request: Request) -> Response:
         found = self.spec.match(request.method, request.url.path)
@@ -83,9 +60,7 @@ class MockApp:
             )
             headers = {"Allow": ", ".join(allowed)} if allowed else {}
             return Response(body, status_code=status, media_type="application/json", headers=headers)
-        op, path_params = found
-        if not self.authorized(request.headers.get("authorization")):
-            return error(self.spec, op, UNAUTHORIZED)
+        op, path_params = found  # credentials, body size and JSON syntax: judged by guard.Guard in front
         raw_body = await request.body()
         response = self.respond(op, path_params, request, raw_body)
         if self.selfcheck is not None:
@@ -95,7 +70,7 @@ class MockApp:
     def respond(self, op: Operation, path: dict[str, str], request: Request, raw_body: bytes) -> Response:
         validator = self.validators[op.operation_id]
         try:
-            body = validator.parse_body(raw_body)
+            body = parsed_body(request.scope, raw_body, validator.parse_body)
             self.precheck(op, path, dict(request.query_params), body)
             params = validator.parameters(
                 path, dict(request.query_params), {k.lower(): v for k, v in request.headers.items()}
@@ -168,18 +143,29 @@ def create_app(
     *,
     empty: bool = False,
     credentials: tuple[str, str] | None = None,
+    no_access_credentials: tuple[str, str] | Literal["default"] | None = "default",
     strict: bool = False,
     max_entities: int = 10_000,
-) -> Starlette:
-    """The mock as an ASGI app; ``app.state.store`` is its state, ``app.state.violations`` strict findings."""
+    max_body: int | None = None,
+) -> Guard:
+    """The mock as an ASGI app behind its guard; ``app.state.store`` is its state, ``app.state.violations``
+    strict findings. ``credentials``: the Basic pair required (``None``: any); ``no_access_credentials``:
+    a valid pair without access, answered 403 everywhere (default
+    :data:`contracts.runner.auth.LOCAL_NOACCESS_CREDENTIALS`; ``None``: none); ``max_body``: the largest
+    request body in bytes (``None``: :data:`contracts.mock.guard.DEFAULT_MAX_BODY`)."""
+    if no_access_credentials == "default":
+        from contracts.runner.auth import LOCAL_NOACCESS_CREDENTIALS
+
+        no_access_credentials = LOCAL_NOACCESS_CREDENTIALS
+    auth = Auth(credentials, no_access_credentials)
     store = Store(max_entities=max_entities)
     if not empty:
         seed.load(spec, store)
-    mock = MockApp(spec, store, credentials, strict)
+    mock = MockApp(spec, store, strict)
     app = Starlette(routes=[Route("/{path:path}", mock.handle, methods=METHODS)])
     app.state.store = store
     app.state.violations = mock.selfcheck.violations if mock.selfcheck else []
-    return app
+    return Guard(app, spec, auth, max_body=DEFAULT_MAX_BODY if max_body is None else max_body)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -189,22 +175,69 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (port 0: a free one), or a one-line ConfigError."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (socket.gaierror, UnicodeError, ValueError, OverflowError) as exc:
+        reason = exc.strerror if isinstance(exc, socket.gaierror) else str(exc)
+        raise ConfigError(
+            f"cannot serve on {host!r}: not a host name or address ({reason})",
+            hint="use an address such as 127.0.0.1 or ::1",
+        ) from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        hint = {
+            errno.EADDRINUSE: "choose another --port, or --port 0 for a free one",
+            errno.EADDRNOTAVAIL: "not an address of this machine; use 127.0.0.1 or ::1",
+            errno.EACCES: "ports below 1024 need privileges; choose another --port",
+        }.get(exc.errno or 0)
+        raise ConfigError(f"cannot serve on {host}:{port} ({exc.strerror or exc})", hint=hint) from None
+    sock.setblocking(False)
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    """The base URL a listening socket serves (IPv6 addresses in brackets)."""
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 @contextlib.contextmanager
 def serve_in_thread(app: Any, host: str = "127.0.0.1", port: int | None = None) -> Iterator[str]:
-    """Serve ``app`` with uvicorn on a loopback port in a thread; yields the base URL."""
+    """Serve ``app`` with uvicorn on a loopback port (``None`` or 0: a free one) in a thread; yields the
+    base URL. A port that cannot be bound is a ConfigError naming it, raised here, before any thread."""
     import uvicorn
 
-    port = port or free_port(host)
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="error", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    sock = bind(host, port or 0)
+    http = http_protocol(app.spec) if isinstance(app, Guard) else "auto"
+    server = uvicorn.Server(uvicorn.Config(app, http=http, log_level="error", lifespan="off"))
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            server.run(sockets=[sock])
+        except BaseException as exc:  # noqa: BLE001 - reported to the caller below, not swallowed
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError(f"the mock did not start on {host}:{port}")
-        time.sleep(0.02)
     try:
-        yield f"http://{host}:{port}"
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                reason = f": {failed[0].__class__.__name__}: {failed[0]}" if failed else ""
+                raise RuntimeError(f"the mock did not start on {url_of(sock)}{reason}")
+            time.sleep(0.02)
+        yield url_of(sock)
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        sock.close()

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -54,38 +54,46 @@ def test_a_bad_host_is_one_line(
     assert "\x00" not in outcome.err
 
 
+def test_a_non_local_address_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """192.0.2.1 (TEST-NET-1) is no address of this machine: refused at bind, no traffic sent."""
+    monkeypatch.chdir(tmp_path)
+    outcome = run_cli(["mock", "--host", "192.0.2.1", "--port", "0"], capsys)
+    assert_refused(outcome, "cannot serve on 192.0.2.1:0 (Cannot assign requested address)")
+
+
 def test_port_zero_picks_a_free_port_and_prints_it(tmp_path: Path) -> None:
-    """The announced port is the one listening (the mock answers there)."""
+    """stdout holds the URL alone (scripts read it); the mock answers there, with the config file's
+    ``max-body`` and the flag's no-access pair in force."""
+    (tmp_path / "pyproject.toml").write_text("[tool.contracts.mock]\nmax-body = 64\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONTRACTS_")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "contracts", "mock", "--port", "0"],
+        [sys.executable, "-m", "contracts", "mock", "--port", "0", "--no-access-credentials", "ro:pw-ro"],
         cwd=tmp_path,
         env=env,
         stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         text=True,
     )
     try:
-        assert proc.stderr is not None
-        line = proc.stderr.readline()
-        found = re.search(r"on http://127\.0\.0\.1:(\d+) ", line)
-        assert found, line
-        port = int(found.group(1))
-        assert port != 0
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                reply = httpx.get(
-                    f"http://127.0.0.1:{port}/v3/targetGroups/channels", auth=LOCAL_CREDENTIALS, timeout=5
-                )
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        assert reply.status_code == 200
+        assert proc.stdout is not None and proc.stderr is not None
+        ready, _, _ = select.select([proc.stdout], [], [], 60)
+        url = proc.stdout.readline().strip() if ready else ""
+        found = re.fullmatch(r"http://127\.0\.0\.1:(\d+)", url)
+        assert found, url
+        assert int(found.group(1)) != 0
+        assert f"on {url} " in proc.stderr.readline()
+        with httpx.Client(base_url=url, auth=LOCAL_CREDENTIALS, timeout=10) as client:
+            assert client.get("/v3/targetGroups/channels").status_code == 200
+            assert client.get("/v3/targetGroups/channels", auth=("ro", "pw-ro")).status_code == 403
+            small = client.post("/v3/targetGroups/isValidName", json={"name": "n", "type": "x"})
+            assert small.status_code != 413
+            big = client.post("/v3/targetGroups/isValidName", json={"name": "n" * 64})
+            assert big.status_code == 413, big.text
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-        if proc.stderr is not None:
-            proc.stderr.close()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()

@@ -1,0 +1,319 @@
+"""The mock's HTTP front: abusive requests get a 4xx in the API's envelope before the app sees them.
+
+A pure ASGI middleware in front of the mock app, in the order a real server's filters run:
+
+1. a body larger than ``max_body`` bytes: 413 at once from ``Content-Length``, or as soon as a chunked
+   body passes the limit (never more than ``max_body`` bytes are held, whatever the client sends);
+2. credentials (:mod:`contracts.mock.auth`): 401 / 403 with the spec's role codes, before any body is
+   read or parsed;
+3. integer path and query parameters that are not ASCII decimal integers within their ``format``
+   (``%C2%B2``, ``١٢٣``, 5,000 digits): 400 with the parameter's ``type`` constraint code, else the
+   invalid-input code;
+4. a body on an operation with a JSON request body: it must be sent as JSON (``Content-Type``
+   ``application/json`` or ``…+json``, UTF-8) and be valid JSON — no invalid UTF-8, lone surrogates,
+   ``NaN``/``Infinity``, numbers beyond a double, or nesting deeper than :data:`MAX_DEPTH`: else 400 with
+   the invalid-input code.
+
+Anything else passes untouched. The body the guard parsed is handed to the app in the scope
+(:data:`BODY`), so it is parsed once. Codes come from ``components["x-error-roles"]`` of the spec.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http
+import json
+import re
+import urllib.parse
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any, get_args
+
+import orjson
+
+from contracts.errors import SpecError
+from contracts.mock.auth import Auth, Denial
+from contracts.spec import Operation, Spec
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+BODY = "contracts.mock.body"
+"""Scope key: the request body as the guard parsed it (present only when it parsed one)."""
+DEFAULT_MAX_BODY = 1 << 20
+"""1 MiB: the API's largest documented request (a bulk of targets) is a few kilobytes."""
+MAX_DEPTH = 64
+"""Nesting bound for request JSON; the spec's deepest request body is a handful of levels."""
+ROLES_KEY = "x-error-roles"
+INVALID_INPUT = "invalid-input"
+
+_INTEGER = re.compile(r"-?[0-9]+")
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+"""A digit run orjson may read as a float (beyond 64 bits): such bodies are re-read by the stdlib."""
+_RANGES = {"int32": 1 << 31, "int64": 1 << 63}
+_MAX_DIGITS = 4000
+"""An integer without a ``format`` may be long, not longer than Python's int() accepts (4,300)."""
+_JSON_TYPE = re.compile(r"application/(?:[\w.+-]+\+)?json\Z")
+
+
+def role_code(spec: Spec, role: str) -> int:
+    """The catalogued code of ``components["x-error-roles"][role]`` (docs/spec-conventions.md)."""
+    roles = spec.raw.get("components", {}).get(ROLES_KEY, {})
+    code = roles.get(role) if isinstance(roles, dict) else None
+    if not isinstance(code, int) or code not in spec.error_catalogue:
+        raise SpecError(
+            f'the spec has no catalogued components["{ROLES_KEY}"]["{role}"] code; the mock needs it'
+        )
+    return code
+
+
+class Refused(Exception):
+    """The request is answered by the guard: ``code`` (catalogued), ``detail``, optional status override."""
+
+    def __init__(self, code: int, detail: str, status: int | None = None) -> None:
+        super().__init__(detail)
+        self.code, self.detail, self.status = code, detail, status
+
+
+@dataclass(frozen=True)
+class IntegerParam:
+    """An integer path or query parameter: its bound (``None``: only the parser's) and refusal code."""
+
+    location: str
+    name: str
+    bound: int | None
+    code: int
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the guard checks for one operation, compiled once."""
+
+    json_body: bool
+    path: tuple[IntegerParam, ...]
+    query: tuple[IntegerParam, ...]
+
+
+def _rules(spec: Spec, op: Operation, invalid: int) -> Rules:
+    params: list[IntegerParam] = []
+    for param in op.parameters():
+        schema = spec.deref(param.get("schema", {}))
+        if not isinstance(schema, dict) or schema.get("type") != "integer":
+            continue
+        codes = param.get("x-constraint-codes") or schema.get("x-constraint-codes") or {}
+        code = codes.get("type") if isinstance(codes, dict) else None
+        code = code if isinstance(code, int) and code in op.error_codes else invalid
+        params.append(IntegerParam(param["in"], param["name"], _RANGES.get(str(schema.get("format"))), code))
+    return Rules(
+        op.request_schema() is not None,
+        tuple(p for p in params if p.location == "path"),
+        tuple(p for p in params if p.location == "query"),
+    )
+
+
+def _check_integer(param: IntegerParam, value: str) -> None:
+    if len(value) > _MAX_DIGITS or not _INTEGER.fullmatch(value):
+        raise Refused(param.code, f"{param.location} {param.name}: not an integer")
+    if param.bound is not None and not -param.bound <= int(value) < param.bound:
+        raise Refused(param.code, f"{param.location} {param.name}: out of range")
+
+
+def parse_json(raw: bytes, max_depth: int = MAX_DEPTH) -> Any:
+    """``raw`` as JSON, strictly: UTF-8, no NaN/Infinity, no lone surrogates, bounded nesting.
+
+    orjson does the strict part fast; a body holding a 19-digit run is re-read by the stdlib so
+    integers beyond 64 bits stay exact integers (orjson would make them floats).
+    """
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON: {exc.msg} at byte {exc.pos}") from None
+    if raw.count(b"[") + raw.count(b"{") > max_depth and _deeper_than(value, max_depth):
+        raise ValueError(f"nested deeper than {max_depth} levels")
+    if _LONG_DIGITS.search(raw):
+        try:
+            value = json.loads(raw)
+        except (ValueError, RecursionError):
+            raise ValueError("not valid JSON: a number out of range") from None
+    return value
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def _is_json_type(value: bytes | None) -> bool:
+    if value is None:
+        return False
+    media, _, params = value.decode("latin-1").partition(";")
+    if not _JSON_TYPE.match(media.strip().lower()):
+        return False
+    for param in params.split(";"):
+        key, _, val = param.partition("=")
+        if key.strip().lower() == "charset" and val.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            return False
+    return True
+
+
+class _Disconnected(Exception):
+    """The client went away while sending its body; nothing is answered."""
+
+
+class Guard:
+    """The ASGI front of the mock; ``state`` is the wrapped app's (store, violations)."""
+
+    def __init__(self, app: Any, spec: Spec, auth: Auth, *, max_body: int = DEFAULT_MAX_BODY) -> None:
+        if max_body < 1:
+            raise ValueError("max_body must be at least 1 byte")
+        self.app, self.spec, self.auth, self.max_body = app, spec, auth, max_body
+        self.state: Any = getattr(app, "state", None)  # the store and strict findings, as before
+        self.invalid = role_code(spec, INVALID_INPUT)
+        self.denied = {role: role_code(spec, role) for role in get_args(Denial)}
+        self.rules = {op.operation_id: _rules(spec, op, self.invalid) for op in spec.operations}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        try:
+            receive = await self._admit(scope, receive)
+        except Refused as refused:
+            await self._refuse(send, refused)
+            return
+        except _Disconnected:
+            return
+        await self.app(scope, receive, send)
+
+    async def _admit(self, scope: Scope, receive: Receive) -> Receive:
+        """The ``receive`` the app should use (the body replayed when the guard read it), or Refused."""
+        headers = dict(scope["headers"])  # one C-level pass; names are lower-case in ASGI
+        length: bytes | None = headers.get(b"content-length")
+        authorization: bytes | None = headers.get(b"authorization")
+        declared = 0
+        if length is not None:
+            if not length.isdigit() or len(length) > 18:
+                raise Refused(self.invalid, "Content-Length is not a byte count")
+            declared = int(length)
+            if declared > self.max_body:
+                raise self._too_large()
+        found = self.spec.match(scope["method"], scope["path"])
+        if found is None:
+            return receive  # the app answers 404/405 and never reads the body
+        op, path = found
+        denial = self.auth.denial(None if authorization is None else authorization.decode("latin-1"))
+        if denial is not None:
+            raise Refused(self.denied[denial], "")
+        rules = self.rules[op.operation_id]
+        for param in rules.path:
+            if param.name in path:
+                _check_integer(param, path[param.name])
+        if rules.query and scope.get("query_string"):
+            self._check_query(rules, scope["query_string"])
+        if not declared and b"transfer-encoding" not in headers:
+            return receive  # no body
+        raw = await self._read(receive)
+        if rules.json_body and raw and not raw.isspace():
+            media: bytes | None = headers.get(b"content-type")
+            if media != b"application/json" and not _is_json_type(media):
+                shown = "none" if media is None else repr(media.decode("latin-1")[:60])
+                raise Refused(self.invalid, f"body: must be sent as application/json (Content-Type: {shown})")
+            try:
+                scope[BODY] = parse_json(raw)
+            except ValueError as exc:
+                raise Refused(self.invalid, f"body: {exc}") from None
+        return _replay(raw, receive)
+
+    def _check_query(self, rules: Rules, query: bytes) -> None:
+        values = urllib.parse.parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+        for param in rules.query:
+            for name, value in values:
+                if name == param.name:
+                    _check_integer(param, value)
+
+    async def _read(self, receive: Receive) -> bytes:
+        """The whole body, holding at most ``max_body`` bytes: past that, Refused (413) at once."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise _Disconnected
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                raise self._too_large()
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    def _too_large(self) -> Refused:
+        return Refused(self.invalid, f"body: larger than the mock's limit of {self.max_body} bytes", 413)
+
+    async def _refuse(self, send: Send, refused: Refused) -> None:
+        entry = self.spec.error_catalogue[refused.code]
+        message = entry.message if not refused.detail else f"{entry.message} ({refused.detail})"
+        body = orjson.dumps(
+            {"data": None, "errors": [{"code": refused.code, "message": message}], "warnings": None}
+        )
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+        await send(
+            {"type": "http.response.start", "status": refused.status or entry.status, "headers": headers}
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def _replay(raw: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands over the body already read, then defers to the server's."""
+    sent = False
+
+    async def again() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": raw, "more_body": False}
+
+    return again
+
+
+def parsed_body(scope: Scope, raw: bytes, parse: Callable[[bytes], Any]) -> Any:
+    """The body the guard parsed for this request, else ``parse(raw)`` (no guard in front, or no body)."""
+    return scope[BODY] if BODY in scope else parse(raw)
+
+
+def http_protocol(spec: Spec) -> type[asyncio.Protocol]:
+    """uvicorn's HTTP protocol (httptools when installed, as ``http="auto"`` picks), answering the
+    requests it cannot even parse (raw non-ASCII bytes in the target, a malformed header or
+    Content-Length) in the API's envelope with the invalid-input code instead of plain text."""
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    code = role_code(spec, INVALID_INPUT)
+    entry = spec.error_catalogue[code]
+    message = f"{entry.message} (the request is not valid HTTP/1.1)"
+    body = orjson.dumps({"data": None, "errors": [{"code": code, "message": message}], "warnings": None})
+    status = http.HTTPStatus(entry.status)
+    head = b"HTTP/1.1 %d %s\r\ncontent-type: application/json\r\ncontent-length: %d\r\n" % (
+        status.value,
+        status.phrase.encode(),
+        len(body),
+    )
+    reply = head + b"connection: close\r\n\r\n" + body
+
+    class EnvelopeProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
+        def send_400_response(self, msg: str) -> None:
+            self.transport.write(reply)
+            self.transport.close()
+
+    return EnvelopeProtocol
