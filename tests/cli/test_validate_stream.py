@@ -163,6 +163,8 @@ def test_broken_ndjson_line_names_its_line(tmp_path: Path, capsys: pytest.Captur
     code, out, err = _run(["validate", str(file)], capsys)
     assert (code, out) == (2, "")
     assert f"{file}:2:1: malformed JSON" in err.splitlines()[0]
-    file.write_text('{"request": {"method": "GET", "url": "/x"}, "response": {"status": 99999999999999999999}}\n')
+    file.write_text(
+        '{"request": {"method": "GET", "url": "/x"}, "response": {"status": 99999999999999999999}}\n'
+    )
     code, _, err = _run(["validate", str(file)], capsys)
     assert code == 2 and "response.status 99999999999999999999 is not an HTTP status" in err
