@@ -8,12 +8,22 @@
 Each row also asserts that the four give the same verdict, on the payload and on a mutation of it
 (the id as a string), before anything is timed. Each cell runs for ``SECONDS``.
 
+Then ``contracts validate`` end to end on a generated HAR (``BENCH_ENTRIES`` entries, default
+100,000, of real ~8 KB responses with their request bodies) with ``--jobs 1`` and all cores, beside
+an openapi-core ``validate_response`` loop, with the peak memory of the whole process tree, and the
+peak memory on a 10 MB and a 1 GB HAR (written to the temporary directory, deleted after).
+
 Run: ``.venv/bin/python bench/bench_validate.py`` (part of ``make bench``).
 """
 
 from __future__ import annotations
 
 import copy
+import os
+import resource
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +36,7 @@ from contracts.checks import Check, iter_findings, select
 from contracts.checks._schemas import response_validator
 from contracts.exchange import Exchange
 from contracts.spec import Operation, Spec, load_spec
+from contracts.validate import default_jobs
 
 PAYLOADS = Path(__file__).resolve().parent.parent / "tests" / "payloads"
 SECONDS = 1.0
@@ -115,7 +126,193 @@ def main() -> None:
     )
     for operation, name in CASES:
         measure(spec, operation, name)
+    stream_figures(spec)
 
 
 if __name__ == "__main__":
     main()
+
+
+# --- contracts validate on a whole capture, as a user runs it -----------------------------------
+# Profile it: .venv/bin/python -m cProfile -s tottime -m contracts validate --jobs 1 FILE.har | head -40
+# (bench/README.md, section "validate").
+
+ENTRIES = int(os.environ.get("BENCH_ENTRIES", "100000"))
+"""Entries of the capture judged end to end (``BENCH_ENTRIES``; the goal is stated for 100,000)."""
+BIG_BYTES = int(os.environ.get("BENCH_BIG_MB", "1024")) * 1024 * 1024
+"""Size of the large capture of the memory-flatness figure (``BENCH_BIG_MB``)."""
+SMALL_BYTES = 10 * 1024 * 1024
+FLAT_CHECKS = "status_code_documented"
+"""The memory figure is about reading, not judging: one cheap check (response side only) keeps a
+1 GB run short."""
+EXCHANGES = [
+    ("PUT", "https://eu.api.capillarytech.com/v3/targetGroups/editTargetGroup/9", "update-target-group"),
+    ("POST", "https://eu.api.capillarytech.com/v3/targetGroups", "create-target-groups"),
+]
+BODIES = {
+    "update-target-group": ("update-target-group__response__200__1", "update-target-group__request__ok__1"),
+    "create-target-groups": (
+        "create-target-groups__response__200__2",
+        "create-target-groups__request__ok__2",
+    ),
+}
+
+
+def har_entry(index: int) -> dict[str, Any]:
+    """A Chrome-like HAR entry with a real ~8 KB 200 response and its real request body."""
+    method, url, operation = EXCHANGES[index % len(EXCHANGES)]
+    response, request = ((PAYLOADS / f"{n}.json").read_text() for n in BODIES[operation])
+    json_header = {"name": "Content-Type", "value": "application/json"}
+    return {
+        "startedDateTime": "2026-12-01T10:00:00.000Z",
+        "time": 12.5,
+        "request": {
+            "method": method,
+            "url": url,
+            "httpVersion": "HTTP/1.1",
+            "headers": [json_header, {"name": "Accept", "value": "application/json"}],
+            "queryString": [],
+            "cookies": [],
+            "headersSize": -1,
+            "bodySize": len(request),
+            "postData": {"mimeType": "application/json", "text": request},
+        },
+        "response": {
+            "status": 200,
+            "statusText": "OK",
+            "httpVersion": "HTTP/1.1",
+            "headers": [json_header, {"name": "Date", "value": "Tue, 01 Dec 2026 10:00:00 GMT"}],
+            "cookies": [],
+            "content": {"size": len(response), "mimeType": "application/json", "text": response},
+            "redirectURL": "",
+            "headersSize": -1,
+            "bodySize": len(response),
+        },
+        "cache": {},
+        "timings": {"send": 0, "wait": 12, "receive": 0},
+    }
+
+
+def write_har(path: Path, *, entries: int | None = None, size: int | None = None) -> int:
+    """A HAR of ``entries`` entries (or of about ``size`` bytes), written entry by entry."""
+    encoded = [orjson.dumps(har_entry(i)) for i in range(len(EXCHANGES))]
+    count = written = 0
+    with path.open("wb") as out:
+        out.write(b'{"log": {"version": "1.2", "creator": {"name": "bench", "version": "1"}, "entries": [\n')
+        while (entries is not None and count < entries) or (size is not None and written < size):
+            chunk = encoded[count % len(encoded)]
+            written += out.write((b",\n" if count else b"") + chunk)
+            count += 1
+        out.write(b"\n]}}\n")
+    return count
+
+
+def _tree_rss(root: int) -> int:
+    """Proportional resident KB (PSS: a page shared by forked workers counted once in all) of
+    ``root`` and all its descendants now (from /proc)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status", encoding="ascii", errors="replace") as handle:
+                fields = dict(line.split(":", 1) for line in handle if ":" in line)
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields.get("PPid", "0").strip() or 0)
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as handle:
+                rss[pid] = sum(int(line.split()[1]) for line in handle if line.startswith("Pss:"))
+        except OSError:
+            continue
+    return sum(rss.values())
+
+
+def run_validate(args: list[str]) -> tuple[float, int, int, str]:
+    """(seconds, peak KB of the whole process tree, peak KB of its largest process, last line)."""
+    command = [sys.executable, "-m", "contracts", "validate", *args]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as proc:
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.05)
+        out = proc.stdout.read() if proc.stdout else ""
+    elapsed = time.perf_counter() - start
+    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    last = out.strip().splitlines()[-1] if out.strip() else ""
+    return elapsed, peak, largest if largest > before else before, last
+
+
+def openapi_core_rate(spec: Spec, count: int = 200) -> float:
+    """Entries/s of the peer: openapi-core ``validate_response`` per entry, body bytes in."""
+    cases = []
+    for index in range(count):
+        entry = har_entry(index)
+        op = spec.operation(EXCHANGES[index % len(EXCHANGES)][2])
+        request = MockRequest("https://h", op.method.lower(), op.path.replace("{", "").replace("}", "1"))
+        cases.append((request, entry["response"]["content"]["text"].encode()))
+    for request, body in cases[: len(EXCHANGES)]:  # warm: openapi-core builds its validators on first use
+        spec.openapi.validate_response(request, MockResponse(body, 200, content_type="application/json"))
+    start = time.perf_counter()
+    for request, body in cases:
+        spec.openapi.validate_response(request, MockResponse(body, 200, content_type="application/json"))
+    return count / (time.perf_counter() - start)
+
+
+def stream_figures(spec: Spec) -> None:
+    jobs = default_jobs()
+    print(f"\ncontracts validate, whole process; machine: {os.cpu_count()} cores, load {_load()}")
+    with tempfile.TemporaryDirectory(prefix="bench-validate-") as tmp:
+        har = Path(tmp) / "capture.har"
+        write_har(har, entries=ENTRIES)
+        size = har.stat().st_size / 1024 / 1024
+        peer = openapi_core_rate(spec)
+        print(
+            f"{ENTRIES:,} entries, {size:,.0f} MB, all checks, both sides; peer: openapi-core loop {peer:,.0f}/s"
+        )
+        print(
+            f"{'run':28} {'seconds':>8} {'entries/s':>10} {'x peer':>7} {'tree MB':>8} {'1 proc MB':>9}  (tree: PSS of all processes)"
+        )
+        for label, args in (
+            ("--jobs 1", ["--jobs", "1"]),
+            (f"--jobs {jobs} (all cores)", ["--jobs", str(jobs)]),
+        ):
+            seconds, tree, largest, last = run_validate([*args, str(har)])
+            assert "conform" in last, last
+            rate = ENTRIES / seconds
+            print(
+                f"{label:28} {seconds:>8.1f} {rate:>10,.0f} {rate / peer:>6.0f}x"
+                f" {tree / 1024:>8.0f} {largest / 1024:>9.0f}"
+            )
+        har.unlink()
+        print(
+            f"memory flatness (--checks {FLAT_CHECKS} --side response --jobs {jobs}: reading, not judging):"
+        )
+        for target in (SMALL_BYTES, BIG_BYTES):
+            count = write_har(har, size=target)
+            seconds, tree, largest, last = run_validate(
+                ["--checks", FLAT_CHECKS, "--jobs", str(jobs), str(har)]
+            )
+            assert "conform" in last, last
+            print(
+                f"  {har.stat().st_size / 1024 / 1024:>7,.0f} MB HAR, {count:>7,} entries:"
+                f" peak {tree / 1024:>5.0f} MB (tree), {largest / 1024:>5.0f} MB (largest process),"
+                f" {count / seconds:>8,.0f} entries/s"
+            )
+            har.unlink()
+    print(f"load after: {_load()}")
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())

@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
-
-import orjson
 
 from contracts.errors import UsageError
 from contracts.exchange import Exchange
@@ -120,22 +117,22 @@ def _body(index: int, content: Any) -> bytes:
     return _encode(index, "response.content.text", text)
 
 
-def _check_depth(index: int, body: bytes) -> None:
-    """Refuse a JSON body nested deeper than the checks can walk (a non-JSON body is theirs to judge)."""
+def check_depth(index: int, exchange: Exchange) -> None:
+    """Refuse a JSON body nested deeper than the checks can walk (a non-JSON body is theirs to judge).
+
+    The body is parsed by the exchange itself, so the checks reuse this parse instead of a second one.
+    """
+    body = exchange.body
     if body.count(b"[") + body.count(b"{") <= MAX_BODY_DEPTH:
         return
     try:
-        parsed = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        try:
-            parsed = json.loads(body)
-        except RecursionError:
-            raise UsageError(
-                f"HAR entry {index}: response body is nested deeper than {MAX_BODY_DEPTH} levels"
-            ) from None
-        except ValueError:
-            return
-    if depth_exceeds(parsed, MAX_BODY_DEPTH):
+        parsed = exchange.json if exchange.is_json else None
+    except RecursionError:
+        parsed = None
+        too_deep = True
+    else:
+        too_deep = parsed is not None and depth_exceeds(parsed, MAX_BODY_DEPTH)
+    if too_deep:
         raise UsageError(f"HAR entry {index}: response body is nested deeper than {MAX_BODY_DEPTH} levels")
 
 
@@ -173,35 +170,40 @@ def exchanges(spec: Spec, document: Any, *, base_path: str = "") -> Iterator[Exc
     if not isinstance(entries, list):
         raise UsageError(f"HAR log.entries must be an array, not {_kind(entries)}")
     for index, entry in enumerate(entries):
-        request, response, method, url, path, status = _request_line(index, entry)
-        if status == 0:  # browsers record aborted and blocked requests with status 0
-            yield Unmatched(index, method, url, "got no response (status 0)")
-            continue
-        if base_path and path.startswith(base_path):
-            path = path[len(base_path) :] or "/"
-        found = spec.match(method, path)
-        if found is None:
-            yield Unmatched(index, method, url)
-            continue
-        post = _object(index, "request.postData", request.get("postData"), optional=True)
-        text = post.get("text")
-        body = _body(index, response.get("content"))
-        _check_depth(index, body)
-        yield Exchange(
-            operation=found[0].operation_id,
-            status=status,
-            body=body,
-            headers=_headers(index, "response.headers", response.get("headers")),
-            method=method,
-            url=url,
-            request_headers={
-                k: ", ".join(v) if isinstance(v, list) else v
-                for k, v in _headers(index, "request.headers", request.get("headers")).items()
-            },
-            request_body=None
-            if text is None
-            else _encode(index, "request.postData.text", _string(index, "request.postData.text", text)),
-        )
+        item = entry_item(spec, index, entry, base_path=base_path)
+        if isinstance(item, Exchange):
+            check_depth(index, item)
+        yield item
+
+
+def entry_item(spec: Spec, index: int, entry: Any, *, base_path: str = "") -> Exchange | Unmatched:
+    """Entry ``index`` as an Exchange of the operation serving it, or an Unmatched; its body unread
+    (:func:`check_depth` reads it), so this is cheap enough for the process that reads a stream."""
+    request, response, method, url, path, status = _request_line(index, entry)
+    if status == 0:  # browsers record aborted and blocked requests with status 0
+        return Unmatched(index, method, url, "got no response (status 0)")
+    if base_path and path.startswith(base_path):
+        path = path[len(base_path) :] or "/"
+    found = spec.match(method, path)
+    if found is None:
+        return Unmatched(index, method, url)
+    post = _object(index, "request.postData", request.get("postData"), optional=True)
+    text = post.get("text")
+    return Exchange(
+        operation=found[0].operation_id,
+        status=status,
+        body=_body(index, response.get("content")),
+        headers=_headers(index, "response.headers", response.get("headers")),
+        method=method,
+        url=url,
+        request_headers={
+            k: ", ".join(v) if isinstance(v, list) else v
+            for k, v in _headers(index, "request.headers", request.get("headers")).items()
+        },
+        request_body=None
+        if text is None
+        else _encode(index, "request.postData.text", _string(index, "request.postData.text", text)),
+    )
 
 
 STREAM_HEAD = '{"log":{"version":"1.2","creator":{"name":"contracts proxy","version":"1"},"entries":['

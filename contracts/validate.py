@@ -18,7 +18,7 @@ from contracts import checks
 from contracts.errors import UsageError
 from contracts.exchange import Exchange
 from contracts.findings import Finding, FindingsError, Result
-from contracts.har import MAX_BODY_DEPTH, Unmatched, exchanges, is_har
+from contracts.har import MAX_BODY_DEPTH, Unmatched, check_depth, entry_item, exchanges, is_har
 from contracts.spec import Spec, depth_exceeds, shape_problem
 
 
@@ -126,8 +126,11 @@ def _not_json(constant: str) -> Any:
 
 def read_json(path: Path) -> Any:
     """The parsed file (``-``: standard input), or a one-line UsageError naming file:line:col."""
-    name = display_name(path)
-    data = _read_bytes(path)
+    return parse_json(display_name(path), _read_bytes(path))
+
+
+def parse_json(name: str, data: bytes) -> Any:
+    """``data`` parsed as one JSON document, or a one-line UsageError naming ``name``:line:col."""
     if not data.strip():
         raise UsageError(f"{name}: empty file", hint="expected a JSON response body or a HAR capture")
     try:
@@ -148,6 +151,113 @@ def read_json(path: Path) -> Any:
     if problem:
         raise UsageError(f"{name}: {problem}, not a body this tool judges")
     return document
+
+
+def _usage(message: str, hint: str | None) -> UsageError:
+    return UsageError(message, hint=hint)
+
+
+_JUDGE: Callable[[Exchange], list[Finding]] | None = None
+"""The judge of the stream being validated, inherited by forked workers (closures do not pickle)."""
+CHUNK = 256
+"""Entries per task sent to a worker process."""
+
+
+def _judge_chunk(
+    chunk: list[tuple[int, Exchange]],
+) -> tuple[list[list[Finding]], tuple[int, str, str | None] | None]:
+    """In a worker: the findings of each entry of ``chunk``, up to the first entry that cannot be judged."""
+    assert _JUDGE is not None
+    done: list[list[Finding]] = []
+    for index, item in chunk:
+        try:
+            check_depth(index, item)
+        except UsageError as exc:
+            return done, (index, exc.message, exc.hint)
+        done.append(_JUDGE(item))
+    return done, None
+
+
+def _merge(report: FileReport, chunk: list[tuple[int, Exchange]], result: Any) -> None:
+    done, error = result
+    for (index, _), found in zip(chunk, done, strict=False):
+        report.exchanges += 1
+        report.located.extend((f"{report.name}#{index}", f) for f in found)
+    if error is not None:
+        raise _usage(error[1], error[2])
+
+
+def _pool(jobs: int) -> Any:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+
+
+def judge_stream(
+    spec: Spec,
+    path: Path,
+    entries: Iterable[Any],
+    judge: Callable[[Exchange], list[Finding]],
+    *,
+    jobs: int = 1,
+    chunk: int = CHUNK,
+) -> FileReport:
+    """Every entry of ``entries`` matched to its operation and judged by ``judge``, in input order.
+
+    With ``jobs`` > 1, chunks of entries are judged by that many forked worker processes (at most
+    ``2 * jobs`` chunks in flight, so memory stays bounded) and merged back in input order: the
+    report, and the first entry that cannot be judged, are those of ``jobs=1``. An input shorter
+    than one chunk is judged here, without starting workers.
+    """
+    import sys as _sys
+    from collections import deque
+
+    global _JUDGE
+    report = FileReport(path, har=True)
+    parallel = jobs > 1 and _sys.platform != "win32"
+    batch: list[tuple[int, Exchange]] = []
+    pending: deque[tuple[list[tuple[int, Exchange]], Any]] = deque()
+    pool: Any = None
+
+    def drain(keep: int) -> None:
+        while len(pending) > keep:
+            done, future = pending.popleft()
+            _merge(report, done, future.result())
+
+    _JUDGE = judge
+    try:
+        try:
+            for index, entry in enumerate(entries):
+                item = entry_item(spec, index, entry)
+                if isinstance(item, Unmatched):
+                    report.unmatched.append(item)
+                    continue
+                if not parallel:
+                    check_depth(index, item)
+                    report.exchanges += 1
+                    report.located.extend((f"{report.name}#{index}", f) for f in judge(item))
+                    continue
+                batch.append((index, item))
+                if len(batch) < chunk:
+                    continue
+                if pool is None:
+                    pool = _pool(jobs)
+                pending.append((batch, pool.submit(_judge_chunk, batch)))
+                batch = []
+                drain(2 * jobs)
+        except UsageError:
+            # the input broke after these entries: judged first, their first defect is the first one
+            drain(0)
+            _merge(report, batch, _judge_chunk(batch))
+            raise
+        drain(0)
+        _merge(report, batch, _judge_chunk(batch))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        _JUDGE = None
+    return report
 
 
 def judge_har(
@@ -196,3 +306,117 @@ def validate_file(
     exchange = Exchange.from_json(spec.operation(operation).operation_id, status, document)
     found = Result.of(checks.iter_findings(spec, exchange, selected)).findings
     return FileReport(path, exchanges=1, located=[(display_name(path), f) for f in found])
+
+
+INPUT_FORMATS = ("auto", "har", "ndjson", "json")
+"""``--input-format``: ``auto`` tells them apart by extension (``.ndjson``, ``.jsonl``) and content."""
+NDJSON_SUFFIXES = (".ndjson", ".jsonl")
+
+
+def default_jobs() -> int:
+    """All the cores this process may run on."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _input_kind(path: Path, head: bytes, input_format: str) -> str:
+    from contracts.har_stream import looks_like_har, looks_like_ndjson
+
+    if input_format != "auto":
+        return input_format
+    if path.suffix.lower() in NDJSON_SUFFIXES:
+        return "ndjson"
+    if looks_like_har(head):
+        return "har"
+    return "ndjson" if looks_like_ndjson(head) else "json"
+
+
+def _judge_sides(spec: Spec, side: str, names: Sequence[str] | None) -> Callable[[Exchange], list[Finding]]:
+    from contracts.request_validation import SIDE_REQUEST, SIDE_RESPONSE, judge_exchange, sides
+
+    chosen = sides(side)
+    selected = checks.select(names)
+
+    def judge(item: Exchange) -> list[Finding]:
+        found = judge_exchange(spec, item) if SIDE_REQUEST in chosen else []
+        if SIDE_RESPONSE in chosen:
+            found += Result.of(checks.iter_findings(spec, item, selected)).findings
+        return found
+
+    return judge
+
+
+def _open(path: Path) -> Any:
+    name = display_name(path)
+    if path == STDIN:
+        return sys.stdin.buffer
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        raise UsageError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{name}: is a directory, not a file") from None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
+
+
+def validate_input(
+    spec: Spec,
+    path: Path,
+    *,
+    operation: str | None,
+    status: int | None,
+    names: Sequence[str] | None = None,
+    side: str = "both",
+    request: bool = False,
+    jobs: int = 1,
+    input_format: str = "auto",
+) -> FileReport:
+    """``contracts validate`` on one input: a HAR or NDJSON capture streamed entry by entry (the
+    request and/or response side of each, over ``jobs`` processes), a saved response body, or with
+    ``request`` a saved request body. A HAR streamed by ``contracts proxy --record`` and cut short is
+    judged up to its last complete entry."""
+    from contracts.har_stream import BLOCK, EntryStream
+    from contracts.request_validation import SIDE_REQUEST, judge_body
+
+    name = display_name(path)
+    if request:
+        if operation is None:
+            raise UsageError(f"{path}: a saved request body needs --operation")
+        found = judge_body(spec, operation, read_json(path))
+        return FileReport(path, exchanges=1, located=[(str(path), f) for f in found])
+    handle = _open(path)
+    try:
+        try:
+            head = handle.read(BLOCK)
+        except OSError as exc:
+            raise UsageError(f"{name}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
+        kind = _input_kind(path, head, input_format)
+        if kind != "json":
+            stream = EntryStream(handle, name, ndjson=kind == "ndjson", head=head)
+            report = judge_stream(spec, path, stream, _judge_sides(spec, side, names), jobs=jobs)
+            if stream.dropped:
+                cut = report.exchanges + len(report.unmatched)
+                report.unmatched.append(
+                    Unmatched(cut, "-", "-", "was cut short by a stop mid-write and is left out")
+                )
+            return report
+        rest = handle.read(MAX_FILE_BYTES + 1 - len(head))
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
+    data = head + rest
+    if len(data) > MAX_FILE_BYTES:
+        raise UsageError(
+            f"{name}: larger than {MAX_FILE_BYTES // 1024 // 1024} MB, not a body this tool reads"
+        )
+    document = parse_json(name, data)
+    if is_har(document):  # a HAR whose log is not its first member: read whole, as it must be
+        return judge_har(spec, path, document, _judge_sides(spec, side, names))
+    if side == SIDE_REQUEST:
+        raise UsageError(f"{path}: a saved body is judged as a response; use --request for a request body")
+    return validate_file(spec, path, operation=operation, status=status, names=names, document=document)

@@ -28,6 +28,13 @@ from contracts.errors import ExitCode
     default=None,
     help="Write junit.xml, report.json, summary.md and coverage.json here.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1),
+    default=None,
+    help="Worker processes on loopback when read-only (default: all cores); elsewhere one keeps the pace.",
+)
 @click.pass_obj
 def command(
     ctx: Context,
@@ -37,6 +44,7 @@ def command(
     rate_limit: float | None,
     timeout: float | None,
     report: Path | None,
+    jobs: int | None = None,
 ) -> int:
     """Re-send the requests of HAR (read-only unless --allow-writes) and judge the answers.
 
@@ -46,6 +54,7 @@ def command(
     from contracts.config import load_table, settings_from
     from contracts.errors import UsageError
     from contracts.proxy.replay import ReplaySettings, replay
+    from contracts.validate import default_jobs
 
     settings = settings_from(
         ReplaySettings,
@@ -61,6 +70,6 @@ def command(
         raise UsageError(
             "contracts replay needs --base-url URL", hint="e.g. --base-url https://staging.example.com"
         )
-    outcome = replay(ctx.spec, har, settings, sys.stdout)
+    outcome = replay(ctx.spec, har, settings, sys.stdout, jobs=jobs or default_jobs())
     code: ExitCode = outcome.exit_code
     return int(code)

@@ -29,6 +29,20 @@ from contracts.errors import ContractsError, ExitCode, UsageError
 @click.option(
     "--request", "request", is_flag=True, help="The files are saved request bodies (needs --operation)."
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1),
+    default=None,
+    help="Worker processes judging HAR/NDJSON entries (default: all cores); the report is the same.",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["auto", "har", "ndjson", "json"]),
+    default="auto",
+    show_default=True,
+    help="HAR, NDJSON (one HAR entry per line) or a JSON body; auto: .ndjson/.jsonl, else by content.",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
 @click.pass_obj
@@ -41,14 +55,15 @@ def command(
     files: tuple[Path, ...],
     side: str = "both",
     request: bool = False,
+    jobs: int | None = None,
+    input_format: str = "auto",
 ) -> int:
     """Validate saved response bodies (or HAR captures) against the spec; ``-`` reads standard input.
 
     Exit 0 when every response conforms, 1 on violations, 2 when the input cannot be judged.
     """
     from contracts.checks import select
-    from contracts.request_validation import validate_file_sides
-    from contracts.validate import STDIN, facts
+    from contracts.validate import STDIN, default_jobs, facts, validate_input
 
     if list(files).count(STDIN) > 1:
         raise UsageError("'-' (standard input) can be given once")
@@ -59,8 +74,16 @@ def command(
         spec.operation(operation)
     try:
         reports = [
-            validate_file_sides(
-                spec, f, operation=operation, status=status, names=names, side=side, request=request
+            validate_input(
+                spec,
+                f,
+                operation=operation,
+                status=status,
+                names=names,
+                side=side,
+                request=request,
+                jobs=jobs or default_jobs(),
+                input_format=input_format,
             )
             for f in files
         ]

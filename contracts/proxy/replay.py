@@ -13,8 +13,10 @@ import binascii
 import dataclasses
 import functools
 import json
+import os
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -93,8 +95,179 @@ def _request(entry: dict[str, Any]) -> tuple[str, str, list[tuple[str, str]], by
     return str(request["method"]).upper(), str(request["url"]), headers, body
 
 
-def replay(spec: Spec, path: Path, settings: ReplaySettings, out: TextIO) -> Outcome:
-    entries = load_har(path)
+@dataclass
+class _Step:
+    """What replaying one entry came to, merged by the main process in input order."""
+
+    kind: str
+    """``unreadable``, ``unmatched``, ``skipped``, ``failed``, ``unjudged`` (a retry status the
+    operation does not document) or ``judged``."""
+    incidents: list[Incident]
+    exchange: Exchange | None = None
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+
+
+class _Replayer:
+    """Sends entries and judges the answers; one per process (its client and throttle are its own)."""
+
+    def __init__(self, spec: Spec, base_url: str, settings: ReplaySettings, creds: Credentials) -> None:
+        self.spec, self.base_url, self.settings, self.creds = spec, base_url, settings, creds
+        self.loopback = is_loopback(base_url)
+        self.safety = Safety(settings.allow_writes, prefix=f"contracts-{uuid.uuid4().hex[:8]}-")
+        self.selected = checks.select()
+        self._pid = -1
+        self._client: httpx.Client | None = None
+        self.throttle = Throttle(default_rate(settings.rate_limit, self.loopback, DEFAULT_REMOTE_RATE))
+
+    def client(self) -> httpx.Client:
+        if self._client is None or self._pid != os.getpid():  # a forked worker opens its own
+            self._client = httpx.Client(
+                timeout=self.settings.timeout, trust_env=False, follow_redirects=False
+            )
+            self._pid = os.getpid()
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None and self._pid == os.getpid():
+            self._client.close()
+
+    def step(self, index: int, item: dict[str, Any]) -> _Step:
+        before = len(self.throttle.incidents)
+
+        def done(kind: str, *extra: Incident, **rest: Any) -> _Step:
+            return _Step(kind, [*self.throttle.incidents[before:], *extra], **rest)
+
+        try:
+            method, recorded, headers, body = _request(item)
+        except ValueError as exc:
+            return done("unreadable", Incident("unreadable", f"HAR entry {index} {exc}"))
+        parts = urlsplit(recorded)
+        match = self.spec.match(method, parts.path or "/")
+        if match is None:
+            message = f"HAR entry {index}: {method} {parts.path} matches no operation"
+            return done("unmatched", Incident("unmatched", message))
+        op = match[0]
+        url = self.base_url + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        try:
+            self.safety.guard(method, url)
+        except WriteBlocked:
+            return done("skipped")
+        sent = {
+            k: v
+            for k, v in headers
+            if k.lower() not in HOP_BY_HOP and k.lower() not in CREDENTIAL_HEADERS and MASK not in v
+        }
+        sent.update(self.creds.headers())
+        try:
+            response = self.throttle.call(
+                f"{method} {op.path}",
+                functools.partial(self.client().request, method, url, headers=sent, content=body or None),
+                idempotent=method in READ_METHODS,
+            )
+        except httpx.HTTPError as exc:
+            message = f"{method} {op.path}: {exc.__class__.__name__}"
+            return done("failed", Incident("transport", message, op.operation_id))
+        if response.status_code in RETRY_STATUSES and op.response_key(response.status_code) is None:
+            return done("unjudged")
+        exchange = Exchange(
+            operation=op.operation_id,
+            status=response.status_code,
+            body=response.content,
+            headers=dict(response.headers.items()),
+            method=method,
+            url=url,
+            request_headers=sent,
+            request_body=body or None,
+        )
+        line = curl(method, url, sent, body or None)
+        findings = []
+        for finding in checks.iter_findings(self.spec, exchange, self.selected):
+            if finding.status is None:
+                finding = dataclasses.replace(finding, status=response.status_code)
+            finding.extra.setdefault("curl", line)
+            finding.extra.setdefault("har_entry", index)
+            findings.append(finding)
+        return done("judged", exchange=exchange, findings=findings)
+
+
+_REPLAYER: _Replayer | None = None
+"""The replayer forked workers inherit."""
+CHUNK = 32
+"""Entries per task sent to a worker process."""
+
+
+def _replay_chunk(chunk: list[tuple[int, dict[str, Any]]]) -> list[_Step]:
+    assert _REPLAYER is not None
+    return [_REPLAYER.step(index, item) for index, item in chunk]
+
+
+def parallel_jobs(jobs: int, base_url: str, allow_writes: bool) -> int:
+    """The worker processes replay may use: ``jobs`` on loopback and read-only, else 1.
+
+    Off loopback the rate limit (2 req/s unless told) is the pace, and one process keeps it exactly;
+    with writes allowed the recorded order of side effects (a create before its update) must hold.
+    """
+    return jobs if is_loopback(base_url) and not allow_writes else 1
+
+
+def _steps(replayer: _Replayer, entries: Iterator[tuple[int, dict[str, Any]]], jobs: int) -> Iterator[_Step]:
+    """Each entry's step, in input order; with ``jobs`` > 1 over forked workers, at most 2 * jobs
+    chunks in flight."""
+    global _REPLAYER
+    if jobs <= 1:
+        for index, item in entries:
+            yield replayer.step(index, item)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    _REPLAYER = replayer
+    pending: deque[Future[list[_Step]]] = deque()
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            batch: list[tuple[int, dict[str, Any]]] = []
+            for pair in entries:
+                batch.append(pair)
+                if len(batch) >= CHUNK:
+                    pending.append(pool.submit(_replay_chunk, batch))
+                    batch = []
+                    while len(pending) > 2 * jobs:
+                        yield from pending.popleft().result()
+            if batch:
+                pending.append(pool.submit(_replay_chunk, batch))
+            while pending:
+                yield from pending.popleft().result()
+    finally:
+        _REPLAYER = None
+
+
+def _har_entries(path: Path, counted: list[int]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(index, entry) of each object entry of the HAR at ``path``, streamed; ``counted[0]`` counts them."""
+    from contracts.har_stream import BLOCK, EntryStream, looks_like_har
+
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.__class__.__name__})") from None
+    with handle:
+        head = handle.read(BLOCK)
+        if not looks_like_har(head):
+            for entry in load_har(path):  # not HAR-shaped at the start: read whole, refused as before
+                counted.append(1)
+                yield len(counted) - 1, entry
+            return
+        for entry in EntryStream(handle, str(path), ndjson=False, head=head):
+            if isinstance(entry, dict):
+                counted.append(1)
+                yield len(counted) - 1, entry
+
+
+def replay(spec: Spec, path: Path, settings: ReplaySettings, out: TextIO, *, jobs: int = 1) -> Outcome:
+    """Re-send the HAR's requests and judge the answers; ``jobs`` worker processes on loopback and
+    read-only (see :func:`parallel_jobs`), the report the same as with one."""
     base_url = check_base_url(settings.base_url or "")
     creds = Credentials.from_env(
         user=None,
@@ -103,77 +276,32 @@ def replay(spec: Spec, path: Path, settings: ReplaySettings, out: TextIO) -> Out
         token_env=settings.bearer_token_env,
     )
     redactor = creds.redactor(settings.basic_password_env, settings.bearer_token_env)
-    loopback = is_loopback(base_url)
-    throttle = Throttle(default_rate(settings.rate_limit, loopback, DEFAULT_REMOTE_RATE))
-    safety = Safety(settings.allow_writes, prefix=f"contracts-{uuid.uuid4().hex[:8]}-")
+    replayer = _Replayer(spec, base_url, settings, creds)
+    throttle = Throttle(0)  # the merged record of every process's incidents, in input order
     coverage = Coverage(spec)
-    selected = checks.select()
+    selected = replayer.selected
     found: dict[tuple[Any, ...], Finding] = {}
     counts = {"sent": 0, "judged": 0, "skipped": 0, "unmatched": 0, "failed": 0}
     started = time.monotonic()
-    with httpx.Client(timeout=settings.timeout, trust_env=False, follow_redirects=False) as client:
-        for index, item in enumerate(entries):
-            try:
-                method, recorded, headers, body = _request(item)
-            except ValueError as exc:
-                throttle.note(Incident("unreadable", f"HAR entry {index} {exc}"))
+    counted: list[int] = []
+    workers = parallel_jobs(jobs, base_url, settings.allow_writes)
+    try:
+        for step in _steps(replayer, _har_entries(path, counted), workers):
+            for incident in step.incidents:
+                throttle.note(incident)
+            if step.kind in ("unmatched", "skipped", "failed"):
+                counts[step.kind] += 1
+            if step.kind in ("failed", "unjudged", "judged"):
+                counts["sent"] += 1
+            if step.kind != "judged" or step.exchange is None:
                 continue
-            parts = urlsplit(recorded)
-            match = spec.match(method, parts.path or "/")
-            if match is None:
-                counts["unmatched"] += 1
-                throttle.note(
-                    Incident("unmatched", f"HAR entry {index}: {method} {parts.path} matches no operation")
-                )
-                continue
-            op = match[0]
-            url = base_url + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-            try:
-                safety.guard(method, url)
-            except WriteBlocked:
-                counts["skipped"] += 1
-                continue
-            sent = {
-                k: v
-                for k, v in headers
-                if k.lower() not in HOP_BY_HOP and k.lower() not in CREDENTIAL_HEADERS and MASK not in v
-            }
-            sent.update(creds.headers())
-            counts["sent"] += 1
-            try:
-                response = throttle.call(
-                    f"{method} {op.path}",
-                    functools.partial(client.request, method, url, headers=sent, content=body or None),
-                    idempotent=method in READ_METHODS,
-                )
-            except httpx.HTTPError as exc:
-                counts["failed"] += 1
-                throttle.note(
-                    Incident("transport", f"{method} {op.path}: {exc.__class__.__name__}", op.operation_id)
-                )
-                continue
-            if response.status_code in RETRY_STATUSES and op.response_key(response.status_code) is None:
-                continue
-            exchange = Exchange(
-                operation=op.operation_id,
-                status=response.status_code,
-                body=response.content,
-                headers=dict(response.headers.items()),
-                method=method,
-                url=url,
-                request_headers=sent,
-                request_body=body or None,
-            )
             counts["judged"] += 1
-            coverage.observe(exchange)
-            line = curl(method, url, sent, body or None)
-            for finding in checks.iter_findings(spec, exchange, selected):
-                if finding.status is None:
-                    finding = dataclasses.replace(finding, status=response.status_code)
-                if finding.key not in found:
-                    finding.extra.setdefault("curl", line)
-                    finding.extra.setdefault("har_entry", index)
-                    found[finding.key] = finding
+            coverage.observe(step.exchange)
+            for finding in step.findings:
+                found.setdefault(finding.key, finding)
+    finally:
+        replayer.close()
+    entries = counted
     findings = [redactor.finding(f) for f in found.values()]
     if findings:
         code, reason = ExitCode.FINDINGS, ""

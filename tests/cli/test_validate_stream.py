@@ -1,0 +1,170 @@
+"""`contracts validate` on streamed captures: HAR and NDJSON entry by entry, over --jobs processes."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contracts.cli import main
+from contracts.errors import UsageError
+from contracts.spec import Spec
+from contracts.validate import CHUNK, judge_stream, validate_input
+
+PAYLOADS = Path(__file__).resolve().parent.parent / "payloads"
+CHANNELS = json.loads((PAYLOADS / "get-target-channels__response__200__1.json").read_text())
+GROUP = json.loads((PAYLOADS / "get-target-groups-id__response__200__2.json").read_text())
+
+
+UNMATCHED = '{"request": {"method": "GET", "url": "https://h/v2/x"}, "response": {"status": 200}}'
+
+
+def _entry(url: str, body: Any, status: int = 200, method: str = "GET") -> dict[str, Any]:
+    return {
+        "startedDateTime": "2026-12-01T10:00:00.000Z",
+        "request": {"method": method, "url": url, "headers": [{"name": "Accept", "value": "*/*"}]},
+        "response": {
+            "status": status,
+            "headers": [{"name": "Content-Type", "value": "application/json"}],
+            "content": {"mimeType": "application/json", "text": json.dumps(body)},
+        },
+    }
+
+
+def _mixed(count: int) -> list[dict[str, Any]]:
+    """Good, broken and unmatched entries in a repeating pattern (violations all the way through)."""
+    bad = copy.deepcopy(CHANNELS)
+    bad["data"][0]["id"] = "1"
+    wrong = copy.deepcopy(GROUP)
+    wrong["data"][0]["trackingType"] = "Streaks"
+    cycle = [
+        _entry("https://h/v3/targetGroups/channels", CHANNELS),
+        _entry("https://h/v3/targetGroups/channels", bad),
+        _entry("https://h/v2/other", {}),
+        _entry("https://h/v3/targetGroups/18044", wrong),
+        _entry("https://h/v3/targetGroups/channels", {}, status=0),
+        _entry(
+            "https://h/v3/targetGroups/18044", {"data": None, "errors": [{"code": 1, "message": "x"}]}, 404
+        ),
+    ]
+    return [copy.deepcopy(cycle[i % len(cycle)]) for i in range(count)]
+
+
+def _write_har(path: Path, entries: list[dict[str, Any]], indent: int | None = None) -> Path:
+    path.write_text(json.dumps({"log": {"version": "1.2", "entries": entries}}, indent=indent))
+    return path
+
+
+def _run(
+    args: list[str], capsys: pytest.CaptureFixture[str], stdin: bytes | None = None
+) -> tuple[int, str, str]:
+    saved = sys.stdin
+    if stdin is not None:
+        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
+    try:
+        code = main(args)
+    finally:
+        sys.stdin = saved
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_jobs_two_reports_byte_for_byte_what_jobs_one_does(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Enough entries for several chunks, so the workers really judge them; order included."""
+    har = _write_har(tmp_path / "mixed.har", _mixed(3 * CHUNK + 7))
+    one = _run(["validate", "--format", fmt, "--jobs", "1", str(har)], capsys)
+    two = _run(["validate", "--format", fmt, "--jobs", "2", str(har)], capsys)
+    assert one[0] == 1
+    assert one == two
+    assert f"{har}#{3 * CHUNK + 3}:" in one[1] or fmt == "json"  # the last chunk's findings are there
+
+
+def test_workers_give_the_first_broken_entry_as_jobs_one_does(spec: Spec, tmp_path: Path) -> None:
+    entries = _mixed(40)
+    deep = _entry("https://h/v3/targetGroups/channels", {})
+    deep["response"]["content"]["text"] = "[" * 150 + "]" * 150
+    entries[23] = deep
+    entries[31] = {"request": {}}
+    for jobs in (1, 2):
+        with pytest.raises(UsageError, match="HAR entry 23: response body is nested deeper"):
+            judge_stream(spec, tmp_path, iter(entries), lambda item: [], jobs=jobs, chunk=3)
+    entries[23] = entries[0]
+    for jobs in (1, 2):
+        with pytest.raises(UsageError, match="HAR entry 31: response must be an object"):
+            judge_stream(spec, tmp_path, iter(entries), lambda item: [], jobs=jobs, chunk=3)
+
+
+def test_streamed_har_layouts_give_one_report(spec: Spec, tmp_path: Path) -> None:
+    """Compact, pretty-printed, entries after other members, log not first (read whole): one verdict."""
+    entries = _mixed(12)
+    reports = []
+    for name, text in {
+        "compact.har": json.dumps({"log": {"entries": entries}}, separators=(",", ":")),
+        "pretty.har": json.dumps({"log": {"version": "1.2", "entries": entries}}, indent=2),
+        "pages.har": json.dumps({"log": {"pages": [{"id": "p"}], "entries": entries, "comment": "x"}}),
+        "late-log.har": json.dumps({"comment": "x", "log": {"entries": entries}}),
+    }.items():
+        file = tmp_path / name
+        file.write_text(text)
+        report = validate_input(spec, file, operation=None, status=None)
+        reports.append(
+            ([(s.split("#")[1], f.check, f.pointer) for s, f in report.located], len(report.unmatched))
+        )
+    assert reports[0][0] and all(r == reports[0] for r in reports)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"log": {"entries": [UNMATCHED, {"re', "malformed JSON"),
+        ('{"log": {"entries": [UNMATCHED] }} trailing', "content after the document"),
+        ('{"log": {"entries": [UNMATCHED 2]}}', "expected ',' or ']' after a HAR entry"),
+        ('{"log": {"version": "1.2"}}', "not a HAR file (log has no entries)"),
+    ],
+)
+def test_broken_streamed_har_is_one_line(
+    text: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "broken.har"
+    file.write_text(text.replace("UNMATCHED", UNMATCHED))
+    code, out, err = _run(["validate", str(file)], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith("error: ") and message in err.splitlines()[0] and "Traceback" not in err
+
+
+def test_ndjson_is_judged_as_the_har_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    entries = _mixed(20)
+    har = _write_har(tmp_path / "c.har", entries)
+    lines = "\n".join(json.dumps(e) for e in entries) + "\n"
+    for name in ("c.ndjson", "c.jsonl", "sniffed.log"):
+        (tmp_path / name).write_text(lines)
+    expected = _run(["validate", "--format", "json", str(har)], capsys)[1]
+    for name in ("c.ndjson", "c.jsonl", "sniffed.log"):
+        code, out, _ = _run(["validate", "--format", "json", str(tmp_path / name)], capsys)
+        assert code == 1
+        assert out == expected.replace(str(har), str(tmp_path / name))
+    code, out, _ = _run(
+        ["validate", "--input-format", "ndjson", "--format", "json", "-"], capsys, lines.encode()
+    )
+    assert out == expected.replace(str(har), "<stdin>")
+
+
+def test_broken_ndjson_line_names_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "c.ndjson"
+    file.write_text(json.dumps(_entry("https://h/v3/targetGroups/channels", CHANNELS)) + '\n{"request": \n')
+    code, out, err = _run(["validate", str(file)], capsys)
+    assert (code, out) == (2, "")
+    assert f"{file}:2:1: malformed JSON" in err.splitlines()[0]
+    file.write_text(
+        '{"request": {"method": "GET", "url": "/x"}, "response": {"status": 99999999999999999999}}\n'
+    )
+    code, _, err = _run(["validate", str(file)], capsys)
+    assert code == 2 and "response.status 99999999999999999999 is not an HTTP status" in err
