@@ -172,6 +172,7 @@ class ProxyApp:
             try:
                 await self.recorder.record(item)
             except OSError as exc:
+                ledger.har_failures += 1
                 ledger.incident(f"the HAR could not be written ({exc.strerror or exc})")
         if settings.header or settings.strict:
             if findings and settings.strict:

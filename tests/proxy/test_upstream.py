@@ -67,7 +67,9 @@ def read_request(conn: socket.socket) -> bytes:
 
 
 def answer(status: int = 404, body: bytes = BODY, extra: str = "") -> bytes:
-    head = f"HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {len(body)}\r\n{extra}\r\n"
+    head = (
+        f"HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {len(body)}\r\n{extra}\r\n"
+    )
     return head.encode() + body
 
 
@@ -80,7 +82,9 @@ def test_sequential_requests_share_one_kept_alive_upstream_connection(spec: Spec
             conn.sendall(answer())
 
     with raw_server(keep_alive) as (upstream, accepted), proxied(spec, upstream) as running:
-        statuses = [httpx.get(running.url + "/v3/targetGroups/7", headers=AUTH).status_code for _ in range(20)]
+        statuses = [
+            httpx.get(running.url + "/v3/targetGroups/7", headers=AUTH).status_code for _ in range(20)
+        ]
     assert statuses == [404] * 20
     assert len(accepted) == 1
     assert all(h.lower().count(b"\r\nhost: 127.0.0.1:") == 1 for h in seen)  # the upstream's host, once
@@ -123,7 +127,9 @@ def test_a_kept_connection_the_upstream_dropped_is_retried_once_for_a_get_only(s
     ],
     ids=["not-http", "cut-mid-body", "closed-unanswered"],
 )
-def test_a_broken_upstream_answer_is_a_502_envelope(spec: Spec, reply: bytes, status: int, words: str) -> None:
+def test_a_broken_upstream_answer_is_a_502_envelope(
+    spec: Spec, reply: bytes, status: int, words: str
+) -> None:
     def broken(conn: socket.socket, n: int) -> None:
         if read_request(conn):
             conn.sendall(reply)
