@@ -150,7 +150,7 @@ class ProxyApp:
             example = make_example(self.masker, method, url, headers, body, answer)
             for finding in findings:
                 ledger.violation(finding, example)
-        if self.recorder is not None:  # before answering: an exchange the client saw is on disk
+        if self.recorder is not None:  # before the answer (unless sent above): a seen exchange is on disk
             item = entry(
                 self.masker,
                 started=started,
