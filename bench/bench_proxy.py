@@ -1,48 +1,169 @@
-"""Validating-proxy throughput and added latency beside Prism's proxy, both in front of our mock.
+"""Validating-proxy throughput and added latency beside Prism's proxy, all in front of our mock.
 
 Run: ``.venv/bin/python bench/bench_proxy.py`` (part of ``make bench``). wrk (Debian's package,
-installed when missing, as ``bench_mock.py`` does) on loopback, ``wrk -t2 -c16 -d{BENCH_SECONDS}s``,
-GET target group 18044: straight to the mock, through ``contracts proxy`` (every exchange judged on
-both sides) and through ``prism proxy spec/v3.json <mock>``. The added p50 is the proxy's p50 minus
-the direct p50 of the same run. Then 100,000 requests through ``contracts proxy --record`` with
-the proxy's resident memory sampled after the first 10,000 and at the end
-(``BENCH_PROXY_REQUESTS`` sets another count).
+installed when missing, as ``bench_mock.py`` does) on loopback, GET target group 18044, in one run:
+straight to the mock, through ``contracts proxy`` (every exchange judged on both sides; also with
+``--record``, with ``--strict`` and with ``--verdict-cache 0`` so every answer runs the whole check
+registry) and through ``prism proxy spec/v3.json <mock>``. Two loads each: ``wrk -t2 -c16
+-d{BENCH_SECONDS}s`` (throughput; its p50 is mostly queueing, connections / rate) and ``wrk -t1 -c1``
+(latency: the added p50 is the proxy's p50 minus the direct p50 at that load, i.e. what one
+request pays for the hop). Then exactly ``BENCH_PROXY_REQUESTS`` (100,000) requests through
+``contracts proxy --record`` with the proxy's resident memory read after the first tenth and at the
+end (VmRSS, and VmHWM: the peak). The load average is printed before and after: the machine is
+shared, and the proxy, the mock and wrk share its cores.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from bench_mock import AUTH, ensure_wrk, free_port, serve, wrk
+from bench_mock import AUTH, DURATION, ROOT, ensure_wrk, free_port, wait_for
 
 PATH = "/v3/targetGroups/18044"
 RECORDED = int(os.environ.get("BENCH_PROXY_REQUESTS", "100000"))
-"""Requests aimed at in the memory run through ``--record`` (RSS sampled after a tenth and at the end);
-wrk runs for as long as that takes at the rate measured just before, at most 22 minutes."""
 PRISM = "@stoplight/prism-cli@5.16.0"
+STOP_AFTER = """
+local n, limit = 0, %d
+response = function(status, headers, body)
+  n = n + 1
+  if n >= limit then wrk.thread:stop() end
+end
+"""
+"""wrk has no request count: each thread stops itself after its share."""
 
 
-def rss_mb(pid: int) -> float:
+def serve(name: str, command: list[str], port: int) -> subprocess.Popen[bytes] | None:
+    """Start ``command`` in its own process group (npx's node child must go down with it)."""
+    proc = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    if wait_for(port):
+        return proc
+    stop(proc)
+    print(f"{name}: did not start")
+    return None
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the group (the proxy then writes its reports), SIGKILL after 60 s."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
+def load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(VmRSS, VmHWM) of ``pid`` in MB: resident now and at its peak."""
+    found = dict.fromkeys(("VmRSS", "VmHWM"), float("nan"))
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+        name = line.split(":", 1)[0]
+        if name in found:
+            found[name] = int(line.split()[1]) / 1024
+    return found["VmRSS"], found["VmHWM"]
 
 
-def recorded(har: Path) -> int:
-    """Entries in the streamed HAR: one per line between its first and last lines."""
-    with har.open("rb") as file:
-        return max(sum(1 for _ in file) - 2, 0)
+def wrk(
+    exe: str, url: str, *, threads: int, connections: int, seconds: int, script: str | None = None
+) -> dict[str, float]:
+    args = [exe, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    args += ["-H", f"Authorization: {AUTH}"] + (["-s", script] if script else [])
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=False).stdout
+
+    def latency(label: str) -> float:
+        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
+        if not match:
+            return float("nan")
+        return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    total = re.search(r"(\d+) requests in", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {
+        "rps": float(rps.group(1)) if rps else float("nan"),
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "requests": float(total.group(1)) if total else 0.0,
+        "non2xx": float(non2xx.group(1)) if non2xx else 0.0,
+    }
 
 
-def drive(exe: str, url: str, seconds: int) -> None:
-    args = [exe, "-t2", "-c16", f"-d{max(seconds, 1)}s", "-H", f"Authorization: {AUTH}", url]
-    subprocess.run(args, capture_output=True, check=False)
+def measure(exe: str, url: str) -> dict[str, float]:
+    wrk(exe, url, threads=2, connections=16, seconds=2)  # warm-up (Prism's JIT, our first verdicts)
+    busy = wrk(exe, url, threads=2, connections=16, seconds=DURATION)
+    quiet = wrk(exe, url, threads=1, connections=1, seconds=max(DURATION // 2, 2))
+    return {**busy, "p50_1": quiet["p50"], "p99_1": quiet["p99"]}
+
+
+class Entries:
+    """Counts the lines a streamed HAR grew by, reading only what was appended since last time."""
+
+    def __init__(self, har: Path) -> None:
+        self.har, self.offset, self.lines = har, 0, 0
+
+    def count(self) -> int:
+        with self.har.open("rb") as file:
+            file.seek(self.offset)
+            data = file.read()
+        self.offset += len(data)
+        self.lines += data.count(b"\n")
+        return max(self.lines - 2, 0)
+
+
+def drive(exe: str, url: str, entries: Entries, until: int, lua: Path) -> None:
+    """wrk until the HAR holds ``until`` entries (each wrk thread also stops itself after its share)."""
+    lua.write_text(STOP_AFTER % max((until - entries.count()) // 2, 1))
+    args = [exe, "-t2", "-c16", "-d1800s", "-H", f"Authorization: {AUTH}", "-s", str(lua), url]
+    load_gen = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while entries.count() < until - 32 and load_gen.poll() is None:
+            time.sleep(0.2)
+    finally:
+        load_gen.send_signal(signal.SIGINT)
+        load_gen.wait(timeout=30)
+
+
+def memory_run(exe: str, contracts: str, upstream: str) -> None:
+    """``RECORDED`` requests through ``--record``: resident memory after a tenth and at the end."""
+    with tempfile.TemporaryDirectory() as tmp:
+        har, lua = Path(tmp) / "bench.har", Path(tmp) / "stop.lua"
+        port = free_port()
+        command = [contracts, "proxy", "--upstream", upstream, "--port", str(port), "--record", str(har)]
+        proc = serve("contracts proxy --record", command, port)
+        if proc is None:
+            return
+        url = f"http://127.0.0.1:{port}{PATH}"
+        entries = Entries(har)
+        samples = []
+        started = time.monotonic()
+        try:
+            for until in (RECORDED // 10, RECORDED):
+                drive(exe, url, entries, until, lua)
+                samples.append((entries.count(), *memory_mb(proc.pid)))
+        finally:
+            stop(proc)
+        size = har.stat().st_size / 1e6
+        (n1, rss1, _), (n2, rss2, peak) = samples
+        print(
+            f"--record memory: RSS {rss1:.1f} MB after {n1:,} requests, {rss2:.1f} MB after {n2:,} "
+            f"(peak {peak:.1f} MB, growth {rss2 - rss1:+.1f} MB); HAR {size:.0f} MB, "
+            f"{n2 / (time.monotonic() - started):,.0f} req/s"
+        )
 
 
 def main() -> None:
@@ -60,71 +181,63 @@ def main() -> None:
     if mock is None:
         return
     upstream = f"http://127.0.0.1:{mock_port}"
-    proxies = []
-    port = free_port()
-    proxies.append(
-        ("contracts proxy", port, [contracts, "proxy", "--upstream", upstream, "--port", str(port)])
-    )
+    ours = [contracts, "proxy", "--upstream", upstream]
+    proxies: list[tuple[str, list[str]]] = [
+        ("contracts proxy", ours),
+        ("  --record", [*ours, "--record", "{tmp}/bench.har"]),
+        ("  --strict", [*ours, "--strict"]),
+        ("  --verdict-cache 0", [*ours, "--verdict-cache", "0"]),
+    ]
     npx = shutil.which("npx")
     if npx:
-        prism_port = free_port()
-        prism_cmd = [npx, "-y", PRISM, "proxy", "spec/v3.json", upstream, "-p", str(prism_port), "-v", "warn"]
-        proxies.append(("prism proxy", prism_port, prism_cmd))
+        proxies.append(("prism proxy", [npx, "-y", PRISM, "proxy", "spec/v3.json", upstream, "-v", "warn"]))
+    print(f"load average {load()} (2 cores shared; proxy, mock and wrk on the same machine)")
+    print(f"GET {PATH}; wrk -t2 -c16 -d{DURATION}s for req/s, p50, p99; wrk -t1 -c1 for p50@1")
+    print(
+        f"{'path':22} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'p50@1 ms':>9} {'+p50@1':>7} {'non-2xx':>8}"
+    )
     results: dict[str, dict[str, float]] = {}
-    print(f"wrk -t2 -c16 on loopback, GET {PATH}, every proxy in front of the same contracts mock")
-    print(f"{'path':18} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
 
     def show(name: str, row: dict[str, float]) -> None:
         results[name] = row
-        print(f"{name:18} {row['rps']:>9,.0f} {row['p50']:>8.2f} {row['p99']:>8.2f} {row['non2xx']:>8.0f}")
+        direct = results.get("direct (mock)", row)
+        print(
+            f"{name:22} {row['rps']:>8,.0f} {row['p50']:>7.2f} {row['p99']:>7.2f} {row['p50_1']:>9.2f} "
+            f"{row['p50_1'] - direct['p50_1']:>+7.2f} {row['non2xx']:>8.0f}"
+        )
 
     try:
-        show("direct (mock)", wrk(exe, upstream + PATH, None))
-        for name, port, command in proxies:
-            proc = serve(name, command, port)
-            if proc is None:
-                continue
-            try:
-                show(name, wrk(exe, f"http://127.0.0.1:{port}{PATH}", None))
-            finally:
-                proc.terminate()
-                proc.wait(timeout=30)
-        direct, ours, prism = (
-            results.get("direct (mock)"),
-            results.get("contracts proxy"),
-            results.get("prism proxy"),
-        )
-        if direct and ours:
-            print(f"contracts proxy adds {ours['p50'] - direct['p50']:.2f} ms at p50 over going direct")
-        if direct and prism:
-            print(f"prism proxy adds {prism['p50'] - direct['p50']:.2f} ms at p50 over going direct")
-        if ours and prism:
-            print(f"contracts proxy: {ours['rps'] / prism['rps']:.1f}x Prism's proxy req/s")
+        show("direct (mock)", measure(exe, upstream + PATH))
         with tempfile.TemporaryDirectory() as tmp:
-            har = Path(tmp) / "bench.har"
-            port = free_port()
-            command = [contracts, "proxy", "--upstream", upstream, "--port", str(port), "--record", str(har)]
-            proc = serve("contracts proxy --record", command, port)
-            rate = ours["rps"] if ours and ours["rps"] > 0 else 1000.0
-            if proc is not None:
+            for name, command in proxies:
+                port = free_port()
+                flag = ["--port"] if command[0] == contracts else ["-p"]
+                argv = [part.replace("{tmp}", tmp) for part in command] + [*flag, str(port)]
+                proc = serve(name.strip(), argv, port)
+                if proc is None:
+                    continue
                 try:
-                    url = f"http://127.0.0.1:{port}{PATH}"
-                    # wrk cannot stop after a number of requests: run long enough at the measured rate.
-                    drive(exe, url, min(int(RECORDED / 10 / rate) + 1, 120))
-                    early, early_n = rss_mb(proc.pid), recorded(har)
-                    drive(exe, url, min(int(RECORDED * 0.9 / rate) + 1, 1200))
-                    late, late_n = rss_mb(proc.pid), recorded(har)
+                    show(name, measure(exe, f"http://127.0.0.1:{port}{PATH}"))
                 finally:
-                    proc.terminate()
-                    proc.wait(timeout=60)
-                size = har.stat().st_size / 1e6
-                print(
-                    f"--record: RSS {early:.1f} MB after {early_n:,} requests, {late:.1f} MB after {late_n:,}; "
-                    f"HAR {size:.0f} MB"
-                )
+                    stop(proc)
+        direct, prism = results["direct (mock)"], results.get("prism proxy")
+        for name, row in results.items():
+            if name == "direct (mock)" or name == "prism proxy":
+                continue
+            line = f"{name.strip()}: adds {row['p50_1'] - direct['p50_1']:.2f} ms at p50 (one connection)"
+            line += f", {row['p50'] - direct['p50']:.2f} ms at p50 (16 connections)"
+            if prism:
+                line += f"; ours/Prism: {row['rps'] / prism['rps']:.1f}x req/s"
+            print(line)
+        if prism:
+            print(
+                f"prism proxy: adds {prism['p50_1'] - direct['p50_1']:.2f} ms at p50 (one connection), "
+                f"{prism['p50'] - direct['p50']:.2f} ms (16 connections)"
+            )
+        memory_run(exe, contracts, upstream)
+        print(f"load average {load()}")
     finally:
-        mock.terminate()
-        mock.wait(timeout=10)
+        stop(mock)
 
 
 if __name__ == "__main__":

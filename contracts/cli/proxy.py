@@ -39,6 +39,12 @@ from contracts.errors import ExitCode
 @click.option("--no-header", is_flag=True, default=False, help="Do not add the Contracts-Violations header.")
 @click.option("--timeout", type=click.FloatRange(0.1), default=None, help="Upstream timeout in seconds (30).")
 @click.option(
+    "--verdict-cache",
+    type=click.IntRange(0),
+    default=None,
+    help="Distinct answers whose verdict is remembered (4096; 0 = judge every answer afresh).",
+)
+@click.option(
     "--redact-key",
     "redact_keys",
     multiple=True,
@@ -57,6 +63,7 @@ def command(
     strict: bool | None,
     no_header: bool,
     timeout: float | None,
+    verdict_cache: int | None,
     redact_keys: tuple[str, ...],
 ) -> int:
     """Forward to --upstream, judging both sides of every exchange; reports on Ctrl-C/SIGTERM.
@@ -84,6 +91,7 @@ def command(
         strict=strict,
         header=False if no_header else None,
         timeout=timeout,
+        verdict_cache=verdict_cache,
         redact_keys=tuple(redact_keys) or None,
     )
     if not settings.upstream:

@@ -30,3 +30,5 @@ class ProxySettings:
     """Query parameters, headers and JSON body fields masked in the HAR and the reports."""
     max_body: int = 8 << 20
     """Bodies up to this size are buffered and judged; larger ones are streamed through unjudged."""
+    verdict_cache: int = 4096
+    """Distinct answers whose verdict is remembered (0: every answer is judged afresh)."""

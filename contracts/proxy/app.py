@@ -1,10 +1,13 @@
-"""The proxy as an ASGI app: forward with a pooled httpx client, judge both sides, answer.
+"""The proxy as an ASGI app: forward over pooled keep-alive connections, judge both sides, answer.
 
 Per request: read the body (buffered up to ``max_body``, streamed beyond), refuse writes under
 ``--read-only``, judge the request against the operation, forward, read the answer (same bound),
 fall back to the embedded mock when the upstream is unreachable or answers 501, run the check
-registry over the answer, and send it on with a ``Contracts-Violations`` header (or a 502 under
-``--strict``). Everything the proxy itself answers is an envelope with a catalogued code.
+registry over the answer (an answer judged before gets its remembered verdict, see
+:mod:`contracts.proxy.verdicts`), and send it on with a ``Contracts-Violations`` header (or a 502
+under ``--strict``). Where the verdict cannot change the answer (``--no-header`` without
+``--strict``) the answer goes out first and is judged and recorded right after. Everything the
+proxy itself answers is an envelope with a catalogued code.
 """
 
 from __future__ import annotations
@@ -25,14 +28,19 @@ from contracts.proxy.answer import HOP_BY_HOP, Answer, decoded, envelope
 from contracts.proxy.answer import example as make_example
 from contracts.proxy.har import HarRecorder, Masker, entry
 from contracts.proxy.ledger import Ledger, now_iso
+from contracts.proxy.upstream import CannotConnect, Pool, Response, TimedOut, UpstreamError
+from contracts.proxy.verdicts import Verdicts, counters, raised
 from contracts.request_validation import iter_request_findings
 from contracts.runner.throttle import RETRY_STATUSES
-from contracts.spec import READ_METHODS, Spec
+from contracts.spec import READ_METHODS, Operation, Spec
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
+DROPPED = HOP_BY_HOP | {"expect"}
+"""Not forwarded: hop-by-hop and framing headers (the pool writes its own) and ``Expect`` (the body
+is read before forwarding, so a 100 Continue from the upstream would only be in the way)."""
 VIOLATIONS_HEADER = "contracts-violations"
 MOCKED_HEADER = "contracts-mocked"
 
@@ -51,7 +59,8 @@ class ProxyApp:
         self.spec, self.settings, self.upstream = spec, settings, upstream.rstrip("/")
         self.ledger, self.masker, self.recorder, self.after = ledger, masker, recorder, after
         self.checks = checks.select()
-        self.client: httpx.AsyncClient | None = None
+        self.verdicts = Verdicts(spec, self.checks, settings.verdict_cache)
+        self.pool: Pool | None = None
         self.mock: httpx.AsyncClient | None = None
 
     # -- ASGI ------------------------------------------------------------------------------------
@@ -72,21 +81,17 @@ class ProxyApp:
                 return
 
     async def aclose(self) -> None:
-        for client in (self.client, self.mock):
-            if client is not None:
-                await client.aclose()
-        self.client = self.mock = None
+        if self.pool is not None:
+            await self.pool.aclose()
+        if self.mock is not None:
+            await self.mock.aclose()
+        self.pool = self.mock = None
 
-    def _client(self) -> httpx.AsyncClient:
-        if self.client is None:
+    def _pool(self) -> Pool:
+        if self.pool is None:
             timeout = self.settings.timeout
-            self.client = httpx.AsyncClient(
-                timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-                limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
-                follow_redirects=False,
-                trust_env=False,
-            )
-        return self.client
+            self.pool = Pool(self.upstream, timeout=timeout, connect_timeout=min(timeout, 5.0))
+        return self.pool
 
     def _mock(self) -> httpx.AsyncClient:
         if self.mock is None:
@@ -104,7 +109,8 @@ class ProxyApp:
         raw_query: bytes = scope.get("query_string", b"")
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         target = (scope.get("raw_path") or path.encode()).decode("latin-1")
-        url = self.upstream + target + ("?" + raw_query.decode("latin-1") if raw_query else "")
+        target += "?" + raw_query.decode("latin-1") if raw_query else ""
+        url = self.upstream + target
         body, rest = await self._read(receive)
         found = self.spec.match(method, path)
         ledger = self.ledger
@@ -119,7 +125,7 @@ class ProxyApp:
                 self.spec,
                 op,
                 path_params=params,
-                query=parse_qsl(raw_query.decode("latin-1"), keep_blank_values=True),
+                query=parse_qsl(raw_query.decode("latin-1"), keep_blank_values=True) if raw_query else [],
                 headers=dict(headers),
                 body=body,
                 judge_body=rest is None,
@@ -129,56 +135,67 @@ class ProxyApp:
             ledger.refused += 1
             answer = self._own(403, f"{method} refused: the proxy runs --read-only")
         else:
-            answer = await self._forward(method, url, headers, body, rest, send)
+            answer = await self._forward(method, target, headers, body, rest, send)
             if answer is None:  # streamed through unjudged (too large to buffer)
                 self._done()
                 return
+        settings = self.settings
+        if not settings.header and not settings.strict:  # the verdict cannot change the answer
+            await self._answer(send, answer, findings)
         if found is not None and answer.source == "upstream":
-            findings += self._judge(found[0].operation_id, method, url, headers, body, answer)
+            findings += self._judge(found[0], method, url, headers, body, answer)
         names = sorted({f.check for f in findings})
         if findings:
             ledger.violating += 1
             example = make_example(self.masker, method, url, headers, body, answer)
             for finding in findings:
                 ledger.violation(finding, example)
-        if self.recorder is not None:  # before answering: an exchange the client saw is on disk
-            self.recorder.write(
-                entry(
-                    self.masker,
-                    started=started,
-                    elapsed_ms=(time.perf_counter() - clock) * 1000,
-                    method=method,
-                    url=url,
-                    request_headers=headers,
-                    request_body=body,
-                    status=answer.status,
-                    response_headers=answer.headers,
-                    response_body=answer.body,
-                    extra={
-                        "operation": found[0].operation_id if found else None,
-                        "source": answer.source,
-                        "violations": names,
-                        **({"answered": 502} if findings and self.settings.strict else {}),
-                    },
-                )
+        if self.recorder is not None:  # before the answer (unless sent above): a seen exchange is on disk
+            item = entry(
+                self.masker,
+                started=started,
+                elapsed_ms=(time.perf_counter() - clock) * 1000,
+                method=method,
+                url=url,
+                request_headers=headers,
+                request_body=body,
+                status=answer.status,
+                response_headers=answer.headers,
+                response_body=answer.body,
+                extra={
+                    "operation": found[0].operation_id if found else None,
+                    "source": answer.source,
+                    "violations": names,
+                    **({"answered": 502} if findings and settings.strict else {}),
+                },
             )
-        if findings and self.settings.strict:
-            answer = self._own(502, f"--strict: the exchange broke the contract ({', '.join(names)})")
-        out = [(k, v) for k, v in answer.headers if k.lower() not in HOP_BY_HOP]
-        if self.settings.header:
-            out.append((VIOLATIONS_HEADER, f"{len(findings)}; {', '.join(names)}" if names else "0"))
-        if answer.source == "mock":
-            out.append((MOCKED_HEADER, "true"))
-        out.append(("content-length", str(len(answer.body))))
-        await send(
-            {
-                "type": "http.response.start",
-                "status": answer.status,
-                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in out],
-            }
-        )
-        await send({"type": "http.response.body", "body": answer.body})
+            try:
+                await self.recorder.record(item)
+            except OSError as exc:
+                ledger.har_failures += 1
+                ledger.incident(f"the HAR could not be written ({exc.strerror or exc})")
+        if settings.header or settings.strict:
+            if findings and settings.strict:
+                answer = self._own(502, f"--strict: the exchange broke the contract ({', '.join(names)})")
+            await self._answer(send, answer, findings, names)
         self._done()
+
+    async def _answer(
+        self, send: Send, answer: Answer, findings: list[Finding], names: list[str] | None = None
+    ) -> None:
+        out = [
+            (k.encode("latin-1"), v.encode("latin-1"))
+            for k, v in answer.headers
+            if k.lower() not in HOP_BY_HOP
+        ]
+        if self.settings.header:
+            shown = f"{len(findings)}; {', '.join(names)}" if names else "0"
+            out.append((VIOLATIONS_HEADER.encode(), shown.encode("latin-1")))
+        if answer.source == "mock":
+            out.append((MOCKED_HEADER.encode(), b"true"))
+        out.append((b"content-length", str(len(answer.body)).encode()))
+        await send({"type": "http.response.start", "status": answer.status, "headers": out})
+        await send({"type": "http.response.body", "body": answer.body})
 
     def _done(self) -> None:
         if self.after is not None:
@@ -216,83 +233,80 @@ class ProxyApp:
     async def _forward(
         self,
         method: str,
-        url: str,
+        target: str,
         headers: list[tuple[str, str]],
         body: bytes,
         rest: AsyncIterator[bytes] | None,
         send: Send,
     ) -> Answer | None:
-        sent = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
-        client = self._client()
+        if any(c in target for c in " \r\n\x00") or not target.startswith("/"):
+            return self._own(400, "the request cannot be forwarded: its target is not a URL path")
+        sent = [(k, v) for k, v in headers if k.lower() not in DROPPED]
         try:
-            request = client.build_request(
-                method, url, headers=sent, content=rest if rest is not None else body
-            )
-        except (httpx.InvalidURL, ValueError) as exc:
-            return self._own(400, f"the request cannot be forwarded: {str(exc)[:120]}")
-        try:
-            response = await client.send(request, stream=True)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            response = await self._pool().send(method, target, sent, rest if rest is not None else body)
+        except CannotConnect as exc:
             self.ledger.upstream_failures += 1
-            self.ledger.incident(f"cannot reach the upstream: {exc.__class__.__name__}")
+            self.ledger.incident(f"cannot reach the upstream: {exc}")
             if self.settings.fallback == "mock" and rest is None:
-                return await self._from_mock(method, url, headers, body)
-            return self._own(502, f"the upstream cannot be reached: {exc.__class__.__name__}")
-        except httpx.TimeoutException as exc:
+                return await self._from_mock(method, target, headers, body)
+            return self._own(502, f"the upstream cannot be reached: {exc}")
+        except TimedOut as exc:
             self.ledger.upstream_failures += 1
-            self.ledger.incident(f"the upstream timed out: {exc.__class__.__name__}")
-            return self._own(504, f"the upstream did not answer in time: {exc.__class__.__name__}")
-        except httpx.HTTPError as exc:
+            self.ledger.incident(f"the upstream timed out: {exc}")
+            return self._own(504, f"the upstream did not answer in time: {exc}")
+        except UpstreamError as exc:
             self.ledger.upstream_failures += 1
-            self.ledger.incident(f"upstream transport error: {exc.__class__.__name__}")
-            return self._own(502, f"upstream transport error: {exc.__class__.__name__}")
+            self.ledger.incident(f"upstream transport error: {exc}")
+            return self._own(502, f"upstream transport error: {exc}")
         self.ledger.upstream_answers += 1
-        pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
-        if response.status_code == 501 and self.settings.fallback == "mock" and rest is None:
+        if response.status == 501 and self.settings.fallback == "mock" and rest is None:
             await response.aclose()
             self.ledger.incident("the upstream answered 501: answered by the mock")
-            return await self._from_mock(method, url, headers, body)
+            return await self._from_mock(method, target, headers, body)
         chunks: list[bytes] = []
         size = 0
         try:
-            async for chunk in response.aiter_raw():
+            async for chunk in response.iter_raw():
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > self.settings.max_body:
-                    await self._stream(response, pairs, chunks, send)
+                    await self._stream(response, chunks, send)
                     return None
-        except httpx.HTTPError as exc:
+        except UpstreamError as exc:
             self.ledger.upstream_failures += 1
-            self.ledger.incident(f"the upstream broke off its answer: {exc.__class__.__name__}")
-            return self._own(502, f"the upstream broke off its answer: {exc.__class__.__name__}")
+            self.ledger.incident(f"the upstream broke off its answer: {exc}")
+            return self._own(502, f"the upstream broke off its answer: {exc}")
         finally:
             await response.aclose()
-        return Answer(response.status_code, pairs, b"".join(chunks), source="upstream")
+        return Answer(response.status, response.headers, b"".join(chunks), source="upstream")
 
-    async def _stream(
-        self, response: httpx.Response, pairs: list[tuple[str, str]], head: list[bytes], send: Send
-    ) -> None:
+    async def _stream(self, response: Response, head: list[bytes], send: Send) -> None:
         """Pass a body too large to judge straight through (bounded memory), and say so."""
         self.ledger.incident(f"an answer over {self.settings.max_body} bytes was streamed through unjudged")
-        out = [(k, v) for k, v in pairs if k.lower() not in HOP_BY_HOP or k.lower() == "content-length"]
+        out = [
+            (k, v)
+            for k, v in response.headers
+            if k.lower() not in HOP_BY_HOP or k.lower() == "content-length"
+        ]
         if self.settings.header:
             out.append((VIOLATIONS_HEADER, "unjudged; body too large"))
         await send(
             {
                 "type": "http.response.start",
-                "status": response.status_code,
+                "status": response.status,
                 "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in out],
             }
         )
         for chunk in head:
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        async for chunk in response.aiter_raw():
+        async for chunk in response.iter_raw():
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
 
-    async def _from_mock(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> Answer:
+    async def _from_mock(
+        self, method: str, target: str, headers: list[tuple[str, str]], body: bytes
+    ) -> Answer:
         self.ledger.mocked += 1
-        target = url[len(self.upstream) :]
         sent = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
         response = await self._mock().request(method, target, headers=sent, content=body)
         pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
@@ -300,17 +314,22 @@ class ProxyApp:
 
     def _judge(
         self,
-        operation: str,
+        op: Operation,
         method: str,
         url: str,
         headers: list[tuple[str, str]],
         body: bytes,
         answer: Answer,
     ) -> list[Finding]:
-        op = self.spec.operation(operation)
         if answer.status in RETRY_STATUSES and op.response_key(answer.status) is None:
             self.ledger.incident(f"{method} {op.path}: upstream answered {answer.status} (not now)")
             return []
+        coverage = self.ledger.coverage
+        key = self.verdicts.key(op, answer.status, answer.headers, answer.body)
+        remembered = self.verdicts.get(key, coverage)
+        if remembered is not None:
+            self.ledger.judged += 1
+            return list(remembered.findings)
         plain = decoded(answer.body, answer.header("content-encoding"))
         if plain is None:
             self.ledger.incident(
@@ -324,7 +343,7 @@ class ProxyApp:
                 v if previous is None else [*([previous] if isinstance(previous, str) else previous), v]
             )
         exchange = Exchange(
-            operation=operation,
+            operation=op.operation_id,
             status=answer.status,
             body=plain,
             headers=response_headers,
@@ -334,8 +353,9 @@ class ProxyApp:
             request_body=body or None,
         )
         found = []
+        before = counters(coverage) if key is not None else {}
         try:
-            self.ledger.coverage.observe(exchange)
+            coverage.observe(exchange)
             for finding in checks.iter_findings(self.spec, exchange, self.checks):
                 if finding.status is None:
                     finding = dataclasses.replace(finding, status=answer.status)
@@ -345,4 +365,5 @@ class ProxyApp:
             self.ledger.incident(f"{method} {op.path}: an answer nested too deeply to judge")
             return []
         self.ledger.judged += 1
+        self.verdicts.put(key, found, raised(before, coverage))
         return found

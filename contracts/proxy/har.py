@@ -1,16 +1,24 @@
 """The ``--record`` HAR: every exchange appended as it happens, redacted, valid after any stop.
 
-The file is ``STREAM_HEAD``, one entry per line and ``STREAM_TAIL``; each entry overwrites the tail
-with itself plus the tail in one ``pwrite``, so the file is a complete HAR between writes and a
+The file is ``STREAM_HEAD``, one entry per line and ``STREAM_TAIL``; each write overwrites the tail
+with its entries plus the tail in one ``pwrite``, so the file is a complete HAR between writes and a
 SIGKILL mid-write leaves at most one partial line, which :func:`contracts.har.read_streamed`
-drops. Nothing is kept in memory. Credential headers, cookies, URL userinfo and the configured
-keys (query parameters, JSON body fields) are masked before a byte is written.
+drops. The proxy's writes go through one writer thread (:meth:`HarRecorder.record`): the event
+loop never waits on the disk, entries queued meanwhile share one ``pwrite``, and an exchange is
+answered only once its entry is written. Entries are not kept in memory; the masked text of
+recent small bodies is (a polled resource is masked once). Credential headers, cookies, URL
+userinfo and the configured keys (query parameters, JSON body fields) are masked before a byte
+is written.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import hashlib
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +35,11 @@ CREDENTIAL_HEADERS = frozenset(
 )
 MAX_RECORDED_BODY = 1 << 20
 """Bodies are recorded up to 1 MiB; a longer one is cut and the entry says so."""
+MASKED_BODIES = 256
+MASKED_BODY_SIZE = 16 << 10
+"""Masked bodies remembered: the last 256 of at most 16 KiB each (bounded at 4 MiB of text)."""
+MAX_QUEUED = 1024
+"""Entries waiting for the writer thread; past that a recording exchange waits for room."""
 
 
 class Masker:
@@ -35,6 +48,7 @@ class Masker:
     def __init__(self, redactor: Redactor, keys: Iterable[str] = ()) -> None:
         self.redactor = redactor
         self.keys = frozenset(k.lower() for k in keys)
+        self._bodies: OrderedDict[tuple[bytes, str | None], dict[str, Any]] = OrderedDict()
 
     def header(self, name: str, value: str) -> str:
         lowered = name.lower()
@@ -64,7 +78,23 @@ class Masker:
         return self.redactor.data(value)
 
     def body(self, raw: bytes, media: str | None) -> dict[str, Any]:
-        """HAR ``content``/``postData`` for ``raw``: masked JSON text, other text, or base64."""
+        """HAR ``content``/``postData`` for ``raw``: masked JSON text, other text, or base64.
+
+        The result is shared between calls with the same body: read it, do not change it.
+        """
+        if len(raw) > MASKED_BODY_SIZE:
+            return self._body(raw, media)
+        key = (hashlib.blake2b(raw, digest_size=16).digest(), media)
+        content = self._bodies.get(key)
+        if content is None:
+            content = self._bodies[key] = self._body(raw, media)
+            if len(self._bodies) > MASKED_BODIES:
+                self._bodies.popitem(last=False)
+        else:
+            self._bodies.move_to_end(key)
+        return content
+
+    def _body(self, raw: bytes, media: str | None) -> dict[str, Any]:
         cut = len(raw) > MAX_RECORDED_BODY
         raw = raw[:MAX_RECORDED_BODY]
         content: dict[str, Any] = {"mimeType": media or "", "size": len(raw)}
@@ -141,7 +171,11 @@ def entry(
 
 
 class HarRecorder:
-    """Appends entries to a streamed HAR file; the file is complete after every :meth:`write`."""
+    """Appends entries to a streamed HAR file; the file is complete after every write.
+
+    :meth:`write` writes in the caller's thread; :meth:`record` (the proxy's) hands the entry to the
+    writer thread and returns once it is on disk (an OSError of the disk is raised there).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -154,14 +188,80 @@ class HarRecorder:
         self._offset = len(head)
         self._tail = STREAM_TAIL.encode()
         self.entries = 0
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._queue: list[tuple[bytes, asyncio.Future[None]]] = []
+        self._room: asyncio.Semaphore | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._closing = False
+
+    def _append(self, items: Sequence[bytes]) -> None:
+        """One pwrite: the entries, then the tail over the old tail (call with the lock held)."""
+        parts = []
+        for n, item in enumerate(items):
+            parts.append(b"\n," if self.entries + n else b"\n")
+            parts.append(item)
+        block = b"".join(parts)
+        os.pwrite(self._fd, block + self._tail, self._offset)
+        self._offset += len(block)
+        self.entries += len(items)
 
     def write(self, item: Mapping[str, Any]) -> None:
-        line = (b"\n," if self.entries else b"\n") + orjson.dumps(item)
-        os.pwrite(self._fd, line + self._tail, self._offset)
-        self._offset += len(line)
-        self.entries += 1
+        data = orjson.dumps(item)
+        with self._lock:
+            self._append([data])
+
+    async def record(self, item: Mapping[str, Any]) -> None:
+        data = orjson.dumps(item)
+        if self._thread is None:
+            self._loop = asyncio.get_running_loop()
+            self._room = asyncio.Semaphore(MAX_QUEUED)
+            self._thread = threading.Thread(target=self._run, name="har-writer", daemon=True)
+            self._thread.start()
+        assert self._room is not None and self._loop is not None
+        async with self._room:
+            done = self._loop.create_future()
+            with self._wake:
+                self._queue.append((data, done))
+                self._wake.notify()
+            await done
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._queue and not self._closing:
+                    self._wake.wait()
+                batch, self._queue = self._queue, []
+                if not batch:
+                    return
+                error: OSError | None = None
+                try:
+                    self._append([data for data, _ in batch])
+                except OSError as exc:
+                    error = exc
+            assert self._loop is not None
+            try:
+                self._loop.call_soon_threadsafe(_settle, [done for _, done in batch], error)
+            except RuntimeError:  # the loop is closed: nobody waits any more
+                return
 
     def close(self) -> None:
+        if self._thread is not None:
+            with self._wake:
+                self._closing = True
+                self._wake.notify()
+            self._thread.join(timeout=30)
+            self._thread = None
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
+
+
+def _settle(waiting: Sequence[asyncio.Future[None]], error: OSError | None) -> None:
+    for done in waiting:
+        if not done.done():
+            if error is None:
+                done.set_result(None)
+            else:
+                done.set_exception(error)

@@ -57,6 +57,8 @@ class Ledger:
     incidents: Counter[str] = field(default_factory=Counter)
     """Infrastructure messages by text (a dead upstream fails every request the same way)."""
     overflow: int = 0
+    har_failures: int = 0
+    """Exchanges whose HAR entry could not be written (the recording asked for is incomplete)."""
     started: float = field(default_factory=time.monotonic)
     on_new: Callable[[str], None] | None = None
 

@@ -187,6 +187,8 @@ def _verdict(ledger: Ledger, findings: list[Finding]) -> tuple[ExitCode, str]:
         return ExitCode.FINDINGS, ""
     if ledger.exchanges == 0:
         return ExitCode.ERROR, "no request came through the proxy: nothing was judged"
+    if ledger.har_failures:
+        return ExitCode.ERROR, f"{ledger.har_failures} exchange(s) could not be written to the HAR"
     if ledger.upstream_answers == 0 and ledger.upstream_failures:
         return ExitCode.ERROR, "the upstream was never reachable: no answer of it was judged"
     if not ledger.operations:

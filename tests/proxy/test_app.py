@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from contracts.mock import free_port
 from contracts.spec import Spec
@@ -71,21 +69,6 @@ BROKEN = [
     "response_headers_documented",
     "undocumented_property",
 ]
-
-
-@pytest.fixture(scope="module")
-def with_header(spec: Spec) -> Spec:
-    """The real spec, plus a required response header on GET target group (the API documents none)."""
-    raw = copy.deepcopy(spec.raw)
-    for key in ("200", "404"):
-        response = raw["paths"]["/v3/targetGroups/{targetGroupId}"]["get"]["responses"][key]
-        if "$ref" in response:
-            name = response["$ref"].rsplit("/", 1)[1]
-            response = raw["paths"]["/v3/targetGroups/{targetGroupId}"]["get"]["responses"][key] = (
-                copy.deepcopy(raw["components"]["responses"][name])
-            )
-        response["headers"] = {"X-Request-Id": {"required": True, "schema": {"type": "string"}}}
-    return Spec(raw)
 
 
 def test_every_registered_check_is_broken_here(spec: Spec) -> None:
