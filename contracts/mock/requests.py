@@ -25,7 +25,9 @@ class Invalid(Exception):
 def _coerce(raw: str, schema: dict[str, Any]) -> Any:
     kind = schema.get("type")
     if kind == "integer":
-        return int(raw) if raw.lstrip("-").isdigit() else raw
+        if raw.lstrip("-").isdigit():
+            return int(raw)
+        return _integral_float(raw)
     if kind == "number":
         try:
             return float(raw)
@@ -34,6 +36,14 @@ def _coerce(raw: str, schema: dict[str, Any]) -> Any:
     if kind == "boolean":
         return {"true": True, "false": False}.get(raw, raw)
     return raw
+
+
+def _integral_float(raw: str) -> Any:
+    """``8175.0`` is an integer to JSON Schema (an integer-valued number), so a path or query integer too."""
+    if len(raw) > 40 or not raw.isascii() or not raw.replace(".", "", 1).lstrip("-").isdigit():
+        return raw
+    number = float(raw)
+    return int(number) if number.is_integer() else raw
 
 
 @dataclass
