@@ -3,6 +3,7 @@ config's business-rule allowance matches the spec and is narrowed to the rules' 
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 import os
@@ -12,9 +13,12 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from contracts.mock import create_app, serve_in_thread
 from contracts.runner import RunSettings
-from contracts.schemathesis_hooks import business_rule_codes
+from contracts.runner.auth import LOCAL_CREDENTIALS
+from contracts.schemathesis_support import business_rule_codes, credentials
 from contracts.spec import Spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,14 +43,19 @@ def run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_credentials_come_from_the_variables_contracts_run_reads() -> None:
-    defaults = {f.name: f.default for f in dataclasses.fields(RunSettings)}
-    basic = config()["auth"]["basic"]
-    assert basic == {
-        "username": "${" + str(defaults["basic_user_env"]) + "}",
-        "password": "${" + str(defaults["basic_password_env"]) + "}",
-    }
+def test_credentials_are_what_contracts_run_sends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The environment's pair (or token) anywhere; without one, the local default pair to loopback only."""
     assert config()["hooks"] == "contracts.schemathesis_hooks"
+    defaults = {f.name: f.default for f in dataclasses.fields(RunSettings)}
+    for name in ("basic_user_env", "basic_password_env", "bearer_token_env"):
+        monkeypatch.delenv(str(defaults[name]), raising=False)
+    local = "Basic " + base64.b64encode(":".join(LOCAL_CREDENTIALS).encode()).decode()
+    assert credentials("http://127.0.0.1:4010").headers() == {"Authorization": local}
+    assert credentials("https://staging.example.com").headers() == {}
+    monkeypatch.setenv(str(defaults["basic_user_env"]), "alice")
+    monkeypatch.setenv(str(defaults["basic_password_env"]), "s3cret")
+    pair = "Basic " + base64.b64encode(b"alice:s3cret").decode()
+    assert credentials("https://staging.example.com").headers() == {"Authorization": pair}
 
 
 def test_the_400_allowance_is_exactly_the_operations_whose_business_rules_answer_400(spec: Spec) -> None:

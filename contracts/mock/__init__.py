@@ -158,6 +158,9 @@ class MockApp:
                 raise Reply(coded.code)
         if body is ABSENT:
             return
+        for where, code in facts.missing_codes:
+            if any(isinstance(o, dict) and where[-1] not in o for o in values_at(body, where[:-1])):
+                raise Reply(code)
         for coded in facts.body_codes:
             if any(not coded.validator.is_valid(v) for v in values_at(body, coded.where)):
                 raise Reply(coded.code)

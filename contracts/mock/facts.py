@@ -21,6 +21,8 @@ from contracts.spec import Operation, Spec
 
 ROLES_KEY = "x-error-roles"
 PARAM = re.compile(r"^\{(.+)\}$")
+REQUIRED = "required"
+"""In ``x-constraint-codes`` of a property: the property missing from its object."""
 MAX_SCHEMA_DEPTH = 12
 """Request bodies nest a few levels (group → targets → defaultValues); deeper walks are cycles."""
 
@@ -122,6 +124,8 @@ class Facts:
         self.lookups: list[Lookup] = []
         self.param_codes: list[tuple[str, str, Coded]] = []
         self.body_codes: list[Coded] = []
+        self.missing_codes: list[tuple[tuple[str, ...], int]] = []
+        """``{"required": code}`` on a property: the objects at its place that lack it get the code."""
         self.unique: list[tuple[str, int]] = []
         self.rules: dict[str, dict[str, Any]] = {
             str(entry["rule"]): entry
@@ -167,7 +171,9 @@ class Facts:
         if not schema or depth > MAX_SCHEMA_DEPTH:
             return
         for keyword, code in (schema.get("x-constraint-codes") or {}).items():
-            if keyword in schema:
+            if keyword == REQUIRED and where:
+                self.missing_codes.append((where, int(code)))
+            elif keyword in schema:
                 check = compile_schema(self.spec, {keyword: schema[keyword]})
                 self.body_codes.append(Coded(where, keyword, int(code), check))
         if "x-unique" in schema and len(where) == 1:

@@ -43,13 +43,16 @@ def data_scope_org_required(call: Call) -> None:
     """Connected orgs (v3.1 enrol/unenrol pages): DATA-SCOPE OTHER needs the DATA-SCOPE-ORG it applies to."""
     header = call.facts.arg("data-scope-org-required", "header")
     org = call.facts.arg("data-scope-org-required", "org-header")
-    if call.params.get(header) in call.roles("DataScope", "needs-org") and not call.params.get(org):
-        raise call.refuse("data-scope-org-required", f"{header} without {org}")
+    scope = call.params.get(header)
+    if scope in call.roles("DataScope", "needs-org") and not call.params.get(org):
+        raise call.refuse("data-scope-org-required", f"{header} {scope} without {org}")
 
 
 def extended_field_metadata(call: Call, raw: JSONObject) -> None:
     """Create pages (extended fields, alternate currencies; errors.md 310094): such a target needs
     ``extendedFieldInfo``."""
+    if not call.applies("extended-field-metadata"):
+        return
     if (
         raw.get("targetType") in call.roles("TargetType", "needs-metadata")
         or raw.get("targetEntity") in call.roles("TargetEntity", "needs-metadata")
@@ -104,36 +107,48 @@ def milestone_status(call: Call, group: JSONObject) -> Any:
 def enrolment(call: Call, key: tuple[int, int], raw: JSONObject) -> None:
     """enrol-customer-to-a-milestone (errors.md 310119): a customer is enrolled once, unless the request
     resets the streak status."""
+    if not call.applies("enrolment"):
+        return
     if key in call.store.enrolments and not raw.get("resetStreakStatus"):
         raise call.refuse("enrolment")
 
 
 def period_ref_code(call: Call, raw: JSONObject, ref_codes: set[Any]) -> None:
     """enrol-customer-to-a-milestone (errors.md 310019): ``periodName`` names a period by its refCode."""
+    if not call.applies("period-ref-code"):
+        return
     if raw.get("periodName") is not None and ref_codes and raw["periodName"] not in ref_codes:
         raise call.refuse("period-ref-code")
 
 
 def unenrolment(call: Call, removed: Any) -> None:
     """un-enrol-users-into-a-milestonestreak (errors.md 310119): only an enrolled customer is unenrolled."""
+    if not call.applies("unenrolment"):
+        return
     if removed is None:
         raise call.refuse("unenrolment", "the customer is not enrolled")
 
 
 def user_created_hidden(call: Call, group: JSONObject) -> None:
     """get-target-groups-id: a user-created group is answered only with includeUserCreatedTargetGroups."""
+    if not call.applies("user-created-hidden"):
+        return
     if group.get("userCreated") and not call.params.get("includeUserCreatedTargetGroups"):
         raise call.refuse("user-created-hidden")
 
 
 def leaderboard_enabled(call: Call, group: JSONObject) -> None:
     """get-top-ranked-users (errors.md 310134): a leaderboard needs ``leaderboardEnabled`` on the group."""
+    if not call.applies("leaderboard-enabled"):
+        return
     if not group.get("leaderboardEnabled"):
         raise call.refuse("leaderboard-enabled")
 
 
 def enrolled_user(call: Call, key: tuple[int, int]) -> None:
     """get-target-events (errors.md 310149): tracked events exist only for an enrolled user."""
+    if not call.applies("enrolled-user"):
+        return
     if key not in call.store.enrolments:
         raise call.refuse("enrolled-user")
 

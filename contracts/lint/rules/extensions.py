@@ -151,7 +151,7 @@ def _op_problems(op: Operation, segments: set[str]) -> Iterator[tuple[str, str]]
         if constraint is not None and not isinstance(constraint, dict):
             yield join_pointer(pointer, "x-constraint-codes"), "x-constraint-codes must map keywords to codes"
         for keyword in constraint if isinstance(constraint, dict) else ():
-            if keyword not in schema:
+            if keyword not in schema and keyword != "required":
                 yield (
                     join_pointer(pointer, "x-constraint-codes", keyword),
                     f"x-constraint-codes names {keyword!r}, a keyword its schema does not have",

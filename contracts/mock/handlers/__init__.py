@@ -147,9 +147,14 @@ def _number(value: Any) -> Any:
         return value
 
 
+def with_defaults(raw: JSONObject, defaults: dict[str, Any]) -> JSONObject:
+    """``raw`` with the schema's defaults for the properties it omits (after its own, in its order)."""
+    return {**raw, **{k: v for k, v in defaults.items() if k not in raw}}
+
+
 def new_period(call: Call, group_id: int, raw: JSONObject, defaults: dict[str, Any]) -> JSONObject:
     store = call.store
-    raw = {**defaults, **raw}
+    raw = with_defaults(raw, defaults)
     period = {
         "id": store.next_id(),
         "attribution": attribution(),
@@ -169,15 +174,14 @@ def new_target(call: Call, group_id: int, raw: JSONObject, defaults: dict[str, A
     from contracts.mock import rules
 
     store = call.store
-    if call.applies("extended-field-metadata"):
-        rules.extended_field_metadata(call, raw)
+    rules.extended_field_metadata(call, raw)
     periods = store.periods_of(group_id)
     target: JSONObject = {
         "id": store.next_id(),
         "attribution": attribution(),
         **{
             k: copy.deepcopy(v)
-            for k, v in {**defaults, **raw}.items()
+            for k, v in with_defaults(raw, defaults).items()
             if k not in ("id", "defaultValues", "targetGroupId", "attribution", TRIGGERS)
         },
         "targetGroupId": group_id,

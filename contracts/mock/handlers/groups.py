@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 from contracts.mock import rules
-from contracts.mock.handlers import Call, _date, behaviour, new_period, new_target, page
+from contracts.mock.handlers import Call, _date, behaviour, new_period, new_target, page, with_defaults
 from contracts.mock.store import attribution, timestamp
 
 NOT_STORED = {
@@ -41,7 +41,11 @@ def create_group(call: Call) -> Any:
     group = {
         "id": group_id,
         "attribution": attribution(),
-        **{k: copy.deepcopy(v) for k, v in {**call.defaults(), **body}.items() if k not in NOT_STORED},
+        **{
+            k: copy.deepcopy(v)
+            for k, v in with_defaults(body, call.defaults()).items()
+            if k not in NOT_STORED
+        },
     }
     for key in ("fromDate", "toDate"):
         if key in group:
@@ -83,8 +87,7 @@ def list_groups(call: Call) -> Any:
 @behaviour("read-group")
 def read_group(call: Call) -> Any:
     group = call.owner()
-    if call.applies("user-created-hidden"):
-        rules.user_created_hidden(call, group)
+    rules.user_created_hidden(call, group)
     return call.store.group_view(
         group["id"],
         periods=bool(call.params.get("includePeriods")),
@@ -137,8 +140,7 @@ def search_groups(call: Call) -> Any:
 @behaviour("leaderboard")
 def leaderboard(call: Call) -> Any:
     group, target = call.records()[:2]
-    if call.applies("leaderboard-enabled"):
-        rules.leaderboard_enabled(call, group)
+    rules.leaderboard_enabled(call, group)
     enrolled = sorted(
         (e for (tid, _), e in call.store.enrolments.items() if tid == target["id"]),
         key=lambda e: -e["achievedValue"],
