@@ -103,3 +103,17 @@ def test_a_business_rule_applies_where_x_rules_lists_it(spec: Spec) -> None:
     test, _ = client(spec, without)
     assert test.post(path, json=[{"customerId": 7}]).status_code == 200
     assert test.post(path, json=[{"customerId": 7}]).status_code == 200
+
+
+def test_integer_valued_floats_are_integers_in_paths_and_bodies(spec: Spec) -> None:
+    """JSON Schema calls ``8175.0`` an integer: the mock takes it as one and never echoes the ``.0``."""
+    test, _ = client(spec)
+    assert test.get(f"{GROUPS}/18044.0").json()["data"]["id"] == 18044
+    target = {"name": "f", "targetEntity": "TRANSACTION", "targetType": "QUANTITY"}
+    reply = test.post(
+        f"{GROUPS}/18044/targets", json={**target, "defaultValues": [{"id": -3750861.0, "defaultValue": 2}]}
+    )
+    assert reply.status_code == 200, reply.text
+    value = reply.json()["data"][0]["defaultValues"][0]["id"]
+    assert value == -3750861 and isinstance(value, int)
+    assert "-3750861.0" not in reply.text
