@@ -826,11 +826,11 @@ class PeriodRequest(BaseModel):
         extra="allow",
     )
     id: int | None = None
-    active: bool | None = None
+    active: bool | None = True
     description: str | None = None
     startDate: RequestDateTime
     endDate: RequestDateTime
-    periodStatus: PeriodStatus | None = None
+    periodStatus: PeriodStatus | None = PeriodStatus.NOT_STARTED
     refCode: str | int | None = None
     targetGroupId: int | None = None
 
@@ -844,7 +844,7 @@ class TargetRequest(BaseModel):
         extra="allow",
     )
     id: int | None = None
-    active: bool | None = None
+    active: bool | None = True
     description: str | None = None
     name: str = Field(..., max_length=200)
     expression: str | bool | None = None
@@ -913,7 +913,7 @@ class CommunicationRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    active: bool | None = None
+    active: bool | None = True
     channelId: int
     communicationType: CommunicationType
     messageTemplate: str | None = None
@@ -1110,9 +1110,9 @@ class TargetGroupFields(BaseModel):
         None, description="At most 200 characters (310008), unique in the org (310069).", max_length=200
     )
     description: str | None = None
-    active: bool | None = None
+    active: bool | None = True
     preferredTillId: int | None = None
-    trackingType: TrackingType | None = None
+    trackingType: TrackingType | None = TrackingType.DEFAULT
     targetEvaluationType: TargetEvaluationType | None = None
     totalPeriods: int | None = None
     frequencyType: FrequencyType | None = None

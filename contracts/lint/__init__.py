@@ -42,6 +42,7 @@ RULE_MODULES = (
     "rules.error_codes",
     "rules.schemas",
     "rules.examples",
+    "rules.extensions",
 )
 """Modules under ``contracts.lint`` that hold the built-in rules (imported on first use)."""
 

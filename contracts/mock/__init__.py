@@ -25,15 +25,17 @@ from contracts.errors import ConfigError
 from contracts.mock import handlers, seed
 from contracts.mock.auth import Auth
 from contracts.mock.guard import DEFAULT_MAX_BODY, Guard, http_protocol, parsed_body
+from contracts.mock.facts import Collections, Facts, error_role, value_roles, values_at
 from contracts.mock.replies import Reply, error, ok
 from contracts.mock.requests import ABSENT, Invalid, RequestValidator
+from contracts.mock.rules import REQUEST_RULES
 from contracts.mock.selfcheck import SelfCheck
 from contracts.mock.store import Store, StoreFull
 from contracts.spec import Operation, Spec
 
 log = logging.getLogger(__name__)
-INVALID_INPUT, INVALID_USER, NAME_TOO_LONG, INVALID_ENROLLMENT = 300004, 310011, 310008, 310130
-INVALID_KEY = 310145
+RUNNING = ("PeriodStatus", "running")
+"""The enum role that makes a period its group's ``activePeriod``."""
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 __all__ = ["create_app", "serve_in_thread"]
 
@@ -45,7 +47,17 @@ class MockApp:
         self.spec, self.store = spec, store
         self.validators = {op.operation_id: RequestValidator(spec, op) for op in spec.operations}
         self.selfcheck = SelfCheck(spec) if strict else None
-        missing = [op.operation_id for op in spec.operations if op.operation_id not in handlers.HANDLERS]
+        self.invalid_input = error_role(spec, "invalid-input")
+        self.collections = Collections.of(spec)
+        roles = value_roles(spec)
+        store.running = roles.get(RUNNING[0], {}).get(RUNNING[1], ())
+        self.facts = {op.operation_id: Facts(spec, op, self.collections, roles) for op in spec.operations}
+        self.behaviours = {
+            op_id: handlers.BEHAVIOURS[name]
+            for op_id, facts in self.facts.items()
+            if (name := handlers.implied(facts, self.collections)) in handlers.BEHAVIOURS
+        }
+        missing = [op.operation_id for op in spec.operations if op.operation_id not in self.behaviours]
         if missing:
             log.warning("no mock behaviour for %s: they answer their first example", ", ".join(missing))
 
@@ -68,74 +80,95 @@ class MockApp:
         return response
 
     def respond(self, op: Operation, path: dict[str, str], request: Request, raw_body: bytes) -> Response:
-        validator = self.validators[op.operation_id]
+        validator, facts = self.validators[op.operation_id], self.facts[op.operation_id]
+        query = dict(request.query_params)
+        headers = {k.lower(): v for k, v in request.headers.items()}
         try:
             body = parsed_body(request.scope, raw_body, validator.parse_body)
-            self.precheck(op, path, dict(request.query_params), body)
-            params = validator.parameters(
-                path, dict(request.query_params), {k.lower(): v for k, v in request.headers.items()}
-            )
+            self.coded(facts, validator, body, path, query, headers)
+            params = validator.parameters(path, query, headers)
             validator.check_body(body)
             body = validator.known(body)
-            call = handlers.Call(self.store, params, None if body is ABSENT else body)
-            handler = handlers.HANDLERS.get(op.operation_id)
-            data = handler(call) if handler is not None else self.example(op)
+            call = handlers.Call(
+                self.store,
+                facts,
+                self.collections,
+                params,
+                None if body is ABSENT else body,
+                invalid_input=self.invalid_input,
+            )
+            for name in facts.rules:
+                if name in REQUEST_RULES:
+                    REQUEST_RULES[name](call)
+            self.look_up(call)
+            self.unique(call)
+            behaviour = self.behaviours.get(op.operation_id)
+            data = behaviour(call) if behaviour is not None else self.example(op)
         except Invalid as exc:
-            return error(self.spec, op, INVALID_INPUT, str(exc))
+            return error(self.spec, op, self.invalid_input, str(exc))
         except Reply as exc:
             return error(self.spec, op, exc.code, exc.detail)
         except StoreFull as exc:
             return error(
                 self.spec,
                 op,
-                INVALID_INPUT,
+                self.invalid_input,
                 f"the mock's store is full ({exc.args[0]} entities); restart it or raise --max-entities",
             )
         return ok(data, **call.extra)
 
-    def precheck(self, op: Operation, path: dict[str, str], query: dict[str, str], body: Any) -> None:
-        """The specific codes the docs give for some invalid inputs, before the generic 300004."""
-        codes = op.error_codes
-        if (
-            INVALID_USER in codes
-            and "userId" in path
-            and not (path["userId"].isdigit() and int(path["userId"]) > 0)
-        ):
-            raise Reply(INVALID_USER)
-        enrollment = query.get("enrollmentType")
-        if (
-            INVALID_ENROLLMENT in codes
-            and enrollment is not None
-            and enrollment not in self._enrollment_types(op)
-        ):
-            raise Reply(INVALID_ENROLLMENT)
-        if INVALID_KEY in codes and isinstance(body, dict) and body.get("type") not in self._name_types(op):
-            raise Reply(INVALID_KEY)
-        if NAME_TOO_LONG in codes:
-            nested = body.get("targets") if isinstance(body, dict) else None
-            items = body if isinstance(body, list) else [body, *(nested if isinstance(nested, list) else [])]
-            if any(
-                isinstance(i, dict) and isinstance(i.get("name"), str) and len(i["name"]) > 200 for i in items
-            ):
-                raise Reply(NAME_TOO_LONG)
+    @staticmethod
+    def coded(
+        facts: Facts,
+        validator: RequestValidator,
+        body: Any,
+        path: dict[str, str],
+        query: dict[str, str],
+        headers: dict[str, str],
+    ) -> None:
+        """``x-constraint-codes``: a value failing that keyword gets its own code, before the generic one."""
+        for name, location, coded in facts.param_codes:
+            value = validator.raw_value(name, location, path, query, headers)
+            if value is not ABSENT and not coded.validator.is_valid(value):
+                raise Reply(coded.code)
+        if body is ABSENT:
+            return
+        for where, code in facts.missing_codes:
+            if any(isinstance(o, dict) and where[-1] not in o for o in values_at(body, where[:-1])):
+                raise Reply(code)
+        for coded in facts.body_codes:
+            if any(not coded.validator.is_valid(v) for v in values_at(body, coded.where)):
+                raise Reply(coded.code)
 
-    def _enrollment_types(self, op: Operation) -> tuple[Any, ...]:
-        """The allowed values of the operation's ``enrollmentType`` query parameter, from the spec."""
-        for param in op.parameters():
-            if param["name"] == "enrollmentType":
-                return tuple(self.spec.deref(param["schema"]).get("enum", ()))
-        return ()
+    def look_up(self, call: handlers.Call) -> None:
+        """``x-not-found-code``: each id names a record (of its parent, where nested), or gets its code."""
+        for lookup in call.facts.lookups:
+            if lookup.name not in call.params:
+                continue
+            record = self.store.collection(lookup.collection).get(call.params[lookup.name])
+            parent = call.found.get(lookup.parent) if lookup.parent else None
+            link = self.collections.id_param.get(self.collections.parent.get(lookup.collection, ""))
+            if record is None or (parent is not None and link and record.get(link) != parent["id"]):
+                raise Reply(lookup.code)
+            call.found[lookup.name] = record
 
-    def _name_types(self, op: Operation) -> tuple[Any, ...]:
-        """The allowed ``type`` values of the operation's request body (check-validity-of-milestone-name)."""
-        schema = self.spec.deref(op.request_schema() or {})
-        return tuple(self.spec.deref(schema.get("properties", {}).get("type", {})).get("enum", ()))
+    def unique(self, call: handlers.Call) -> None:
+        """``x-unique``: the value is not another record's of the collection the operation writes."""
+        facts = call.facts
+        if not facts.unique or facts.writes is None or not isinstance(call.body, dict):
+            return
+        own = call.found.get(facts.self_param) if facts.self_param else None
+        for name, code in facts.unique:
+            if name in call.body:
+                owner = self.store.unique_owner(facts.writes, name, call.body[name])
+                if owner is not None and (own is None or owner != own["id"]):
+                    raise Reply(code)
 
     def example(self, op: Operation) -> Any:
         media = op.response_media(200).get("application/json", {})
         for example in media.get("examples", {}).values():
             return self.spec.deref(example)["value"]["data"]
-        raise Reply(INVALID_INPUT, "the mock has no behaviour for this operation")
+        raise Reply(self.invalid_input, "the mock has no behaviour for this operation")
 
 
 def create_app(

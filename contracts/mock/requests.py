@@ -25,7 +25,9 @@ class Invalid(Exception):
 def _coerce(raw: str, schema: dict[str, Any]) -> Any:
     kind = schema.get("type")
     if kind == "integer":
-        return int(raw) if raw.lstrip("-").isdigit() else raw
+        if raw.lstrip("-").isdigit():
+            return int(raw)
+        return _integral_float(raw)
     if kind == "number":
         try:
             return float(raw)
@@ -34,6 +36,14 @@ def _coerce(raw: str, schema: dict[str, Any]) -> Any:
     if kind == "boolean":
         return {"true": True, "false": False}.get(raw, raw)
     return raw
+
+
+def _integral_float(raw: str) -> Any:
+    """``8175.0`` is an integer to JSON Schema (an integer-valued number), so a path or query integer too."""
+    if len(raw) > 40 or not raw.isascii() or not raw.replace(".", "", 1).lstrip("-").isdigit():
+        return raw
+    number = float(raw)
+    return int(number) if number.is_integer() else raw
 
 
 @dataclass
@@ -76,12 +86,25 @@ class RequestValidator:
             if key not in source:
                 if param.required:
                     raise Invalid(f"{param.location} {param.name}", "is required")
+                if "default" in param.schema:
+                    values[param.name] = param.schema["default"]
                 continue
             value = _coerce(source[key], param.schema)
             if not param.validator.is_valid(value):
                 raise Invalid(f"{param.location} {param.name}", f"{source[key]!r} is not valid")
             values[param.name] = value
         return values
+
+    def raw_value(
+        self, name: str, location: str, path: dict[str, str], query: dict[str, str], headers: dict[str, str]
+    ) -> Any:
+        """Parameter ``name`` as sent, coerced to its schema's type where it can be (``ABSENT`` if not sent)."""
+        for param in self.params:
+            if param.name == name and param.location == location:
+                source = {"path": path, "query": query, "header": headers}.get(location, {})
+                key = name.lower() if location == "header" else name
+                return _coerce(source[key], param.schema) if key in source else ABSENT
+        return ABSENT
 
     def parse_body(self, raw: bytes) -> Any:
         """The parsed body (``ABSENT`` when none was sent); malformed JSON is Invalid."""
@@ -90,7 +113,7 @@ class RequestValidator:
                 raise Invalid("body", "is required")
             return ABSENT
         try:
-            return json.loads(raw)
+            return integral(json.loads(raw))
         except (ValueError, UnicodeDecodeError):
             raise Invalid("body", "is not valid JSON") from None
 
@@ -107,6 +130,18 @@ class RequestValidator:
         if self.body_schema is None or body is ABSENT:
             return body
         return drop(body, [p for p, _ in undeclared(self.spec, self.body_schema, body)])
+
+
+def integral(value: Any) -> Any:
+    """``value`` with integer-valued floats (``-3750861.0``) as integers: JSON Schema calls them integers,
+    so they pass an ``integer`` schema, and the API answers ids as integers (the mock must not echo ``.0``)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [integral(v) for v in value]
+    if isinstance(value, dict):
+        return {k: integral(v) for k, v in value.items()}
+    return value
 
 
 def drop(body: Any, pointers: list[str]) -> Any:

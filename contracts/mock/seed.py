@@ -11,11 +11,27 @@ from collections.abc import Iterator
 from typing import Any
 
 from contracts.mock.store import Store, attribution
-from contracts.spec import Spec
+from contracts.spec import Operation, Spec
+
+GROUPS = ("create-group", "update-group", "read-group")
+"""Behaviours whose examples answer whole target groups (their periods, targets and streaks inside)."""
+PERIODS, TARGETS = ("targetPeriods", "create-periods"), ("targets", "add-targets", "user-targets")
+"""Behaviours (or the collection a generic ``list`` lists) whose examples answer periods, targets."""
 
 
-def _examples(spec: Spec, operation_id: str) -> Iterator[Any]:
-    op = spec.operation(operation_id)
+def _kind(op: Operation) -> str | None:
+    behaviour = op.raw.get("x-behaviour")
+    return behaviour if isinstance(behaviour, str) else op.path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _examples(spec: Spec, kinds: tuple[str, ...]) -> Iterator[Any]:
+    for kind in kinds:
+        for op in spec.operations:
+            if _kind(op) == kind:
+                yield from _op_examples(spec, op)
+
+
+def _op_examples(spec: Spec, op: Operation) -> Iterator[Any]:
     for status in op.statuses:
         if status.startswith("2"):
             for example in (
@@ -32,32 +48,25 @@ def _items(value: Any) -> list[dict[str, Any]]:
 
 def load(spec: Spec, store: Store) -> None:
     """Fill ``store`` from the success examples of the spec."""
-    for op_id in ("create-target-groups", "update-target-group", "get-target-groups-id"):
-        for data in _examples(spec, op_id):
-            for group in _items(data):
-                group = copy.deepcopy(group)
-                for period in group.pop("periods", []) or []:
-                    store.periods[period["id"]] = {**period, "targetGroupId": group["id"]}
-                for target in group.pop("targets", []) or []:
-                    store.targets[target["id"]] = {**target, "targetGroupId": group["id"]}
-                for streak in group.pop("streaks", []) or []:
-                    store.streaks[streak["id"]] = {**streak, "targetGroupId": group["id"]}
-                group.pop("activePeriod", None)
-                store.groups[group["id"]] = group
-    for op_id, collection in (
-        ("get-target-periods", store.periods),
-        ("create-target-period", store.periods),
-        ("get-targets", store.targets),
-        ("create-targets", store.targets),
-        ("get-active-targets", store.targets),
-    ):
-        for data in _examples(spec, op_id):
+    for data in _examples(spec, GROUPS):
+        for group in _items(data):
+            group = copy.deepcopy(group)
+            for period in group.pop("periods", []) or []:
+                store.periods[period["id"]] = {**period, "targetGroupId": group["id"]}
+            for target in group.pop("targets", []) or []:
+                store.targets[target["id"]] = {**target, "targetGroupId": group["id"]}
+            for streak in group.pop("streaks", []) or []:
+                store.streaks[streak["id"]] = {**streak, "targetGroupId": group["id"]}
+            group.pop("activePeriod", None)
+            store.groups[group["id"]] = group
+    for kinds, collection in ((PERIODS, store.periods), (TARGETS, store.targets)):
+        for data in _examples(spec, kinds):
             for item in _items(data):
                 collection.setdefault(item["id"], copy.deepcopy(item))
-    for data in _examples(spec, "get-target-upload-file"):
+    for data in _examples(spec, ("upsert-communications",)):
         for item in _items(data):
             store.communications[(item["targetId"], item["communicationType"])] = copy.deepcopy(item)
-    for data in _examples(spec, "get-target-channels"):
+    for data in _examples(spec, ("list-channels",)):
         store.channels = [copy.deepcopy(c) for c in _items(data)]
     for owned in (*store.periods.values(), *store.targets.values(), *store.communications.values()):
         group_id = owned.get("targetGroupId")

@@ -14,6 +14,12 @@ from typing import Any
 JSONObject = dict[str, Any]
 
 
+def active_period(periods: list[JSONObject], running: tuple[Any, ...]) -> JSONObject | None:
+    """get-target-groups-id: ``activePeriod`` is the first running period, else the first period."""
+    live = [p for p in periods if p.get("periodStatus") in running]
+    return (live or periods)[0] if live or periods else None
+
+
 def timestamp() -> str:
     """Now, in the API's own timestamp format (``2024-04-01T16:04:29.145+0000``)."""
     now = datetime.now(UTC)
@@ -32,6 +38,10 @@ def attribution() -> JSONObject:
     return {"createdOn": stamp, "lastUpdatedOn": stamp, "createdBy": dict(user), "lastUpdatedBy": dict(user)}
 
 
+COLLECTIONS = {"targetGroups": "groups", "targets": "targets", "targetPeriods": "periods"}
+"""The store's dict of each collection the spec's path templates name (``…/targets/{targetId}``)."""
+
+
 class StoreFull(Exception):
     """The entity cap is reached."""
 
@@ -48,6 +58,8 @@ class Store:
     channels: list[JSONObject] = field(default_factory=list)
     names: dict[str, int] = field(default_factory=dict)
     """Case-folded target-group name → id, so the uniqueness rule costs O(1)."""
+    running: tuple[Any, ...] = ()
+    """The period statuses that make a period the group's active one (``x-value-roles`` of PeriodStatus)."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100_000))
 
     @property
@@ -91,9 +103,9 @@ class Store:
         streaks = [s for s in self.streaks.values() if s.get("targetGroupId") == group_id]
         if streaks:
             group["streaks"] = streaks
-        running = [p for p in own_periods if p.get("periodStatus") in ("RUNNING", "LIVE")]
-        if running or own_periods:
-            group["activePeriod"] = (running or own_periods)[0]
+        active = active_period(own_periods, self.running)
+        if active is not None:
+            group["activePeriod"] = active
         group["totalPeriods"] = len(own_periods) or group.get("totalPeriods", 0)
         return group
 
@@ -112,15 +124,39 @@ class Store:
             del self.names[str(old).casefold()]
         self.names[str(name).casefold()] = group_id
 
-    def delete_group(self, group_id: int) -> None:
-        name = str(self.groups[group_id].get("name", "")).casefold()
-        if self.names.get(name) == group_id:
+    def collection(self, name: str) -> dict[int, JSONObject]:
+        """The records of the collection the spec's paths call ``name``."""
+        found: dict[int, JSONObject] = getattr(self, COLLECTIONS[name])
+        return found
+
+    def unique_owner(self, collection: str, field_name: str, value: Any) -> int | None:
+        """The id of the record of ``collection`` whose ``field_name`` is ``value`` (case-insensitive)."""
+        if self.collection(collection) is self.groups and field_name == "name":
+            return self.name_owner(value)
+        folded = str(value).casefold()
+        return next(
+            (
+                k
+                for k, r in self.collection(collection).items()
+                if str(r.get(field_name)).casefold() == folded
+            ),
+            None,
+        )
+
+    def delete(self, collection: str, record_id: int, link: str) -> None:
+        """Remove a record and every record that holds its id in ``link`` (a group's periods, targets, ...)."""
+        records = self.collection(collection)
+        name = str(records[record_id].get("name", "")).casefold()
+        if records is self.groups and self.names.get(name) == record_id:
             del self.names[name]
-        del self.groups[group_id]
-        for collection in (self.periods, self.targets, self.streaks):
-            for key in [k for k, v in collection.items() if v.get("targetGroupId") == group_id]:
-                del collection[key]
-        for ckey in [k for k, v in self.communications.items() if v.get("targetGroupId") == group_id]:
-            del self.communications[ckey]
-        for ekey in [k for k, v in self.enrolments.items() if v.get("targetGroupId") == group_id]:
-            del self.enrolments[ekey]
+        del records[record_id]
+        held: list[dict[Any, JSONObject]] = [
+            self.periods,
+            self.targets,
+            self.streaks,
+            self.communications,
+            self.enrolments,
+        ]
+        for records_held in held:
+            for key in [k for k, v in records_held.items() if v.get(link) == record_id]:
+                del records_held[key]

@@ -48,6 +48,14 @@ def channels_example(raw: dict[str, Any]) -> dict[str, Any]:
 QUERY = {"in": "query", "required": False, "schema": {"type": "string"}}
 
 DEFECTS: dict[str, list[Mutation]] = {
+    "extension_codes_listed": [
+        lambda r: op(r)["parameters"][0].update({"x-not-found-code": 310018}),
+        lambda r: schemas(r)["TargetGroupFields"]["properties"]["name"].update({"x-unique": 310999}),
+    ],
+    "extensions_well_formed": [
+        lambda r: op(r).update({"x-rules": [{"code": 310017}]}),
+        lambda r: schemas(r)["PeriodStatus"].update({"x-value-roles": {"running": ["STARTED"]}}),
+    ],
     "openapi_valid": [
         lambda r: r["info"].pop("title"),
         lambda r: op(r)["parameters"][1].update({"in": "body"}),

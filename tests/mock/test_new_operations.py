@@ -9,7 +9,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from contracts.mock import create_app
-from contracts.mock.handlers import HANDLERS
+from contracts.mock.facts import Collections, Facts
+from contracts.mock.handlers import BEHAVIOURS, implied
 from contracts.spec import Spec
 
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"anyone:anything").decode()}
@@ -32,7 +33,10 @@ def code(response: Any) -> int:
 
 
 def test_every_operation_has_behaviour(spec: Spec) -> None:
-    assert {op.operation_id for op in spec.operations} <= set(HANDLERS)
+    """Each operation's x-behaviour (or the one its method and path imply) is a registered behaviour."""
+    collections = Collections.of(spec)
+    chosen = {op.operation_id: implied(Facts(spec, op, collections), collections) for op in spec.operations}
+    assert {op_id: name for op_id, name in chosen.items() if name not in BEHAVIOURS} == {}
 
 
 def test_name_validity_case_insensitive_per_kind(client: TestClient, app: Any) -> None:

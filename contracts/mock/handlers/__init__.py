@@ -1,7 +1,10 @@
-"""What each operation does to the store. Shapes come from the spec; behaviour from the docs.
+"""The mock's behaviours: what an operation does to the store, keyed by the spec's ``x-behaviour``.
 
-Handlers are keyed by operationId. They receive validated parameters and body, raise
-:class:`Reply` with a catalogued code for business errors, and return the ``data`` to envelope.
+An operation without ``x-behaviour`` gets the one its method and path imply: ``GET …/{id}/<collection>``
+lists the collection's records under that parent, ``DELETE …/<collection>/{id}`` deletes the record
+and what is nested under it. Behaviours receive the validated parameters and body and the records the
+path names (already looked up, ``x-not-found-code``), apply the named rules of :mod:`contracts.mock.rules`
+and return the ``data`` to envelope. No behaviour names an operation, an error code or an enum value.
 """
 
 from __future__ import annotations
@@ -12,60 +15,129 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from contracts.mock.facts import PARAM, Collections, Facts, MockBug
 from contracts.mock.replies import Reply
 from contracts.mock.store import JSONObject, Store, attribution
 
-NOT_FOUND_GROUP, NOT_FOUND_TARGET, NOT_FOUND_PERIOD = 310017, 310018, 310019
-DUPLICATE_NAME, ALREADY_ENROLLED, NO_USER_TARGET = 310069, 310119, 310149
-METADATA_REQUIRED, NOT_IN_GROUP, LEADERBOARD_OFF = 310094, 310079, 310134
-INVALID_INPUT = 300004
 TRIGGERS = "targetMilestoneTriggers"
 """The API creates a target's milestone triggers itself (SYSTEM_TRIGGER, targetAchieved); requests may send
 free-form ones, which the mock does not store (it would echo fields the response schema does not declare)."""
+LIST, DELETE = "list", "delete"
 
 
 @dataclass
 class Call:
     store: Store
+    facts: Facts
+    collections: Collections
     params: dict[str, Any]
     body: Any
+    found: dict[str, JSONObject] = field(default_factory=dict)
+    """The records the request's parameters name, by parameter, in path order."""
+    invalid_input: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
-    """Top-level envelope keys beside data (``pagination``)."""
+    """Top-level envelope keys beside data (``pagination``, ``warnings``)."""
 
-    def group(self) -> JSONObject:
-        group = self.store.groups.get(self.params["targetGroupId"])
-        if group is None:
-            raise Reply(NOT_FOUND_GROUP)
-        return group
+    def owner(self) -> JSONObject:
+        """The record the path's last id names (the group of ``…/{targetGroupId}/targets``)."""
+        path = [name for name, lookup in self._path_lookups()]
+        if not path:
+            raise MockBug(f"{self.facts.op.operation_id} names no record in its path")
+        return self.found[path[-1]]
 
-    def target(self) -> JSONObject:
-        self.group()
-        target = self.store.targets.get(self.params["targetId"])
-        if target is None or target.get("targetGroupId") != self.params["targetGroupId"]:
-            raise Reply(NOT_FOUND_TARGET)
-        return target
+    def owner_link(self) -> str:
+        """The field the owner's children hold its id in (``targetGroupId`` for a group's targets)."""
+        return self.link(self._path_lookups()[-1][1].collection)
+
+    def records(self) -> list[JSONObject]:
+        """Every record the request names, in the order of its parameters."""
+        return list(self.found.values())
+
+    def _path_lookups(self) -> list[tuple[str, Any]]:
+        return [(lk.name, lk) for lk in self.facts.lookups if lk.location == "path" and lk.name in self.found]
+
+    def roles(self, component: str, role: str) -> tuple[Any, ...]:
+        """The values of enum ``component`` that play ``role`` (its ``x-value-roles``)."""
+        values = self.facts.roles.get(component, {}).get(role)
+        if values is None:
+            raise MockBug(f"components.schemas.{component} has no x-value-roles {role!r}")
+        return values
+
+    def applies(self, rule: str) -> bool:
+        """Whether the operation's ``x-rules`` lists ``rule``."""
+        return rule in self.facts.rules
+
+    def refuse(self, rule: str, detail: str | None = None) -> Reply:
+        """The refusal of ``rule``, with the code the operation's ``x-rules`` gives it."""
+        return Reply(self.facts.code(rule), detail)
+
+    def link(self, collection: str) -> str:
+        """The field a child record holds its ``collection`` parent's id in (the parent's id parameter)."""
+        return self.collections.id_param[collection]
+
+    def defaults(self, *where: str) -> dict[str, Any]:
+        return self.facts.defaults(*where)
 
 
-Handler = Callable[[Call], Any]
-HANDLERS: dict[str, Handler] = {}
+Behaviour = Callable[[Call], Any]
+BEHAVIOURS: dict[str, Behaviour] = {}
 
 
-def handles(operation_id: str) -> Callable[[Handler], Handler]:
-    def register(function: Handler) -> Handler:
-        HANDLERS[operation_id] = function
+def behaviour(name: str) -> Callable[[Behaviour], Behaviour]:
+    """Register the decorated function as the behaviour ``x-behaviour: name`` selects."""
+
+    def register(function: Behaviour) -> Behaviour:
+        BEHAVIOURS[name] = function
         return function
 
     return register
 
 
-def _date(value: Any) -> Any:
+def implied(facts: Facts, collections: Collections) -> str | None:
+    """The behaviour an operation's method and path imply when ``x-behaviour`` names none."""
+    if facts.behaviour is not None:
+        return facts.behaviour
+    parts = [s for s in facts.op.path.split("/") if s]
+    method = facts.op.method.upper()
+    if (
+        method == "GET"
+        and parts
+        and parts[-1] in collections.parent
+        and len(parts) > 1
+        and PARAM.match(parts[-2])
+    ):
+        return LIST
+    if method == "DELETE" and parts and PARAM.match(parts[-1]):
+        return DELETE
+    return None
+
+
+@behaviour(LIST)
+def list_children(call: Call) -> Any:
+    """The records of the path's last collection that belong to the record its id names."""
+    parts = [s for s in call.facts.op.path.split("/") if s]
+    owner = call.owner()
+    parent = call.collections.parent[parts[-1]]
+    link = call.link(parent)
+    return [r for r in call.store.collection(parts[-1]).values() if r.get(link) == owner["id"]]
+
+
+@behaviour(DELETE)
+def delete(call: Call) -> Any:
+    """The record the path names is removed, with every record that holds its id."""
+    lookup = call._path_lookups()[-1][1]
+    call.store.delete(lookup.collection, call.owner()["id"], call.link(lookup.collection))
+    return True
+
+
+def _date(value: Any, invalid: int) -> Any:
     """A request date-time as the API answers it: the date part, YYYY-MM-DD (a real calendar date)."""
     if not isinstance(value, str):
         return value
     try:
         return date.fromisoformat(value[:10]).isoformat()
     except ValueError:
-        raise Reply(INVALID_INPUT, f"{value!r} is not a calendar date") from None
+        raise Reply(invalid, f"{value!r} is not a calendar date") from None
 
 
 def _number(value: Any) -> Any:
@@ -75,43 +147,49 @@ def _number(value: Any) -> Any:
         return value
 
 
-def _new_period(store: Store, group_id: int, raw: JSONObject) -> JSONObject:
+def with_defaults(raw: JSONObject, defaults: dict[str, Any]) -> JSONObject:
+    """``raw`` with the schema's defaults for the properties it omits (after its own, in its order)."""
+    return {**raw, **{k: v for k, v in defaults.items() if k not in raw}}
+
+
+def new_period(call: Call, group_id: int, raw: JSONObject, defaults: dict[str, Any]) -> JSONObject:
+    store = call.store
+    raw = with_defaults(raw, defaults)
     period = {
         "id": store.next_id(),
         "attribution": attribution(),
-        "startDate": _date(raw.get("startDate")),
-        "endDate": _date(raw.get("endDate")),
+        "startDate": _date(raw.get("startDate"), call.invalid_input),
+        "endDate": _date(raw.get("endDate"), call.invalid_input),
         "refCode": None if raw.get("refCode") is None else str(raw["refCode"]),
-        "periodStatus": raw.get("periodStatus", "NOT_STARTED"),
+        "periodStatus": raw.get("periodStatus"),
         "targetGroupId": group_id,
         "description": raw.get("description"),
-        "active": raw.get("active", True),
+        "active": raw.get("active"),
     }
     store.periods[period["id"]] = period
     return period
 
 
-def _new_target(store: Store, group_id: int, raw: JSONObject) -> JSONObject:
-    if (
-        raw.get("targetType") == "EXTENDED_FIELD" or raw.get("targetEntity") == "ALTERNATE_CURRENCIES"
-    ) and not raw.get("extendedFieldInfo"):
-        raise Reply(METADATA_REQUIRED)
+def new_target(call: Call, group_id: int, raw: JSONObject, defaults: dict[str, Any]) -> JSONObject:
+    from contracts.mock import rules
+
+    store = call.store
+    rules.extended_field_metadata(call, raw)
     periods = store.periods_of(group_id)
     target: JSONObject = {
         "id": store.next_id(),
         "attribution": attribution(),
         **{
             k: copy.deepcopy(v)
-            for k, v in raw.items()
+            for k, v in with_defaults(raw, defaults).items()
             if k not in ("id", "defaultValues", "targetGroupId", "attribution", TRIGGERS)
         },
         "targetGroupId": group_id,
-        "active": raw.get("active", True),
     }
     if isinstance(target.get("expression"), bool):
         target["expression"] = str(target["expression"]).lower()
     target[TRIGGERS] = []
-    target["defaultValues"] = _default_values(store, raw.get("defaultValues", []), periods)
+    target["defaultValues"] = default_values(store, raw.get("defaultValues", []), periods)
     target["targetPeriodDefaultValuesMap"] = {
         str(d["periodId"]): d for d in target["defaultValues"] if "periodId" in d
     }
@@ -119,7 +197,7 @@ def _new_target(store: Store, group_id: int, raw: JSONObject) -> JSONObject:
     return target
 
 
-def _default_values(store: Store, raw: list[JSONObject], periods: list[JSONObject]) -> list[JSONObject]:
+def default_values(store: Store, raw: list[JSONObject], periods: list[JSONObject]) -> list[JSONObject]:
     values = []
     for index, item in enumerate(raw):
         value: JSONObject = {
@@ -133,23 +211,15 @@ def _default_values(store: Store, raw: list[JSONObject], periods: list[JSONObjec
     return values
 
 
-def _name_taken(store: Store, name: Any, but: int | None = None) -> bool:
-    owner = store.name_owner(name)
-    return owner is not None and owner != but
-
-
-def _rule_expression(target_ids: list[int], combination: Any) -> str:
-    return "(" + (" & " if combination == "ALL" else " | ").join(map(str, target_ids)) + ")"
-
-
-def _page(call: Call, items: list[Any]) -> list[Any]:
-    limit, offset = int(call.params.get("limit", 10)), int(call.params.get("offset", 0))
+def page(call: Call, items: list[Any], limit_param: str = "limit", offset_param: str = "offset") -> list[Any]:
+    """One page of ``items``; the parameters' defaults come from the spec (``default``)."""
+    limit, offset = int(call.params[limit_param]), int(call.params[offset_param])
     call.extra["pagination"] = {"limit": limit, "offset": offset, "total": len(items)}
     return items[offset : offset + limit]
 
 
 def _register() -> None:
-    """Import the modules whose functions register themselves with :func:`handles`."""
+    """Import the modules whose functions register themselves with :func:`behaviour`."""
     from contracts.mock.handlers import connected, groups, targets, users  # noqa: F401
 
 

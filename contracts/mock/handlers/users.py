@@ -1,34 +1,24 @@
-"""Customers: enrolment, their target groups, active targets and tracked events."""
+"""Customers: enrolment, their target groups, active targets and tracked events (projections of the store)."""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
 
-from contracts.mock.handlers import (
-    ALREADY_ENROLLED,
-    NO_USER_TARGET,
-    NOT_FOUND_PERIOD,
-    NOT_FOUND_TARGET,
-    Call,
-    _page,
-    handles,
-)
-from contracts.mock.replies import Reply
+from contracts.mock import rules
+from contracts.mock.handlers import Call, behaviour, page
 from contracts.mock.store import JSONObject, timestamp
 
 
-@handles("enrol-customer-to-a-milestone")
+@behaviour("enrol")
 def enrol(call: Call) -> Any:
-    target, store = call.target(), call.store
+    target, store = call.owner(), call.store
     refs = {p.get("refCode") for p in store.periods_of(target["targetGroupId"])}
     store.reserve(len(call.body))
     for raw in call.body:
         key = (target["id"], raw["customerId"])
-        if key in store.enrolments and not raw.get("resetStreakStatus"):
-            raise Reply(ALREADY_ENROLLED)
-        if raw.get("periodName") is not None and refs and raw["periodName"] not in refs:
-            raise Reply(NOT_FOUND_PERIOD)
+        rules.enrolment(call, key, raw)
+        rules.period_ref_code(call, raw, refs)
         store.enrolments[key] = {
             "targetId": target["id"],
             "targetGroupId": target["targetGroupId"],
@@ -39,12 +29,11 @@ def enrol(call: Call) -> Any:
     return call.body[-1]["customerId"]
 
 
-@handles("un-enrol-users-into-a-milestonestreak")
+@behaviour("unenrol")
 def unenrol(call: Call) -> Any:
-    target = call.target()
+    target = call.owner()
     for raw in call.body:
-        if call.store.enrolments.pop((target["id"], raw["customerId"]), None) is None:
-            raise Reply(ALREADY_ENROLLED, "the customer is not enrolled")
+        rules.unenrolment(call, call.store.enrolments.pop((target["id"], raw["customerId"]), None))
     return call.body[-1]["customerId"]
 
 
@@ -57,23 +46,22 @@ def _user_targets(call: Call) -> list[JSONObject]:
     ]
 
 
-@handles("get-active-targets")
-def get_active_targets(call: Call) -> Any:
+@behaviour("user-targets")
+def user_targets(call: Call) -> Any:
     targets = [t for t in _user_targets(call) if t.get("active", True)]
     if "targetRuleIds" in call.params:
         wanted = {int(x) for x in str(call.params["targetRuleIds"]).split(",")}
         targets = [t for t in targets if t["id"] in wanted]
     if "enrollmentType" in call.params:
-        targets = [
-            t for t in targets if t.get("enrolmentMethod", "TRANSACTION") == call.params["enrollmentType"]
-        ]
+        implied = call.roles("EnrolmentMethod", "implied")[0]
+        targets = [t for t in targets if t.get("enrolmentMethod", implied) == call.params["enrollmentType"]]
     if call.params.get("includeOnlyUserCreated"):
         targets = [t for t in targets if call.store.groups.get(t["targetGroupId"], {}).get("userCreated")]
     return targets
 
 
-@handles("getusertargetgroupdetails")
-def get_user_target_groups(call: Call) -> Any:
+@behaviour("user-target-groups")
+def user_target_groups(call: Call) -> Any:
     user, store = call.params["userId"], call.store
     groups: dict[int, JSONObject] = {}
     for target in _user_targets(call):
@@ -102,13 +90,8 @@ def get_user_target_groups(call: Call) -> Any:
     return {"userId": user, "customer": {"id": user}, "targetGroups": list(groups.values())}
 
 
-@handles("get-target-events")
-def get_target_events(call: Call) -> Any:
-    target = call.store.targets.get(call.params["targetRuleId"])
-    if target is None:
-        raise Reply(NOT_FOUND_TARGET)
-    if "periodId" in call.params and call.params["periodId"] not in call.store.periods:
-        raise Reply(NOT_FOUND_PERIOD)
-    if (target["id"], call.params["userId"]) not in call.store.enrolments:
-        raise Reply(NO_USER_TARGET)
-    return _page(call, [])
+@behaviour("user-events")
+def user_events(call: Call) -> Any:
+    target = call.records()[0]
+    rules.enrolled_user(call, (target["id"], call.params["userId"]))
+    return page(call, [])

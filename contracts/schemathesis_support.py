@@ -1,0 +1,88 @@
+"""What the project's schemathesis.toml and its hooks rely on, without registering anything.
+
+Importing :mod:`contracts.schemathesis_hooks` registers checks and an auth provider with schemathesis for
+the whole process; the facts they use live here, so tests and tools can read them without that.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+from typing import Any
+from urllib.parse import urlsplit
+
+from contracts.exchange import Exchange
+from contracts.runner import RunSettings
+from contracts.runner.auth import Credentials
+from contracts.spec import DEFAULT_SPEC_PATH, Operation, Spec, load_spec
+
+SPEC_ENV = "CONTRACTS_SPEC"
+"""The spec the hooks judge against (default: the project's spec/v3.json)."""
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+MAX_DEPTH = 8
+
+
+@functools.cache
+def spec() -> Spec:
+    return load_spec(os.environ.get(SPEC_ENV) or DEFAULT_SPEC_PATH)
+
+
+def credentials(base_url: str) -> Credentials:
+    """What ``contracts run`` sends to ``base_url``: the environment's, else (loopback only) the local pair."""
+    names = {f.name: f.default for f in dataclasses.fields(RunSettings)}
+    found = Credentials.from_env(
+        user=None,
+        user_env=str(names["basic_user_env"]),
+        password_env=str(names["basic_password_env"]),
+        token_env=str(names["bearer_token_env"]),
+    )
+    return found.for_loopback() if urlsplit(base_url).hostname in LOOPBACK else found
+
+
+def operation(case: Any) -> Operation | None:
+    """Our operation for a schemathesis case (by operationId)."""
+    op_id = case.operation.definition.raw.get("operationId")
+    try:
+        return spec().operation(op_id) if isinstance(op_id, str) else None
+    except KeyError:
+        return None
+
+
+def business_rule_codes(op: Operation) -> set[int]:
+    """The codes with which the spec says business rules refuse schema-valid requests of ``op``:
+    ``x-rules`` codes, ``x-unique`` in its body, ``x-not-found-code`` on a query parameter."""
+    codes = {
+        e["code"] for e in op.raw.get("x-rules", []) if isinstance(e, dict) and isinstance(e.get("code"), int)
+    }
+    for param in op.parameters():
+        if param.get("in") == "query" and isinstance(param.get("x-not-found-code"), int):
+            codes.add(param["x-not-found-code"])
+    body = op.request_schema()
+    if body is not None:
+        codes |= set(_unique_codes(op.spec, body, 0))
+    return codes
+
+
+def _unique_codes(spec_: Spec, node: Any, depth: int) -> list[int]:
+    if not isinstance(node, dict) or depth > MAX_DEPTH:
+        return []
+    found = [node["x-unique"]] if isinstance(node.get("x-unique"), int) else []
+    node = spec_.deref(node) if "$ref" in node else node
+    for part in (*node.get("allOf", ()), *node.get("oneOf", ()), *node.get("anyOf", ())):
+        found += _unique_codes(spec_, part, depth + 1)
+    for sub in (node.get("properties") or {}).values():
+        found += _unique_codes(spec_, sub, depth + 1)
+    return found
+
+
+def exchange(case: Any, response: Any, op: Operation) -> Exchange:
+    """A schemathesis response as our checks judge it."""
+    return Exchange(
+        op.operation_id,
+        response.status_code,
+        response.content or b"",
+        headers=dict(response.headers),
+        method=case.method.upper(),
+        url=str(response.request.url),
+    )
