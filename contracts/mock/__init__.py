@@ -24,8 +24,8 @@ from starlette.routing import Route
 from contracts.errors import ConfigError
 from contracts.mock import handlers, seed
 from contracts.mock.auth import Auth
-from contracts.mock.guard import DEFAULT_MAX_BODY, Guard, http_protocol, parsed_body
 from contracts.mock.facts import Collections, Facts, error_role, value_roles, values_at
+from contracts.mock.guard import DEFAULT_MAX_BODY, Guard, http_protocol, parsed_body
 from contracts.mock.replies import Reply, error, ok
 from contracts.mock.requests import ABSENT, Invalid, RequestValidator
 from contracts.mock.rules import REQUEST_RULES
