@@ -176,3 +176,33 @@ def test_a_bad_bar_is_one_line_and_exit_two(bad: str, capsys: pytest.CaptureFixt
         and "min-coverage" in err[0]
         and "Traceback" not in "\n".join(err)
     )
+
+
+def test_the_config_key_is_judged_by_the_same_grammar_as_the_flag() -> None:
+    from contracts.config import settings_from
+    from contracts.errors import ConfigError
+
+    with pytest.raises(ConfigError) as caught:
+        settings_from(RunSettings, {"min-coverage": "statuses=200"}, section="run")
+    assert "min-coverage" in caught.value.message and "0 to 100" in caught.value.message
+    assert (
+        settings_from(RunSettings, {"min-coverage": "statuses=95"}, section="run").min_coverage
+        == "statuses=95"
+    )
+
+
+def test_the_no_access_pair_goes_to_loopback_by_default_and_elsewhere_only_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from contracts.runner import noaccess_credentials
+
+    monkeypatch.delenv("CONTRACTS_NOACCESS_USER", raising=False)
+    monkeypatch.delenv("CONTRACTS_NOACCESS_PASSWORD", raising=False)
+    settings = RunSettings()
+    assert noaccess_credentials(settings, loopback=False) is None
+    local = noaccess_credentials(settings, loopback=True)
+    assert local is not None and (local.user, local.password) == LOCAL_NOACCESS_CREDENTIALS
+    monkeypatch.setenv("CONTRACTS_NOACCESS_USER", "viewer")
+    monkeypatch.setenv("CONTRACTS_NOACCESS_PASSWORD", "pw-viewer")
+    staging = noaccess_credentials(settings, loopback=False)
+    assert staging is not None and (staging.user, staging.password) == ("viewer", "pw-viewer")
