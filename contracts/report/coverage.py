@@ -343,10 +343,10 @@ class Coverage:
             return " ".join(f"**{v}**" if seen else v for v, seen in values.items()) or "—"
 
         lines = [
-            "| documented | observed | of | % |",
-            "| --- | ---: | ---: | ---: |",
+            "| documented | observed | of | marked never answered | % |",
+            "| --- | ---: | ---: | ---: | ---: |",
             *(
-                f"| {kind.replace('_', ' ')} | {t['observed']} | {t['documented']} | {t['percent']} |"
+                f"| {kind.replace('_', ' ')} | {t['observed']} | {t['documented']} | {t['excused']} | {t['percent']} |"
                 for kind, t in table["totals"].items()
             ),
             "",

@@ -170,7 +170,8 @@ class HtmlReporter:
             cards.append(
                 card(
                     f"{t['percent']}%",
-                    f"{kind.replace('_', ' ')}: {t['observed']}/{t['documented']}",
+                    f"{kind.replace('_', ' ')}: {t['observed']}/{t['documented'] - t.get('excused', 0)}"
+                    + (f" ({t['excused']} more marked never answered)" if t.get("excused") else ""),
                     t["percent"],
                 )
             )

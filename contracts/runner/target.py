@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -27,12 +33,66 @@ def target(spec: Spec, settings: RunSettings, creds: Credentials) -> Iterator[tu
         url = check_base_url(settings.base_url)
         yield url, creds.for_loopback() if is_loopback(url) else creds
         return
+    own = Credentials.for_mock(creds)
+    pair = (str(own.user), str(own.password))
+    if spec.path is not None:
+        with mock_process(str(spec.path), pair) as url:
+            yield url, own
+        return
     from contracts.mock import create_app, serve_in_thread
 
-    own = Credentials.for_mock(creds)
-    app = create_app(spec, credentials=(str(own.user), str(own.password)))
-    with serve_in_thread(app) as url:
+    with serve_in_thread(create_app(spec, credentials=pair)) as url:
         yield url, own
+
+
+MOCK_START = 30.0
+"""Seconds the mock's process may take to listen."""
+
+
+@contextmanager
+def mock_process(spec_path: str, pair: tuple[str, str]) -> Iterator[str]:
+    """The mock of ``spec_path`` in a process of its own on a free loopback port (a core of its own).
+
+    The pair travels in the child's environment, never on its command line; the child is stopped
+    by its pid when the run ends.
+    """
+    from contracts.mock import free_port
+
+    port = free_port()
+    env = {**os.environ, "CONTRACTS_RUN_MOCK_PAIR": ":".join(pair)}
+    with tempfile.TemporaryFile() as log:  # a file, not a pipe: a chatty child never blocks on a full pipe
+        child = subprocess.Popen(
+            [sys.executable, "-m", "contracts.runner._mock_process", spec_path, str(port)],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        try:
+            deadline = time.monotonic() + MOCK_START
+            while True:
+                if child.poll() is not None:
+                    log.seek(0)
+                    err = log.read(65536).decode(errors="replace").strip()
+                    last = err.splitlines()[-1] if err else f"exit {child.returncode}"
+                    raise TargetError(f"the embedded mock did not start: {last[:200]}")
+                with socket.socket() as probe:
+                    probe.settimeout(0.2)
+                    if probe.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                if time.monotonic() > deadline:
+                    raise TargetError(
+                        f"the embedded mock did not listen on 127.0.0.1:{port} within {MOCK_START:g} s"
+                    )
+                time.sleep(0.05)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait(timeout=10)
 
 
 def preflight(
