@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 CONTRACTS := $(VENV)/bin/contracts
 STAMP := $(VENV)/.installed
 REPORT ?= reports
+MOCK_BUDGET ?= --max-examples 5
 
 .DEFAULT_GOAL := help
 .PHONY: help install generate check-generated lint lint-spec test contract mock bench clean
@@ -39,7 +40,9 @@ test: lint check-generated lint-spec ## Everything CI runs: lint, drift check, s
 	$(PY) -m pytest
 
 contract: $(STAMP) ## Contract run: against BASE_URL if set (read-only unless ALLOW_WRITES=1), else the embedded mock
-	$(CONTRACTS) run $(if $(filter undefined,$(origin BASE_URL)),--allow-writes,--base-url "$(BASE_URL)" $(if $(ALLOW_WRITES),--allow-writes)) --report $(REPORT)
+	$(CONTRACTS) run $(if $(filter undefined,$(origin BASE_URL)),--allow-writes $(MOCK_BUDGET),--base-url "$(BASE_URL)" $(if $(ALLOW_WRITES),--allow-writes)) --report $(REPORT) $(if $(MIN_COVERAGE),--min-coverage "$(MIN_COVERAGE)")
+# Against the mock every phase runs, fuzzing and stateful on a budget (the targeted phase carries the
+# coverage); MIN_COVERAGE=statuses=95,error-codes=95 gates the run on coverage.json's totals.
 # BASE_URL unset: the embedded mock. Set but empty (`BASE_URL=`, an empty CI variable): passed on, and
 # `contracts run` refuses it with exit 2 instead of silently testing the mock.
 

@@ -45,6 +45,8 @@ class Constraint:
     choices: tuple[str, ...] | Callable[[], tuple[str, ...]] | None = None
     """Allowed values (of the value, or of each item of a list); a callable is asked lazily."""
     non_empty: bool = False
+    parse: Callable[[str], str | None] | None = None
+    """A string's own grammar: why it is not acceptable (None when it is)."""
 
     def allowed(self) -> tuple[str, ...]:
         return self.choices() if callable(self.choices) else (self.choices or ())
@@ -65,11 +67,20 @@ class Constraint:
         if isinstance(value, str):
             if self.non_empty and not value.strip():
                 return "must not be empty"
+            if self.parse is not None and (problem := self.parse(value)):
+                return problem
             allowed = self.allowed()
             if allowed and value not in allowed:
                 hint = did_you_mean(value, allowed)
                 return f"{value!r} is not one of {', '.join(allowed)}" + (f"; {hint}" if hint else "")
         return None
+
+
+def _bars(value: str) -> str | None:
+    from contracts.report.coverage import bars_problem
+
+    problem = bars_problem(value)
+    return problem.removeprefix("--min-coverage: ") if problem else None
 
 
 def _number(value: float) -> str:
@@ -90,6 +101,9 @@ SCHEMA: dict[str, dict[str, Constraint]] = {
         "basic-password-env": NON_EMPTY,
         "bearer-token-env": NON_EMPTY,
         "max-duration": Constraint(minimum=0),
+        "noaccess-user-env": NON_EMPTY,
+        "noaccess-password-env": NON_EMPTY,
+        "min-coverage": Constraint(non_empty=True, parse=_bars),
     },
     "mock": {
         "host": NON_EMPTY,

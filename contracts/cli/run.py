@@ -74,7 +74,15 @@ def _names(value: str | None) -> tuple[str, ...] | None:
     help="Comma-separated checks: ours by name, schemathesis's as schemathesis.<name> (default: all).",
 )
 @click.option(
-    "--phases", default=None, help="Comma-separated: examples,coverage,fuzzing,stateful (default: all)."
+    "--phases",
+    default=None,
+    help="Comma-separated: examples,coverage,fuzzing,stateful,targeted (default: all).",
+)
+@click.option(
+    "--min-coverage",
+    default=None,
+    help="Fail (exit 1) below these observed shares, e.g. statuses=95,error-codes=95 "
+    "(also enum-values, request-enum-values, operations).",
 )
 @click.option(
     "--timeout", type=click.FloatRange(0.1), default=None, help="Request timeout in seconds (default 10)."
@@ -111,6 +119,7 @@ def command(
     report: Path | None,
     check_names: str | None,
     phases: str | None,
+    min_coverage: str | None,
     timeout: float | None,
     workers: int | None,
     basic_user: str | None,
@@ -143,6 +152,7 @@ def command(
         report=str(report) if report else None,
         checks=_names(check_names),
         phases=_names(phases),
+        min_coverage=min_coverage,
         timeout=timeout,
         workers=workers,
         basic_user=basic_user,
@@ -165,6 +175,8 @@ def command(
         fan.handle(finding)
     fan.finish(result.summary())
     code: ExitCode = result.exit_code
+    for line in result.verdict_.gate:
+        click.echo(f"coverage gate: {line}", err=True)
     if code == ExitCode.ERROR:
         click.echo(f"error: could not judge: {result.reason}", err=True)
         if result.hint:

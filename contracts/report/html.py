@@ -52,6 +52,8 @@ td.seen{font-weight:600}td.l1{background:var(--seen1)}td.l2{background:var(--see
 td.l3{background:var(--seen3)}td.l4{background:var(--seen4);color:#fff}
 td.missing{background:var(--miss);color:var(--bad)}td.na{background:var(--na);color:#c4cbd2}
 td.undocumented{background:var(--bad);color:#fff;font-weight:700}
+td.excused{background:repeating-linear-gradient(45deg,var(--na),var(--na) 4px,#fff 4px,#fff 8px);color:var(--mute)}
+.verdict .gate{margin-top:8px;font-weight:600}
 tr.unjudged th.op{color:var(--bad)}tr.skipped th.op{color:var(--mute);font-style:italic}
 .legend{display:flex;gap:14px;flex-wrap:wrap;margin:8px 0;font-size:12px;color:var(--mute)}
 .legend i{display:inline-block;width:14px;height:14px;border:1px solid var(--line);vertical-align:-3px;margin-right:4px}
@@ -130,6 +132,10 @@ class HtmlReporter:
             else ""
         )
         warnings = "".join(f"<li>{_e(w)}</li>" for w in s.get("warnings", []))
+        reason += "".join(
+            f'<div class="gate" data-gate="1">Coverage gate: {_e(g)}</div>'
+            for g in s.get("coverage_gate", [])
+        )
         return (
             f'<h1>Contract run</h1><div class="muted">{_e(self.meta.get("base_url", ""))}</div>'
             f'<section class="verdict {TONE.get(verdict, "warn")}" id="verdict" data-verdict="{_e(verdict)}"'
@@ -164,7 +170,8 @@ class HtmlReporter:
             cards.append(
                 card(
                     f"{t['percent']}%",
-                    f"{kind.replace('_', ' ')}: {t['observed']}/{t['documented']}",
+                    f"{kind.replace('_', ' ')}: {t['observed']}/{t['documented'] - t.get('excused', 0)}"
+                    + (f" ({t['excused']} more marked never answered)" if t.get("excused") else ""),
                     t["percent"],
                 )
             )
@@ -194,6 +201,12 @@ class HtmlReporter:
             )
             columns = sorted([*columns, *extra], key=lambda c: (len(c), c))
         unjudged = set(s.get("operations_unjudged", []))
+        item_kind = "status" if kind == "statuses" else "error_code"
+        reasons = {
+            (u["operation"], u["item"]): u["reason"]
+            for u in table.get("unobserved", [])
+            if u["kind"] == item_kind
+        }
         skipped = {i["operation"] for i in s.get("operations_skipped", [])} - unjudged
         vertical = kind == "error_codes"
         head = "".join(f'<th class="{"vert" if vertical else ""}">{_e(c)}</th>' for c in columns)
@@ -202,25 +215,31 @@ class HtmlReporter:
             cells = []
             for column in columns:
                 state, text, cls = "na", "", "na"
+                why = ""
                 if column in row[kind]:
                     count = int(row[counts_key].get(column, 0))
                     state = "observed" if row[kind][column] else "missing"
                     text = str(count) if state == "observed" else "0"
                     cls = f"seen {_level(count)}" if state == "observed" else "missing"
+                    if state == "missing":
+                        why = reasons.get((op, column), "")
+                        if column in row.get("excused_statuses", {}):
+                            cls = "missing excused"
                 elif column in row.get("undocumented_statuses", []):
                     state, text, cls = "undocumented", "!", "undocumented"
                 title = (
                     f"{op} {column}: "
                     + {
                         "observed": f"observed {text} time(s)",
-                        "missing": "documented, never observed",
+                        "missing": "documented, never observed" + (f" ({why})" if why else ""),
                         "na": "not documented",
                         "undocumented": "observed but not documented",
                     }[state]
                 )
+                extra_attr = f' data-reason="{_e(why)}"' if why else ""
                 cells.append(
                     f'<td class="{cls}" data-op="{_e(op)}" data-{kind.replace("_", "-")}="{_e(column)}"'
-                    f' data-state="{state}" title="{_e(title)}">{_e(text)}</td>'
+                    f' data-state="{state}"{extra_attr} title="{_e(title)}">{_e(text)}</td>'
                 )
             status = "unjudged" if op in unjudged else "skipped" if op in skipped else ""
             rows.append(f'<tr class="{status}"><th class="op">{_e(op)}</th>{"".join(cells)}</tr>')
@@ -229,6 +248,12 @@ class HtmlReporter:
             '<div class="legend"><span><i style="background:var(--seen2)"></i>observed (count)</span>'
             '<span><i style="background:var(--miss)"></i>documented, never observed</span>'
             '<span><i style="background:var(--na)"></i>not documented</span>'
+            + (
+                '<span><i class="excused" style="background:repeating-linear-gradient(45deg,#eef1f4,#eef1f4 3px,#fff 3px,#fff 6px)"></i>'
+                "documented, marked never answered (x-elicit)</span>"
+                if kind == "statuses"
+                else ""
+            )
             + (
                 '<span><i style="background:var(--bad)"></i>observed, not documented</span>'
                 if kind == "statuses"
@@ -250,7 +275,31 @@ class HtmlReporter:
                 for v, seen in values.items()
             )
             blocks.append(f"<h3><code>{_e(name)}</code></h3><div>{chips}</div>")
-        return "<h2>Enum values</h2>" + ("".join(blocks) or '<p class="none">No enum in any response.</p>')
+        sent = []
+        for name, values in table.get("request_enums", {}).items():
+            chips = "".join(
+                f'<span class="chip {"seen" if seen else "missing"}" data-request-enum="{_e(name)}" data-value="{_e(v)}">{_e(v)}</span>'
+                for v, seen in values.items()
+            )
+            sent.append(f"<h3><code>{_e(name)}</code></h3><div>{chips}</div>")
+        unobserved = table.get("unobserved", [])
+        rows = "".join(
+            f'<tr data-kind="{_e(u["kind"])}" data-op="{_e(u["operation"])}"><td>{_e(u["kind"].replace("_", " "))}</td>'
+            f"<td><code>{_e(u['operation'])}</code></td><td>{_e(u['item'])}</td><td>{_e(u['reason'])}</td></tr>"
+            for u in unobserved
+        )
+        listing = f'<h2 id="unobserved">Documented, not observed ({len(unobserved)}), and why</h2>' + (
+            f"<table><tr><th>kind</th><th>operation</th><th>item</th><th>why</th></tr>{rows}</table>"
+            if rows
+            else '<p class="none">None: everything documented was observed.</p>'
+        )
+        return (
+            "<h2>Enum values (responses)</h2>"
+            + ("".join(blocks) or '<p class="none">No enum in any response.</p>')
+            + "<h2>Enum values (requests sent)</h2>"
+            + ("".join(sent) or '<p class="none">No enum in any request.</p>')
+            + listing
+        )
 
     def _violations(self) -> str:
         total = sum(len(f) for checks in self.groups.values() for f in checks.values())

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import httpx
 
 from contracts.exchange import Exchange
-from contracts.runner.budget import Stopped
+from contracts.runner.budget import Breaker, Budget, Stopped
 from contracts.runner.throttle import Incident, Throttle
 from contracts.spec import Operation, Spec, resolve_pointer
 
@@ -150,3 +150,24 @@ class Cleanup:
                     )
                 )
         return done, incidents
+
+
+CLEANUP_GRACE = 60.0
+"""Seconds cleanup may take after the run's budget is spent: what a run created is removed anyway."""
+
+
+def clean_up(
+    cleanup: Cleanup, base_url: str, headers: dict[str, str], throttle: Throttle, timeout: float
+) -> list[str]:
+    """Remove what the run created, even if the breaker tripped or the budget ran out (within a grace)."""
+    stopped, budget = throttle.breaker, throttle.budget
+    throttle.breaker = Breaker()
+    throttle.budget = Budget(max(budget.remaining(), CLEANUP_GRACE))
+    try:
+        with httpx.Client(timeout=timeout) as client:
+            cleaned, failed = cleanup.run(client, base_url, headers, throttle)
+    finally:
+        throttle.breaker, throttle.budget = stopped, budget
+    for incident in failed:
+        throttle.note(incident)
+    return cleaned

@@ -19,7 +19,9 @@ from contracts.spec import READ_METHODS, Operation, Spec
 if TYPE_CHECKING:
     from contracts.runner import RunSettings
 
-PHASES = ("examples", "coverage", "fuzzing", "stateful")
+SCHEMATHESIS_PHASES = ("examples", "coverage", "fuzzing", "stateful")
+PHASES = (*SCHEMATHESIS_PHASES, "targeted")
+"""``targeted`` (ours, :mod:`contracts.runner.targeted`) runs after schemathesis's."""
 BUILTIN_PREFIX = "schemathesis."
 """schemathesis's own checks are named ``schemathesis.<name>`` beside ours (both have a
 ``response_schema_conformance``), in ``--checks`` and in every report."""

@@ -11,15 +11,25 @@ The rules (README, "Verdicts"), in order:
 3. A selected operation without a single judged response, or a run cut short by its time budget, is
    an incomplete run: exit 2, listing the operations, unless ``allow_incomplete`` turns it into a
    warning.
-4. Otherwise the run is conformant: exit 0.
+4. A coverage bar (``--min-coverage``) the run did not reach is exit 1 with a one-line reason,
+   as a violation is (what was judged is true; it is not enough).
+5. Otherwise the run is conformant: exit 0.
+
+Nothing else decides an exit code: the runner hands its counts and one-line problems to
+:func:`decide`, and :func:`problems` turns what stood in the way into those lines.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from contracts.errors import ExitCode
+
+if TYPE_CHECKING:
+    from contracts.runner._schemathesis import Outcome
+    from contracts.runner.throttle import Throttle
 
 LABELS = {ExitCode.OK: "conformant", ExitCode.FINDINGS: "violations", ExitCode.ERROR: "could not judge"}
 LISTED = 12
@@ -37,6 +47,8 @@ class Verdict:
     """What was not judged although the verdict stands (exit 0 with --allow-incomplete, or exit 1)."""
     causes: tuple[str, ...] = ()
     """What stood in the way (infrastructure trouble, the budget), without the list of operations."""
+    gate: tuple[str, ...] = ()
+    """Coverage bars the run did not reach (exit 1 when nothing else is wrong), one line each."""
 
     @property
     def label(self) -> str:
@@ -63,6 +75,7 @@ def decide(
     infrastructure: Sequence[str],
     incomplete: Sequence[str] = (),
     allow_incomplete: bool = False,
+    gate: Sequence[str] = (),
 ) -> Verdict:
     """The verdict from the counts; ``infrastructure`` and ``incomplete`` are one-line problems."""
     unjudged = tuple(op for op in planned if op not in judged)
@@ -71,10 +84,45 @@ def decide(
         infra.append("no response was received: nothing was judged")
     partial = list(incomplete) + ([unjudged_line(unjudged, len(planned))] if unjudged else [])
     causes = tuple(infra + list(incomplete))
+    bars = tuple(gate)
     if violations:
-        return Verdict(ExitCode.FINDINGS, unjudged=unjudged, warnings=tuple(infra + partial), causes=causes)
+        return Verdict(
+            ExitCode.FINDINGS, unjudged=unjudged, warnings=tuple(infra + partial), causes=causes, gate=bars
+        )
     if infra:
-        return Verdict(ExitCode.ERROR, "; ".join(infra + partial), unjudged, causes=causes)
+        return Verdict(ExitCode.ERROR, "; ".join(infra + partial), unjudged, causes=causes, gate=bars)
     if partial and not allow_incomplete:
-        return Verdict(ExitCode.ERROR, "; ".join(partial), unjudged, causes=causes)
-    return Verdict(ExitCode.OK, unjudged=unjudged, warnings=tuple(partial), causes=causes)
+        return Verdict(ExitCode.ERROR, "; ".join(partial), unjudged, causes=causes, gate=bars)
+    code = ExitCode.FINDINGS if bars else ExitCode.OK
+    return Verdict(code, unjudged=unjudged, warnings=tuple(partial), causes=causes, gate=bars)
+
+
+LOST_KINDS = frozenset({"transport", "gave-up", "unavailable"})
+
+
+def problems(failure: str | None, outcome: Outcome | None, throttle: Throttle) -> tuple[list[str], list[str]]:
+    """(infrastructure trouble, incompleteness) of a run, each one line."""
+    infrastructure: list[str] = []
+    incomplete: list[str] = []
+    if failure is not None:
+        infrastructure.append(failure)
+    breaker = throttle.breaker
+    if breaker.tripped and breaker.kind == "infrastructure":
+        infrastructure.append(breaker.reason)
+    elif breaker.tripped:
+        incomplete.append(breaker.reason)
+    if throttle.lost and failure is None:
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(throttle.counts.items()) if k in LOST_KINDS)
+        infrastructure.append(
+            f"{throttle.lost} request(s) got no usable answer ({kinds}; first: {throttle.first_loss})"
+        )
+    if outcome is not None:
+        if outcome.fatal:
+            infrastructure.append(f"the run stopped: {outcome.fatal}")
+        if outcome.stop_reason == "server_unavailable" and not breaker.tripped:
+            infrastructure.append(
+                "the server stopped answering during the run (a refused or reset connection)"
+            )
+        if outcome.stop_reason == "interrupted" and not breaker.tripped:
+            infrastructure.append("the run was interrupted")
+    return infrastructure, incomplete
