@@ -27,7 +27,7 @@ from contracts.mock.auth import Auth
 from contracts.mock.facts import Collections, Facts, error_role, value_roles, values_at
 from contracts.mock.guard import DEFAULT_MAX_BODY, Guard, http_protocol, parsed_body
 from contracts.mock.replies import Reply, error, ok
-from contracts.mock.requests import ABSENT, Invalid, RequestValidator
+from contracts.mock.requests import ABSENT, Invalid, RequestValidator, integral
 from contracts.mock.rules import REQUEST_RULES
 from contracts.mock.selfcheck import SelfCheck
 from contracts.mock.store import Store, StoreFull
@@ -84,7 +84,7 @@ class MockApp:
         query = dict(request.query_params)
         headers = {k.lower(): v for k, v in request.headers.items()}
         try:
-            body = parsed_body(request.scope, raw_body, validator.parse_body)
+            body = parsed_body(request.scope, raw_body, validator.parse_body, integral)
             self.coded(facts, validator, body, path, query, headers)
             params = validator.parameters(path, query, headers)
             validator.check_body(body)

@@ -50,7 +50,8 @@ MAX_DEPTH = 64
 ROLES_KEY = "x-error-roles"
 INVALID_INPUT = "invalid-input"
 
-_INTEGER = re.compile(r"-?[0-9]+")
+_INTEGER = re.compile(r"-?[0-9]+(?:\.0+)?")
+"""ASCII decimal integers; an integer-valued decimal (``8175.0``) is an integer, as in JSON Schema."""
 _LONG_DIGITS = re.compile(rb"[0-9]{19}")
 """A digit run orjson may read as a float (beyond 64 bits): such bodies are re-read by the stdlib."""
 _RANGES = {"int32": 1 << 31, "int64": 1 << 63}
@@ -117,7 +118,7 @@ def _rules(spec: Spec, op: Operation, invalid: int) -> Rules:
 def _check_integer(param: IntegerParam, value: str) -> None:
     if len(value) > _MAX_DIGITS or not _INTEGER.fullmatch(value):
         raise Refused(param.code, f"{param.location} {param.name}: not an integer")
-    if param.bound is not None and not -param.bound <= int(value) < param.bound:
+    if param.bound is not None and not -param.bound <= int(value.partition(".")[0]) < param.bound:
         raise Refused(param.code, f"{param.location} {param.name}: out of range")
 
 
@@ -288,9 +289,12 @@ def _replay(raw: bytes, receive: Receive) -> Receive:
     return again
 
 
-def parsed_body(scope: Scope, raw: bytes, parse: Callable[[bytes], Any]) -> Any:
-    """The body the guard parsed for this request, else ``parse(raw)`` (no guard in front, or no body)."""
-    return scope[BODY] if BODY in scope else parse(raw)
+def parsed_body(
+    scope: Scope, raw: bytes, parse: Callable[[bytes], Any], adopt: Callable[[Any], Any] = lambda v: v
+) -> Any:
+    """``adopt`` of the body the guard parsed for this request, else ``parse(raw)`` (no guard in front,
+    or no body): ``parse`` and ``adopt`` give the app's own reading of a body either way."""
+    return adopt(scope[BODY]) if BODY in scope else parse(raw)
 
 
 def http_protocol(spec: Spec) -> type[asyncio.Protocol]:
