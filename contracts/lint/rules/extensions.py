@@ -100,7 +100,6 @@ def extension_codes_listed(spec: Spec) -> Iterator[Finding]:
             else:
                 continue
             yield finding(
-                "extension_codes_listed",
                 f"{op.operation_id}: {pointer} {problem}",
                 pointer,
                 operation=op.operation_id,
@@ -109,7 +108,6 @@ def extension_codes_listed(spec: Spec) -> Iterator[Finding]:
     for role, code in (roles if isinstance(roles, dict) else {}).items():
         if not _is_code(code) or code not in catalogue:
             yield finding(
-                "extension_codes_listed",
                 f"x-error-roles {role!r} names {code!r}, which the catalogue lacks",
                 f"/components/x-error-roles/{role}",
             )
@@ -121,9 +119,7 @@ def extensions_well_formed(spec: Spec) -> Iterator[Finding]:
     segments = {s for op in spec.operations for s in op.path.split("/") if s and not s.startswith("{")}
     for op in spec.operations:
         for pointer, message in _op_problems(op, segments):
-            yield finding(
-                "extensions_well_formed", f"{op.operation_id}: {message}", pointer, operation=op.operation_id
-            )
+            yield finding(f"{op.operation_id}: {message}", pointer, operation=op.operation_id)
     for name, schema in (spec.raw.get("components", {}).get("schemas") or {}).items():
         roles = schema.get("x-value-roles") if isinstance(schema, dict) else None
         if roles is None:
@@ -131,15 +127,12 @@ def extensions_well_formed(spec: Spec) -> Iterator[Finding]:
         pointer = f"/components/schemas/{name}/x-value-roles"
         values = schema.get("enum")
         if not isinstance(roles, dict) or not isinstance(values, list):
-            yield finding(
-                "extensions_well_formed", f"{name}: x-value-roles needs an enum and a role map", pointer
-            )
+            yield finding(f"{name}: x-value-roles needs an enum and a role map", pointer)
             continue
         for role, members in roles.items():
             strays = [m for m in members if m not in values] if isinstance(members, list) else [members]
             if strays or not members:
                 yield finding(
-                    "extensions_well_formed",
                     f"{name}: x-value-roles {role!r} must list values of the enum (not {strays or members!r})",
                     join_pointer(pointer, role),
                 )
