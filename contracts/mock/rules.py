@@ -121,6 +121,40 @@ def period_ref_code(call: Call, raw: JSONObject, ref_codes: set[Any]) -> None:
         raise call.refuse("period-ref-code")
 
 
+def group_period(call: Call, periods: list[JSONObject]) -> None:
+    """un-enrol-users-into-a-milestonestreak (errors.md 310019 "Target period not found"): its body names
+    no period (customerId only), so a customer leaves the periods of the target's group; a group without
+    one has no period to find. Judged before the enrolment itself (the period is looked up first)."""
+    if not call.applies("group-period"):
+        return
+    if not periods:
+        raise call.refuse("group-period", "the target's group has no period")
+
+
+def period_of_group(call: Call, group: JSONObject) -> None:
+    """get-top-ranked-users (errors.md 310118 "Target Period not found for the target"): the period the
+    query asks for (``x-rules`` names the parameter) is one of the group's periods."""
+    if not call.applies("period-of-group"):
+        return
+    name = call.facts.arg("period-of-group", "param")
+    if name in call.params and call.params[name] not in {p["id"] for p in call.store.periods_of(group["id"])}:
+        raise call.refuse("period-of-group", f"{name} {call.params[name]} is no period of the group")
+
+
+def leaderboard_evaluation(call: Call, group: JSONObject) -> None:
+    """create-target-groups (errors.md 310132): a leaderboard only on a group evaluated in the windows the
+    ``leaderboard`` role of TargetEvaluationType names (the docs: FIXED_CALENDAR_WINDOW only)."""
+    if not call.applies("leaderboard-evaluation"):
+        return
+    evaluation = group.get("targetEvaluationType")
+    if (
+        group.get("leaderboardEnabled")
+        and evaluation is not None
+        and evaluation not in call.roles("TargetEvaluationType", "leaderboard")
+    ):
+        raise call.refuse("leaderboard-evaluation", f"a leaderboard on a {evaluation} group")
+
+
 def unenrolment(call: Call, removed: Any) -> None:
     """un-enrol-users-into-a-milestonestreak (errors.md 310119): only an enrolled customer is unenrolled."""
     if not call.applies("unenrolment"):
