@@ -48,6 +48,22 @@ def data_scope_org_required(call: Call) -> None:
         raise call.refuse("data-scope-org-required", f"{header} {scope} without {org}")
 
 
+@request_rule("org-hierarchy")
+def org_hierarchy(call: Call) -> None:
+    """get-user-ranks-across-target-groups (51512 "The following orgs are not part of the hierarchy"):
+    each org a request names, in the org header (the docs: "List of Organisation IDs") or in a body
+    item's org field, is an org of the hierarchy (the mock's: the orgs the spec's examples name)."""
+    header = call.facts.arg("org-hierarchy", "org-header")
+    name = call.facts.arg("org-hierarchy", "org-field")
+    named = [v.strip() for v in str(call.params.get(header) or "").split(",") if v.strip()]
+    items = call.body if isinstance(call.body, list) else []
+    named += [str(item[name]) for item in items if isinstance(item, dict) and item.get(name) is not None]
+    known = {str(org) for org in call.store.orgs}
+    outside = [org for org in named if org not in known]
+    if outside:
+        raise call.refuse("org-hierarchy", "not part of the hierarchy: " + ", ".join(outside))
+
+
 def extended_field_metadata(call: Call, raw: JSONObject) -> None:
     """Create pages (extended fields, alternate currencies; errors.md 310094): such a target needs
     ``extendedFieldInfo``."""
@@ -58,6 +74,22 @@ def extended_field_metadata(call: Call, raw: JSONObject) -> None:
         or raw.get("targetEntity") in call.roles("TargetEntity", "needs-metadata")
     ) and not raw.get("extendedFieldInfo"):
         raise call.refuse("extended-field-metadata")
+
+
+def currency_identifier(call: Call, raw: JSONObject) -> None:
+    """Alternate-currency create page (errors.md 310147 "Invalid or null Alternate Currency Identifier for
+    target rule"): such a target's metadata names its currency (``x-rules`` names the field); null or
+    blank is refused. Which identifiers exist the mock cannot know, so only the null half is judged."""
+    if not call.applies("currency-identifier"):
+        return
+    info = raw.get("extendedFieldInfo")
+    if raw.get("targetEntity") not in call.roles("TargetEntity", "needs-currency") or not isinstance(
+        info, dict
+    ):
+        return
+    value = info.get(call.facts.arg("currency-identifier", "field"))
+    if value is None or not str(value).strip():
+        raise call.refuse("currency-identifier")
 
 
 def unified_expression(call: Call, target_ids: Iterable[int], combination: Any) -> str:

@@ -21,7 +21,11 @@ AUTH = {"Authorization": "Basic " + base64.b64encode(b"u:p").decode()}
 GROUPS = "/v3/targetGroups"
 NAMES = itertools.count(1)
 UNENROL_OPS = ("un-enrol-users-into-a-milestonestreak", "connectedorgs-unenroll-customer-milestone-or-streak")
-ENROL_OPS = ("enrol-customer-to-a-milestone", "connectedorgs-enroll-customer-milestone-or-streak", *UNENROL_OPS)
+ENROL_OPS = (
+    "enrol-customer-to-a-milestone",
+    "connectedorgs-enroll-customer-milestone-or-streak",
+    *UNENROL_OPS,
+)
 
 
 def client(spec: Spec, change: Callable[[dict[str, Any]], object] | None = None) -> TestClient:
@@ -149,3 +153,46 @@ def test_a_leaderboard_needs_an_evaluation_type_of_the_leaderboard_role(spec: Sp
 
     test = client(spec, without_rule(operation_id, "leaderboard-evaluation"))
     create_group(spec, test, leaderboardEnabled=True, targetEvaluationType=refused[0])
+
+
+def test_an_org_outside_the_hierarchy_is_refused(spec: Spec) -> None:
+    operation_id = "get-user-ranks-across-target-groups"
+    rule = next(r for r in op_of(spec.raw, operation_id)["x-rules"] if r["rule"] == "org-hierarchy")
+    header, name = rule["org-header"], rule["org-field"]
+    body = example_body(spec.operation(operation_id))
+    known = str(body[0][name])  # an org the spec's examples name: one of the mock's hierarchy
+    path = path_of(spec, operation_id, userId=7)
+    test = client(spec)
+
+    def ask(headers: dict[str, str], items: Any = body) -> Any:
+        return test.request("GET", path, json=items, headers={**AUTH, **headers})
+
+    assert ask({}).status_code == 200
+    assert ask({header: f"{known}, {known}"}).status_code == 200
+    assert codes(ask({header: str(UNKNOWN_ID)})) == [rule["code"]]
+    assert codes(ask({header: f"{known},{UNKNOWN_ID}"})) == [rule["code"]]
+    assert codes(ask({}, [{**body[0], name: UNKNOWN_ID}])) == [rule["code"]]
+
+    test = client(spec, without_rule(operation_id, "org-hierarchy"))
+    assert ask({header: str(UNKNOWN_ID)}).status_code == 200
+
+
+def test_an_alternate_currency_target_needs_its_currency_identifier(spec: Spec) -> None:
+    operation_id = "create-target-groups"
+    rule = next(r for r in op_of(spec.raw, operation_id)["x-rules"] if r["rule"] == "currency-identifier")
+    entity = spec.raw["components"]["schemas"]["TargetEntity"]["x-value-roles"]["needs-currency"][0]
+    test = client(spec)
+    target = example_body(spec.operation(operation_id))["targets"][0]
+
+    def create(info: dict[str, Any], **changes: Any) -> Any:
+        body = example_body(spec.operation(operation_id))
+        body.update(name=f"rules-{next(NAMES)}", targets=[{**target, **changes, "extendedFieldInfo": info}])
+        return test.post(GROUPS, json=body)
+
+    for missing in ({rule["field"]: None}, {rule["field"]: "  "}, {"programId": 46}):
+        assert codes(create(missing, targetEntity=entity)) == [rule["code"]]
+    assert create({rule["field"]: "0nzyDx"}, targetEntity=entity).status_code == 200
+    assert create({rule["field"]: None}).status_code == 200  # quiet: not an alternate-currency target
+
+    test = client(spec, without_rule(operation_id, "currency-identifier"))
+    assert create({rule["field"]: None}, targetEntity=entity).status_code == 200
