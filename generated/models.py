@@ -930,7 +930,7 @@ class EnrolmentRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    customerId: int
+    customerId: int = Field(..., ge=1)
     periodName: str | None = None
     initialBalance: int | None = None
     resetStreakStatus: bool | None = None
@@ -944,7 +944,7 @@ class UnenrolmentRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    customerId: int
+    customerId: int = Field(..., ge=1)
 
 
 class NameValidityRequest(BaseModel):

@@ -48,6 +48,22 @@ def data_scope_org_required(call: Call) -> None:
         raise call.refuse("data-scope-org-required", f"{header} {scope} without {org}")
 
 
+@request_rule("org-hierarchy")
+def org_hierarchy(call: Call) -> None:
+    """get-user-ranks-across-target-groups (51512 "The following orgs are not part of the hierarchy"):
+    each org a request names, in the org header (the docs: "List of Organisation IDs") or in a body
+    item's org field, is an org of the hierarchy (the mock's: the orgs the spec's examples name)."""
+    header = call.facts.arg("org-hierarchy", "org-header")
+    name = call.facts.arg("org-hierarchy", "org-field")
+    named = [v.strip() for v in str(call.params.get(header) or "").split(",") if v.strip()]
+    items = call.body if isinstance(call.body, list) else []
+    named += [str(item[name]) for item in items if isinstance(item, dict) and item.get(name) is not None]
+    known = {str(org) for org in call.store.orgs}
+    outside = [org for org in named if org not in known]
+    if outside:
+        raise call.refuse("org-hierarchy", "not part of the hierarchy: " + ", ".join(outside))
+
+
 def extended_field_metadata(call: Call, raw: JSONObject) -> None:
     """Create pages (extended fields, alternate currencies; errors.md 310094): such a target needs
     ``extendedFieldInfo``."""
@@ -58,6 +74,22 @@ def extended_field_metadata(call: Call, raw: JSONObject) -> None:
         or raw.get("targetEntity") in call.roles("TargetEntity", "needs-metadata")
     ) and not raw.get("extendedFieldInfo"):
         raise call.refuse("extended-field-metadata")
+
+
+def currency_identifier(call: Call, raw: JSONObject) -> None:
+    """Alternate-currency create page (errors.md 310147 "Invalid or null Alternate Currency Identifier for
+    target rule"): such a target's metadata names its currency (``x-rules`` names the field); null or
+    blank is refused. Which identifiers exist the mock cannot know, so only the null half is judged."""
+    if not call.applies("currency-identifier"):
+        return
+    info = raw.get("extendedFieldInfo")
+    if raw.get("targetEntity") not in call.roles("TargetEntity", "needs-currency") or not isinstance(
+        info, dict
+    ):
+        return
+    value = info.get(call.facts.arg("currency-identifier", "field"))
+    if value is None or not str(value).strip():
+        raise call.refuse("currency-identifier")
 
 
 def unified_expression(call: Call, target_ids: Iterable[int], combination: Any) -> str:
@@ -119,6 +151,40 @@ def period_ref_code(call: Call, raw: JSONObject, ref_codes: set[Any]) -> None:
         return
     if raw.get("periodName") is not None and ref_codes and raw["periodName"] not in ref_codes:
         raise call.refuse("period-ref-code")
+
+
+def group_period(call: Call, periods: list[JSONObject]) -> None:
+    """un-enrol-users-into-a-milestonestreak (errors.md 310019 "Target period not found"): its body names
+    no period (customerId only), so a customer leaves the periods of the target's group; a group without
+    one has no period to find. Judged before the enrolment itself (the period is looked up first)."""
+    if not call.applies("group-period"):
+        return
+    if not periods:
+        raise call.refuse("group-period", "the target's group has no period")
+
+
+def period_of_group(call: Call, group: JSONObject) -> None:
+    """get-top-ranked-users (errors.md 310118 "Target Period not found for the target"): the period the
+    query asks for (``x-rules`` names the parameter) is one of the group's periods."""
+    if not call.applies("period-of-group"):
+        return
+    name = call.facts.arg("period-of-group", "param")
+    if name in call.params and call.params[name] not in {p["id"] for p in call.store.periods_of(group["id"])}:
+        raise call.refuse("period-of-group", f"{name} {call.params[name]} is no period of the group")
+
+
+def leaderboard_evaluation(call: Call, group: JSONObject) -> None:
+    """create-target-groups (errors.md 310132): a leaderboard only on a group evaluated in the windows the
+    ``leaderboard`` role of TargetEvaluationType names (the docs: FIXED_CALENDAR_WINDOW only)."""
+    if not call.applies("leaderboard-evaluation"):
+        return
+    evaluation = group.get("targetEvaluationType")
+    if (
+        group.get("leaderboardEnabled")
+        and evaluation is not None
+        and evaluation not in call.roles("TargetEvaluationType", "leaderboard")
+    ):
+        raise call.refuse("leaderboard-evaluation", f"a leaderboard on a {evaluation} group")
 
 
 def unenrolment(call: Call, removed: Any) -> None:

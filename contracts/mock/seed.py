@@ -46,8 +46,33 @@ def _items(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
+HIERARCHY = "org-hierarchy"
+"""The rule whose ``org-field`` (``x-rules``) names the field an example gives an org id in."""
+
+
+def _named_orgs(spec: Spec) -> set[int]:
+    """Every org id the spec's examples give under an ``org-field`` of the hierarchy rule."""
+    fields = {
+        str(rule["org-field"])
+        for op in spec.operations
+        for rule in op.raw.get("x-rules", [])
+        if isinstance(rule, dict) and rule.get("rule") == HIERARCHY and "org-field" in rule
+    }
+    found: set[int] = set()
+    stack: list[Any] = [spec.raw] if fields else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            found |= {v for k, v in node.items() if k in fields and type(v) is int}
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
 def load(spec: Spec, store: Store) -> None:
-    """Fill ``store`` from the success examples of the spec."""
+    """Fill ``store`` from the success examples of the spec (and its org hierarchy from every example)."""
+    store.orgs |= _named_orgs(spec)
     for data in _examples(spec, GROUPS):
         for group in _items(data):
             group = copy.deepcopy(group)

@@ -56,6 +56,8 @@ class Store:
     communications: dict[tuple[int, str], JSONObject] = field(default_factory=dict)
     enrolments: dict[tuple[int, int], JSONObject] = field(default_factory=dict)
     channels: list[JSONObject] = field(default_factory=list)
+    orgs: set[int] = field(default_factory=set)
+    """The orgs of the mock's connected-org hierarchy: those the spec's examples name (seed)."""
     names: dict[str, int] = field(default_factory=dict)
     """Case-folded target-group name → id, so the uniqueness rule costs O(1)."""
     running: tuple[Any, ...] = ()

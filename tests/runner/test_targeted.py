@@ -29,10 +29,7 @@ pytestmark = pytest.mark.slow
 USER, PASSWORD = "runner", "pw-targeted"
 SPEC = load_spec()
 PROBES: list[Probe] = [p for op in SPEC.operations for p in catalogue(SPEC, op) if p.code is not None]
-MOCK_LACKS = {
-    ("create-target-groups", 310132): "the mock has no leaderboard evaluation-type rule",
-    ("get-user-ranks-across-target-groups", 51512): "the mock has no org hierarchy",
-}
+MOCK_LACKS: dict[tuple[str, int], str] = {}
 """Recipes the mock cannot satisfy yet (strict xfail: the day it can, the test says so)."""
 
 

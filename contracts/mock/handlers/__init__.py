@@ -175,6 +175,7 @@ def new_target(call: Call, group_id: int, raw: JSONObject, defaults: dict[str, A
 
     store = call.store
     rules.extended_field_metadata(call, raw)
+    rules.currency_identifier(call, raw)
     periods = store.periods_of(group_id)
     target: JSONObject = {
         "id": store.next_id(),

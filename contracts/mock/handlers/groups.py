@@ -34,6 +34,7 @@ CYCLE_BOUNDS = (
 @behaviour("create-group")
 def create_group(call: Call) -> Any:
     body, store = call.body, call.store
+    rules.leaderboard_evaluation(call, with_defaults(body, call.defaults()))
     store.reserve(
         1 + len(body.get("periods", [])) + len(body.get("targets", [])) + len(body.get("streaks", []))
     )
@@ -141,6 +142,7 @@ def search_groups(call: Call) -> Any:
 def leaderboard(call: Call) -> Any:
     group, target = call.records()[:2]
     rules.leaderboard_enabled(call, group)
+    rules.period_of_group(call, group)
     enrolled = sorted(
         (e for (tid, _), e in call.store.enrolments.items() if tid == target["id"]),
         key=lambda e: -e["achievedValue"],

@@ -32,6 +32,7 @@ def enrol(call: Call) -> Any:
 @behaviour("unenrol")
 def unenrol(call: Call) -> Any:
     target = call.owner()
+    rules.group_period(call, call.store.periods_of(target["targetGroupId"]))
     for raw in call.body:
         rules.unenrolment(call, call.store.enrolments.pop((target["id"], raw["customerId"]), None))
     return call.body[-1]["customerId"]
