@@ -123,6 +123,7 @@ SCHEMA: dict[str, dict[str, Constraint]] = {
         "fallback": Constraint(choices=("mock",)),
         "timeout": Constraint(minimum=0.1),
         "max-body": Constraint(minimum=1),
+        "verdict-cache": Constraint(minimum=0),
     },
     "replay": {
         "base-url": NON_EMPTY,

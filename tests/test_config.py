@@ -66,6 +66,7 @@ def test_every_command_section_is_known(tmp_path: Path, section: str) -> None:
     [
         ("proxy", "contracts.proxy:ProxySettings", {"port": 70000}, "must be at most 65535"),
         ("proxy", "contracts.proxy:ProxySettings", {"fallback": "upstream"}, "is not one of mock"),
+        ("proxy", "contracts.proxy:ProxySettings", {"verdict-cache": -1}, "must be at least 0"),
         ("replay", "contracts.proxy.replay:ReplaySettings", {"timeout": -1}, "must be at least 0.1"),
         ("run", "contracts.runner:RunSettings", {"max-duration": -5}, "must be at least 0"),
         ("run", "contracts.runner:RunSettings", {"base-url": " "}, "must not be empty"),
