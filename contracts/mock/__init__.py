@@ -45,6 +45,7 @@ class MockApp:
 
     def __init__(self, spec: Spec, store: Store, strict: bool) -> None:
         self.spec, self.store = spec, store
+        self.lock = threading.Lock()
         self.validators = {op.operation_id: RequestValidator(spec, op) for op in spec.operations}
         self.selfcheck = SelfCheck(spec) if strict else None
         self.invalid_input = error_role(spec, "invalid-input")
@@ -74,7 +75,8 @@ class MockApp:
             return Response(body, status_code=status, media_type="application/json", headers=headers)
         op, path_params = found  # credentials, body size and JSON syntax: judged by guard.Guard in front
         raw_body = await request.body()
-        response = self.respond(op, path_params, request, raw_body)
+        with self.lock:  # one request at a time changes the store, whichever thread serves it
+            response = self.respond(op, path_params, request, raw_body)
         if self.selfcheck is not None:
             response = self.selfcheck.verify(op, request, response)
         return response
