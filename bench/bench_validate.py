@@ -129,10 +129,6 @@ def main() -> None:
     stream_figures(spec)
 
 
-if __name__ == "__main__":
-    main()
-
-
 # --- contracts validate on a whole capture, as a user runs it -----------------------------------
 # Profile it: .venv/bin/python -m cProfile -s tottime -m contracts validate --jobs 1 FILE.har | head -40
 # (bench/README.md, section "validate").
@@ -316,3 +312,7 @@ def stream_figures(spec: Spec) -> None:
 
 def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+if __name__ == "__main__":
+    main()
