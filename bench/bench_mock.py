@@ -61,10 +61,11 @@ def ensure_wrk() -> str | None:
     return shutil.which("wrk")
 
 
-def wrk(exe: str, url: str, script: str | None) -> dict[str, float]:
-    args = [exe, "-t2", "-c16", f"-d{DURATION}s", "--latency", "-H", f"Authorization: {AUTH}"]
-    if script:
-        args += ["-s", script]
+def wrk(
+    exe: str, url: str, *, threads: int, connections: int, seconds: int, script: str | None = None
+) -> dict[str, float]:
+    args = [exe, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    args += ["-H", f"Authorization: {AUTH}"] + (["-s", script] if script else [])
     out = subprocess.run([*args, url], capture_output=True, text=True, check=False).stdout
 
     def latency(label: str) -> float:
@@ -74,11 +75,13 @@ def wrk(exe: str, url: str, script: str | None) -> dict[str, float]:
         return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
 
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    total = re.search(r"(\d+) requests in", out)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return {
         "rps": float(rps.group(1)) if rps else float("nan"),
         "p50": latency("50"),
         "p99": latency("99"),
+        "requests": float(total.group(1)) if total else 0.0,
         "non2xx": float(non2xx.group(1)) if non2xx else 0.0,
     }
 
@@ -150,7 +153,8 @@ def main() -> None:
                 ("GET target group", "/v3/targetGroups/18044", None),
                 ("create", "/v3/targetGroups", lua.name),
             ):
-                row = wrk(exe, f"http://127.0.0.1:{port}{path}", script)
+                url = f"http://127.0.0.1:{port}{path}"
+                row = wrk(exe, url, threads=2, connections=16, seconds=DURATION, script=script)
                 results[(name, scenario)] = row
                 print(
                     f"{name:22} {scenario:18} {row['rps']:>9,.0f} {row['p50']:>8.2f} {row['p99']:>8.2f} {row['non2xx']:>8.0f}"

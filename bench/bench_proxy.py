@@ -16,7 +16,6 @@ shared, and the proxy, the mock and wrk share its cores.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -25,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_mock import AUTH, DURATION, ROOT, ensure_wrk, free_port, wait_for
+from bench_mock import AUTH, DURATION, ROOT, ensure_wrk, free_port, wait_for, wrk
 
 PATH = "/v3/targetGroups/18044"
 RECORDED = int(os.environ.get("BENCH_PROXY_REQUESTS", "100000"))
@@ -76,31 +75,6 @@ def memory_mb(pid: int) -> tuple[float, float]:
         if name in found:
             found[name] = int(line.split()[1]) / 1024
     return found["VmRSS"], found["VmHWM"]
-
-
-def wrk(
-    exe: str, url: str, *, threads: int, connections: int, seconds: int, script: str | None = None
-) -> dict[str, float]:
-    args = [exe, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
-    args += ["-H", f"Authorization: {AUTH}"] + (["-s", script] if script else [])
-    out = subprocess.run([*args, url], capture_output=True, text=True, check=False).stdout
-
-    def latency(label: str) -> float:
-        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
-        if not match:
-            return float("nan")
-        return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
-
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    total = re.search(r"(\d+) requests in", out)
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return {
-        "rps": float(rps.group(1)) if rps else float("nan"),
-        "p50": latency("50"),
-        "p99": latency("99"),
-        "requests": float(total.group(1)) if total else 0.0,
-        "non2xx": float(non2xx.group(1)) if non2xx else 0.0,
-    }
 
 
 def measure(exe: str, url: str) -> dict[str, float]:
