@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from contracts.error_facts import ErrorFacts
 from contracts.errors import SpecError, UsageError, did_you_mean
 from contracts.schemas import JSON_MEDIA, Schemas
 from contracts.schemas import escape_token as escape_token
@@ -498,6 +499,11 @@ class Spec:
     def schemas(self) -> Schemas:
         """The schema layer of this document: compiled validators, walks, memos (:mod:`contracts.schemas`)."""
         return Schemas(self)
+
+    @functools.cached_property
+    def error_facts(self) -> ErrorFacts:
+        """Which request earns which code, read and checked once (:mod:`contracts.error_facts`)."""
+        return ErrorFacts(self)
 
     @functools.cached_property
     def openapi(self) -> OpenAPI:

@@ -1,8 +1,8 @@
 """Who may call the mock: the required Basic pair, and a documented pair that is valid but has no access.
 
-The decision is a role name of ``components["x-error-roles"]`` (``unauthenticated`` → 401,
-``forbidden`` → 403) or ``None`` for "let through"; :mod:`contracts.mock.guard` turns the role into the
-spec's code. Decisions are cached per header value in a bounded cache (a client sending a new header
+The decision is a role name of :mod:`contracts.error_facts` (``UNAUTHENTICATED``, ``FORBIDDEN``) or
+``None`` for "let through"; :mod:`contracts.mock.guard` turns the role into the spec's code
+(``spec.error_facts.role``). Decisions are cached per header value in a bounded cache (a client sending a new header
 on every request costs a decode, not memory).
 """
 

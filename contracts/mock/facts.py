@@ -17,12 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contracts.checks._schemas import compile_schema
+from contracts.error_facts import REQUIRED, BodySite
 from contracts.spec import Operation, Spec
 
-ROLES_KEY = "x-error-roles"
 PARAM = re.compile(r"^\{(.+)\}$")
-REQUIRED = "required"
-"""In ``x-constraint-codes`` of a property: the property missing from its object."""
 MAX_SCHEMA_DEPTH = 12
 """Request bodies nest a few levels (group → targets → defaultValues); deeper walks are cycles."""
 
@@ -135,27 +133,25 @@ class Facts:
         self.behaviour: str | None = op.raw.get("x-behaviour")
         self._defaults: dict[tuple[str, ...], dict[str, Any]] = {}
         seen: list[tuple[str, str]] = []
-        for param in op.parameters():
-            name, location = param["name"], param["in"]
-            schema = spec.deref(param.get("schema", {}))
-            for keyword, code in (param.get("x-constraint-codes") or {}).items():
-                check = compile_schema(spec, {keyword: schema[keyword]}) if keyword in schema else None
-                if check is not None:
-                    self.param_codes.append((name, location, Coded((), keyword, int(code), check)))
+        for param in spec.error_facts.of(op).parameters:
+            name, location, schema = param.name, param.location, param.schema
+            for constraint in param.constraints:
+                if constraint.keyword in schema:
+                    check = compile_schema(spec, {constraint.keyword: schema[constraint.keyword]})
+                    self.param_codes.append(
+                        (name, location, Coded((), constraint.keyword, constraint.code, check))
+                    )
             collection = collections.by_param.get(name)
-            if "x-not-found-code" in param and collection is not None:
+            if param.not_found is not None and collection is not None:
                 above = collections.parent.get(collection)
                 parent = next((p for p, c in reversed(seen) if c == above), None)
-                self.lookups.append(
-                    Lookup(name, location, collection, int(param["x-not-found-code"]), parent)
-                )
+                self.lookups.append(Lookup(name, location, collection, param.not_found.code, parent))
             if collection is not None and location == "path":
                 seen.append((name, collection))
         self.writes: str | None = self._written(op, collections)
         self.self_param = next((p for p, c in reversed(seen) if c == self.writes), None)
-        body = op.request_schema()
-        if body is not None:
-            self._walk(body, (), 0)
+        for site in spec.error_facts.of(op).body:
+            self._site(site)
 
     @staticmethod
     def _written(op: Operation, collections: Collections) -> str | None:
@@ -166,24 +162,15 @@ class Facts:
             return collections.by_param.get(param.group(1))
         return last if last in collections.id_param else None
 
-    def _walk(self, node: Any, where: tuple[str, ...], depth: int) -> None:
-        schema = _with_siblings(self.spec, node)
-        if not schema or depth > MAX_SCHEMA_DEPTH:
-            return
-        for keyword, code in (schema.get("x-constraint-codes") or {}).items():
-            if keyword == REQUIRED and where:
-                self.missing_codes.append((where, int(code)))
-            elif keyword in schema:
-                check = compile_schema(self.spec, {keyword: schema[keyword]})
-                self.body_codes.append(Coded(where, keyword, int(code), check))
-        if "x-unique" in schema and len(where) == 1:
-            self.unique.append((where[0], int(schema["x-unique"])))
-        for part in (*schema.get("allOf", ()), *schema.get("oneOf", ()), *schema.get("anyOf", ())):
-            self._walk(part, where, depth + 1)
-        if "items" in schema:
-            self._walk(schema["items"], (*where, "*"), depth + 1)
-        for name, sub in (schema.get("properties") or {}).items():
-            self._walk(sub, (*where, name), depth + 1)
+    def _site(self, site: BodySite) -> None:
+        for constraint in site.constraints:
+            if constraint.keyword == REQUIRED and site.where:
+                self.missing_codes.append((site.where, constraint.code))
+            elif constraint.keyword in site.schema:
+                check = compile_schema(self.spec, {constraint.keyword: site.schema[constraint.keyword]})
+                self.body_codes.append(Coded(site.where, constraint.keyword, constraint.code, check))
+        if site.unique is not None and len(site.where) == 1:
+            self.unique.append((site.where[0], site.unique.code))
 
     # -- what behaviours ask -----------------------------------------------------------------
     def code(self, rule: str) -> int:
@@ -242,10 +229,7 @@ def _with_siblings(spec: Spec, node: Any) -> dict[str, Any]:
 
 def error_role(spec: Spec, role: str) -> int:
     """The catalogued code of a generic role (``invalid-input``, ``unauthenticated``, ``forbidden``)."""
-    roles = spec.raw.get("components", {}).get(ROLES_KEY, {})
-    if role not in roles:
-        raise MockBug(f"components.{ROLES_KEY} has no {role!r}")
-    return int(roles[role])
+    return spec.error_facts.role(role)
 
 
 def value_roles(spec: Spec) -> dict[str, dict[str, tuple[Any, ...]]]:

@@ -31,7 +31,7 @@ from typing import Any, get_args
 
 import orjson
 
-from contracts.errors import SpecError
+from contracts.error_facts import INVALID_INPUT
 from contracts.mock.auth import Auth, Denial
 from contracts.spec import Operation, Spec
 
@@ -47,8 +47,6 @@ DEFAULT_MAX_BODY = 1 << 20
 """1 MiB: the API's largest documented request (a bulk of targets) is a few kilobytes."""
 MAX_DEPTH = 64
 """Nesting bound for request JSON; the spec's deepest request body is a handful of levels."""
-ROLES_KEY = "x-error-roles"
-INVALID_INPUT = "invalid-input"
 
 _INTEGER = re.compile(r"-?[0-9]+(?:\.0+)?")
 """ASCII decimal integers; an integer-valued decimal (``8175.0``) is an integer, as in JSON Schema."""
@@ -61,14 +59,8 @@ _JSON_TYPE = re.compile(r"application/(?:[\w.+-]+\+)?json\Z")
 
 
 def role_code(spec: Spec, role: str) -> int:
-    """The catalogued code of ``components["x-error-roles"][role]`` (docs/spec-conventions.md)."""
-    roles = spec.raw.get("components", {}).get(ROLES_KEY, {})
-    code = roles.get(role) if isinstance(roles, dict) else None
-    if not isinstance(code, int) or code not in spec.error_catalogue:
-        raise SpecError(
-            f'the spec has no catalogued components["{ROLES_KEY}"]["{role}"] code; the mock needs it'
-        )
-    return code
+    """The catalogued code of ``components["x-error-roles"][role]`` (:mod:`contracts.error_facts`)."""
+    return spec.error_facts.role(role)
 
 
 class Refused(Exception):
@@ -100,14 +92,13 @@ class Rules:
 
 def _rules(spec: Spec, op: Operation, invalid: int) -> Rules:
     params: list[IntegerParam] = []
-    for param in op.parameters():
-        schema = spec.deref(param.get("schema", {}))
-        if not isinstance(schema, dict) or schema.get("type") != "integer":
+    for param in spec.error_facts.of(op).parameters:
+        schema = param.schema
+        if schema.get("type") != "integer":
             continue
-        codes = param.get("x-constraint-codes") or schema.get("x-constraint-codes") or {}
-        code = codes.get("type") if isinstance(codes, dict) else None
-        code = code if isinstance(code, int) and code in op.error_codes else invalid
-        params.append(IntegerParam(param["in"], param["name"], _RANGES.get(str(schema.get("format"))), code))
+        code = param.code("type")
+        code = code if code is not None and code in op.error_codes else invalid
+        params.append(IntegerParam(param.location, param.name, _RANGES.get(str(schema.get("format"))), code))
     return Rules(
         op.request_schema() is not None,
         tuple(p for p in params if p.location == "path"),
