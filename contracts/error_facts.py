@@ -114,6 +114,8 @@ class OperationFacts:
     parameters: tuple[ParameterFacts, ...]
     body: tuple[BodySite, ...]
     rules: tuple[Rule, ...]
+    body_pointer: Pointer
+    """Where the JSON request body's schema is written (its request body's component, if a ``$ref``)."""
 
     def parameter(self, name: str, location: str) -> ParameterFacts | None:
         return next((p for p in self.parameters if p.name == name and p.location == location), None)
@@ -266,13 +268,16 @@ def _parameter_facts(spec: Spec, op: Operation) -> tuple[ParameterFacts, ...]:
     return tuple(found)
 
 
-def _body_sites(spec: Spec, op: Operation) -> tuple[BodySite, ...]:
+def _body_pointer(op: Operation) -> Pointer:
+    body = op.raw.get("requestBody", {})
+    base = str(body["$ref"])[1:] if isinstance(body, dict) and isinstance(body.get("$ref"), str) else None
+    return join_pointer(base or join_pointer(op.pointer, "requestBody"), "content", JSON_MEDIA, "schema")
+
+
+def _body_sites(spec: Spec, op: Operation, root: Pointer) -> tuple[BodySite, ...]:
     schema = op.request_schema()
     if not isinstance(schema, dict):
         return ()
-    body = op.raw.get("requestBody", {})
-    base = str(body["$ref"])[1:] if isinstance(body, dict) and isinstance(body.get("$ref"), str) else None
-    root = join_pointer(base or join_pointer(op.pointer, "requestBody"), "content", JSON_MEDIA, "schema")
     sites: list[BodySite] = []
     stack: list[tuple[Any, tuple[str, ...], Pointer]] = [(schema, (), root)]
     while stack:
@@ -311,4 +316,5 @@ def _rules(op: Operation) -> tuple[Rule, ...]:
 
 
 def _operation_facts(spec: Spec, op: Operation) -> OperationFacts:
-    return OperationFacts(_parameter_facts(spec, op), _body_sites(spec, op), _rules(op))
+    root = _body_pointer(op)
+    return OperationFacts(_parameter_facts(spec, op), _body_sites(spec, op, root), _rules(op), root)

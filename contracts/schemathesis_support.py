@@ -20,7 +20,6 @@ from contracts.spec import DEFAULT_SPEC_PATH, Operation, Spec, load_spec
 SPEC_ENV = "CONTRACTS_SPEC"
 """The spec the hooks judge against (default: the project's spec/v3.json)."""
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-MAX_DEPTH = 8
 
 
 @functools.cache
@@ -52,28 +51,7 @@ def operation(case: Any) -> Operation | None:
 def business_rule_codes(op: Operation) -> set[int]:
     """The codes with which the spec says business rules refuse schema-valid requests of ``op``:
     ``x-rules`` codes, ``x-unique`` in its body, ``x-not-found-code`` on a query parameter."""
-    codes = {
-        e["code"] for e in op.raw.get("x-rules", []) if isinstance(e, dict) and isinstance(e.get("code"), int)
-    }
-    for param in op.parameters():
-        if param.get("in") == "query" and isinstance(param.get("x-not-found-code"), int):
-            codes.add(param["x-not-found-code"])
-    body = op.request_schema()
-    if body is not None:
-        codes |= set(_unique_codes(op.spec, body, 0))
-    return codes
-
-
-def _unique_codes(spec_: Spec, node: Any, depth: int) -> list[int]:
-    if not isinstance(node, dict) or depth > MAX_DEPTH:
-        return []
-    found = [node["x-unique"]] if isinstance(node.get("x-unique"), int) else []
-    node = spec_.deref(node) if "$ref" in node else node
-    for part in (*node.get("allOf", ()), *node.get("oneOf", ()), *node.get("anyOf", ())):
-        found += _unique_codes(spec_, part, depth + 1)
-    for sub in (node.get("properties") or {}).values():
-        found += _unique_codes(spec_, sub, depth + 1)
-    return found
+    return set(op.spec.error_facts.of(op).business_rule_codes)
 
 
 def exchange(case: Any, response: Any, op: Operation) -> Exchange:

@@ -1,7 +1,8 @@
 """The catalogue of a targeted phase: which request should earn which documented error, read off the spec.
 
 Nothing here names an operation, a code or a value: each :class:`Probe` is derived from the spec's
-error facts (docs/spec-conventions.md, "Error facts" and "Elicitation recipes"):
+error facts as ``spec.error_facts`` reads them (:mod:`contracts.error_facts`; docs/spec-conventions.md,
+"Error facts" and "Elicitation recipes"):
 
 - ``components.x-error-roles``: ``unauthenticated`` (no credentials, wrong credentials),
   ``forbidden`` (the no-access credential), ``invalid-input`` (a request failing its schema);
@@ -16,10 +17,12 @@ error facts (docs/spec-conventions.md, "Error facts" and "Elicitation recipes"):
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from contracts.error_facts import FORBIDDEN, INVALID_INPUT, UNAUTHENTICATED, Coded, Constraint
 from contracts.spec import Operation, Spec, join_pointer
 
 UNKNOWN_ID = 987_654_321_987
@@ -103,22 +106,6 @@ def example_body(op: Operation, name: str | None = None) -> Any:
     return copy.deepcopy(media["example"]) if "example" in media else None
 
 
-def _parameter_pointer(op: Operation, name: str, location: str) -> str:
-    for key, level in (
-        ("op", op.raw.get("parameters", [])),
-        ("path", op.spec.raw["paths"][op.path].get("parameters", [])),
-    ):
-        for index, param in enumerate(level if isinstance(level, list) else []):
-            ref = param.get("$ref") if isinstance(param, dict) else None
-            resolved = op.spec.deref(param)
-            if resolved.get("name") == name and resolved.get("in") == location:
-                if ref:
-                    return str(ref).lstrip("#")
-                base = op.pointer if key == "op" else join_pointer("/paths", op.path)
-                return join_pointer(base, "parameters", index)
-    return op.pointer
-
-
 def _violation(schema: dict[str, Any], keyword: str) -> Any:
     """A parameter value failing ``keyword`` of ``schema`` (None when there is no such value)."""
     if keyword == "type":
@@ -192,118 +179,96 @@ def sites(spec: Spec, schema: Any, instance: Any, pointer: str = "", where: str 
 
 def catalogue(spec: Spec, op: Operation) -> list[Probe]:
     """Every probe the spec gives for ``op``, in a stable order."""
-    roles = spec.raw.get("components", {}).get("x-error-roles", {})
+    facts = spec.error_facts
+    roles = facts.roles
+    of = facts.of(op)
     probes: list[Probe] = []
     codes = set(op.error_codes)
-    role_pointer = "/components/x-error-roles"
-    if roles.get("unauthenticated") in codes:
-        code = roles["unauthenticated"]
-        probes.append(
-            Probe(
-                op, "unauthenticated", code, role_pointer + "/unauthenticated", "no credentials", auth="none"
-            )
-        )
-        probes.append(
-            Probe(
-                op,
-                "wrong-credentials",
-                code,
-                role_pointer + "/unauthenticated",
-                "wrong credentials",
-                auth="wrong",
-            )
-        )
-    if roles.get("forbidden") in codes:
+    unauthenticated = roles.get(UNAUTHENTICATED)
+    if unauthenticated is not None and unauthenticated.code in codes:
+        code, pointer = unauthenticated.code, unauthenticated.pointer
+        probes.append(Probe(op, "unauthenticated", code, pointer, "no credentials", auth="none"))
+        probes.append(Probe(op, "wrong-credentials", code, pointer, "wrong credentials", auth="wrong"))
+    forbidden = roles.get(FORBIDDEN)
+    if forbidden is not None and forbidden.code in codes:
         probes.append(
             Probe(
                 op,
                 "forbidden",
-                roles["forbidden"],
-                role_pointer + "/forbidden",
+                forbidden.code,
+                forbidden.pointer,
                 "a credential without access",
                 auth="noaccess",
             )
         )
-    invalid = roles.get("invalid-input")
-    specific: set[int] = set()
-    for param in op.parameters():
-        name, location = param["name"], param.get("in", "")
-        schema = spec.deref(param.get("schema", {}))
-        where = _parameter_pointer(op, name, location)
-        if "x-not-found-code" in param and param["x-not-found-code"] in codes:
+    for param in of.parameters:
+        name, location = param.name, param.location
+        if param.not_found is not None and param.not_found.code in codes:
             probes.append(
                 Probe(
                     op,
                     "not-found",
-                    param["x-not-found-code"],
-                    where + "/x-not-found-code",
+                    param.not_found.code,
+                    param.not_found.pointer,
                     f"{location} {name} names nothing",
                     params={name: "$unknown"},
                 )
             )
-        constraint = param.get("x-constraint-codes") or {}
-        for keyword, code in constraint.items():
-            value = _violation(schema, keyword)
-            if value is not None and code in codes:
-                specific.add(code)
-                probes.append(
-                    Probe(
-                        op,
-                        "constraint",
-                        code,
-                        join_pointer(where, "x-constraint-codes", keyword),
-                        f"{location} {name} fails {keyword}",
-                        params={name: value},
-                    )
-                )
-        enum = spec.deref(schema).get("enum") if isinstance(schema, dict) else None
-        for value in enum or []:
+        probes += _constraint_probes(
+            op,
+            f"{location} {name}",
+            param.schema,
+            param.constraints,
+            codes,
+            functools.partial(_in_parameter, name),
+        )
+        for value in param.schema.get("enum") or []:
             probes.append(
                 Probe(
                     op,
                     "enum-value",
                     None,
-                    join_pointer(where, "schema"),
+                    join_pointer(param.pointer, "schema"),
                     f"{location} {name} = {value}",
                     params={name: value, "__value__": f"={value}"},
                 )
             )
     body = example_body(op)
     request_schema = op.request_schema()
-    body_sites = list(sites(spec, request_schema, body)) if body is not None and request_schema else []
-    unique = tuple(s.pointer for s in body_sites if "x-unique" in s.schema)
-    for site in body_sites:
-        if site.absent:
+    body_sites = (
+        list(sites(spec, request_schema, body, where=of.body_pointer))
+        if body is not None and request_schema
+        else []
+    )
+    stated = [(site, of.body_at(site.spec_pointer)) for site in body_sites if not site.absent]
+    unique = tuple(site.pointer for site, fact in stated if fact is not None and fact.unique is not None)
+    for site, fact in stated:
+        if fact is None:
             continue
-        for keyword, code in (site.schema.get("x-constraint-codes") or {}).items():
-            value = _violation(site.schema, keyword) if keyword != "enum" else WRONG
-            if value is not None and code in codes:
-                specific.add(code)
-                probes.append(
-                    Probe(
-                        op,
-                        "constraint",
-                        code,
-                        join_pointer(site.spec_pointer, "x-constraint-codes", keyword),
-                        f"body {site.pointer} fails {keyword}",
-                        patch=({"op": "replace", "path": site.pointer, "value": value},),
-                        unique=unique,
-                    )
-                )
-        code = site.schema.get("x-unique")
-        if code in codes and op.method == "POST":  # a create repeated; an update's duplicate needs a recipe
+        at = site.pointer
+        probes += _constraint_probes(
+            op,
+            f"body {at}",
+            fact.schema,
+            fact.constraints,
+            codes,
+            functools.partial(_in_body, at, unique),
+        )
+        # a create repeated; an update's duplicate needs a recipe
+        if fact.unique is not None and fact.unique.code in codes and op.method == "POST":
             probes.append(
                 Probe(
                     op,
                     "unique",
-                    code,
-                    join_pointer(site.spec_pointer, "x-unique"),
-                    f"body {site.pointer} repeats an existing value",
+                    fact.unique.code,
+                    fact.unique.pointer,
+                    f"body {at} repeats an existing value",
                     repeat=True,
                 )
             )
     probes += _body_enum_probes(spec, op, request_schema, unique)
-    if invalid in codes:
+    invalid = roles.get(INVALID_INPUT)
+    if invalid is not None and invalid.code in codes:
         probe = _invalid_input(op, body, request_schema, invalid, unique)
         if probe is not None:
             probes.append(probe)
@@ -329,6 +294,41 @@ def catalogue(spec: Spec, op: Operation) -> list[Probe]:
     return probes
 
 
+def _in_parameter(name: str, value: Any) -> dict[str, Any]:
+    return {"params": {name: value}}
+
+
+def _in_body(pointer: str, unique: tuple[str, ...], value: Any) -> dict[str, Any]:
+    return {"patch": ({"op": "replace", "path": pointer, "value": value},), "unique": unique}
+
+
+def _constraint_probes(
+    op: Operation,
+    where: str,
+    schema: dict[str, Any],
+    constraints: tuple[Constraint, ...],
+    codes: set[int],
+    request: Callable[[Any], dict[str, Any]],
+) -> list[Probe]:
+    """One probe per ``x-constraint-codes`` keyword of the operation's codes that a value can fail:
+    ``request`` places the failing value (a parameter, a patch on the body)."""
+    probes = []
+    for constraint in constraints:
+        value = _violation(schema, constraint.keyword)
+        if value is not None and constraint.code in codes:
+            probes.append(
+                Probe(
+                    op,
+                    "constraint",
+                    constraint.code,
+                    constraint.pointer,
+                    f"{where} fails {constraint.keyword}",
+                    **request(value),
+                )
+            )
+    return probes
+
+
 def _body_enum_probes(spec: Spec, op: Operation, schema: Any, unique: tuple[str, ...]) -> list[Probe]:
     """Each value of each request-body enum, once: on the baseline example, else the first example giving it."""
     if not isinstance(schema, dict):
@@ -341,7 +341,7 @@ def _body_enum_probes(spec: Spec, op: Operation, schema: Any, unique: tuple[str,
     for name, body in candidates:
         if body is None:
             continue
-        for site in sites(spec, schema, body):
+        for site in sites(spec, schema, body, where=spec.error_facts.of(op).body_pointer):
             for value in _enum_values(spec, site.schema):
                 key = (site.spec_pointer, json_key(value))
                 if key in done:
@@ -374,24 +374,25 @@ def _enum_values(spec: Spec, schema: dict[str, Any]) -> list[Any]:
     return list(values) if isinstance(values, list) else []
 
 
-def _invalid_input(op: Operation, body: Any, schema: Any, code: int, unique: tuple[str, ...]) -> Probe | None:
+def _invalid_input(
+    op: Operation, body: Any, schema: Any, role: Coded, unique: tuple[str, ...]
+) -> Probe | None:
     """A request failing its schema where no specific code is declared: a wrongly typed body or parameter."""
-    pointer = "/components/x-error-roles/invalid-input"
+    code, pointer = role.code, role.pointer
     if body is not None and isinstance(schema, dict):
         wrong: Any = {} if isinstance(body, list) else []
         return Probe(op, "invalid-input", code, pointer, "a body of the wrong JSON type", body=wrong)
-    for param in op.parameters():
-        target = op.spec.deref(param.get("schema", {}))
-        if param.get("x-constraint-codes"):
+    for param in op.spec.error_facts.of(op).parameters:
+        if param.constraints:
             continue
-        if isinstance(target, dict) and target.get("type") in ("integer", "boolean", "number"):
+        if param.schema.get("type") in ("integer", "boolean", "number"):
             return Probe(
                 op,
                 "invalid-input",
                 code,
                 pointer,
-                f"{param['in']} {param['name']} of the wrong type",
-                params={param["name"]: WRONG},
+                f"{param.location} {param.name} of the wrong type",
+                params={param.name: WRONG},
             )
     return None
 

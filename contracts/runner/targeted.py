@@ -27,7 +27,7 @@ from contracts.runner.auth import Credentials
 from contracts.runner.budget import Stopped
 from contracts.runner.cleanup import evaluate
 from contracts.runner.collect import Collector
-from contracts.runner.elicit import UNKNOWN_ID, Probe, apply_patch, catalogue, example_body
+from contracts.runner.elicit import UNKNOWN_ID, Probe, apply_patch, catalogue, example_body, sites
 from contracts.runner.safety import Safety, WriteBlocked
 from contracts.runner.throttle import Throttle
 from contracts.spec import READ_METHODS, Operation, Spec, resolve_pointer
@@ -122,29 +122,28 @@ class Targeted:
                 self._from_lists()
             if len(self.context) == before:
                 break
+        facts = self.spec.error_facts
+        params = [p for o in self.spec.operations for p in facts.of(o).parameters]
         by_code = {
-            p.get("x-not-found-code"): self.context[p["name"]]
-            for o in self.spec.operations
-            for p in o.parameters()
-            if p.get("x-not-found-code") is not None and p["name"] in self.context
+            p.not_found.code: self.context[p.name]
+            for p in params
+            if p.not_found is not None and p.name in self.context
         }
-        for op in self.spec.operations:  # the same resource under another name (targetId, targetRuleId)
-            for param in op.parameters():
-                if param.get("x-not-found-code") in by_code and param["name"] not in self.context:
-                    self.context[param["name"]] = by_code[param["x-not-found-code"]]
-        for op in self.spec.operations:  # ids no resource owns (users): any schema-valid value
-            for param in op.parameters():
-                schema = self.spec.deref(param.get("schema", {}))
-                if (
-                    (
-                        param.get("in") == "path"
-                        and "x-not-found-code" not in param
-                        and param["name"] not in self.context
-                    )
-                    and isinstance(schema, dict)
-                    and schema.get("type") == "integer"
-                ):
-                    self.context[param["name"]] = max(int(schema.get("minimum", 1)), 1)
+        for param in params:  # the same resource under another name (targetId, targetRuleId)
+            if (
+                param.not_found is not None
+                and param.not_found.code in by_code
+                and param.name not in self.context
+            ):
+                self.context[param.name] = by_code[param.not_found.code]
+        for param in params:  # ids no resource owns (users): any schema-valid value
+            if (
+                param.location == "path"
+                and param.not_found is None
+                and param.name not in self.context
+                and param.schema.get("type") == "integer"
+            ):
+                self.context[param.name] = max(int(param.schema.get("minimum", 1)), 1)
 
     def _links(self, op: Operation) -> list[tuple[str, str]]:
         found = []
@@ -329,12 +328,12 @@ class Targeted:
         if body is None:
             return None
         body = self.safety.prefixed(body)
-        from contracts.runner.elicit import sites
-
         schema = op.request_schema()
+        facts = self.spec.error_facts.of(op)
         number = self._fresh * 1000 + (len(self._sources) if not fresh else 500)
-        for site in sites(self.spec, schema, body) if schema else []:
-            if "x-unique" in site.schema:
+        for site in sites(self.spec, schema, body, where=facts.body_pointer) if schema else []:
+            fact = None if site.absent else facts.body_at(site.spec_pointer)
+            if fact is not None and fact.unique is not None:
                 body = apply_patch(
                     body,
                     ({"op": "replace", "path": site.pointer, "value": f"{self.safety.prefix}{number}"},),
