@@ -1,12 +1,15 @@
 """Hooks for plain ``schemathesis run spec/v3.json --url …`` (``hooks`` in the project's schemathesis.toml).
 
-Three things. Credentials: what ``contracts run`` sends (``CONTRACTS_BASIC_USER`` / ``CONTRACTS_BASIC_PASSWORD``
+Four things. Credentials: what ``contracts run`` sends (``CONTRACTS_BASIC_USER`` / ``CONTRACTS_BASIC_PASSWORD``
 or ``CONTRACTS_BEARER_TOKEN``; to loopback without them, the local pair the mock requires). Our registry: each
 check of :mod:`contracts.checks` runs as a schemathesis check ``contracts_<check>``, so plain schemathesis
-judges what ``contracts run`` judges. ``refusal_is_a_business_rule``: schemathesis.toml lets an operation whose
-business rules refuse some schema-valid requests (a duplicate name) answer them 400; this check fails any such
-400 whose code is not one of the operation's business-rule codes in the spec, so a schema-valid request
-refused as invalid input still fails. Importing this module registers all three for the process.
+judges what ``contracts run`` judges. Expected statuses from the spec: once the schema is loaded, an
+operation whose business rules refuse some schema-valid requests (a duplicate name: ``x-unique``,
+``x-rules`` codes, an unknown id in a query) may answer them with those codes' statuses
+(``positive_data_acceptance``), so no list of operations is copied into schemathesis.toml.
+``refusal_is_a_business_rule``: fails any such 400 whose code is not one of the operation's business-rule
+codes in the spec, so a schema-valid request refused as invalid input still fails. Importing this module
+registers all four for the process.
 """
 
 from __future__ import annotations
@@ -18,7 +21,14 @@ from typing import Any
 import schemathesis
 
 from contracts import checks
-from contracts.schemathesis_support import business_rule_codes, credentials, exchange, operation, spec
+from contracts.schemathesis_support import (
+    business_rule_codes,
+    business_rule_statuses,
+    credentials,
+    exchange,
+    operation,
+    spec,
+)
 
 PREFIX = "contracts_"
 
@@ -52,6 +62,24 @@ def _registry_check(check: checks.Check) -> Callable[[Any, Any, Any], bool | Non
 
 for _check in checks.select():
     schemathesis.check(_registry_check(_check))
+
+
+@schemathesis.hook
+def after_load_schema(context: Any, schema: Any) -> None:
+    """Each operation whose business rules answer schema-valid requests with a status schemathesis does
+    not expect gets that status allowed (``[[operations]]`` entries, as schemathesis.toml would hold)."""
+    from schemathesis.config._operations import OperationConfig
+
+    base = list(schema.config.checks.positive_data_acceptance.expected_statuses)
+    for op_id, statuses in business_rule_statuses(spec(), base).items():
+        schema.config.operations.operations.append(
+            OperationConfig.from_dict(
+                {
+                    "include-operation-id": op_id,
+                    "checks": {"positive_data_acceptance": {"expected-statuses": statuses}},
+                }
+            )
+        )
 
 
 @schemathesis.check

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -52,6 +53,27 @@ def business_rule_codes(op: Operation) -> set[int]:
     """The codes with which the spec says business rules refuse schema-valid requests of ``op``:
     ``x-rules`` codes, ``x-unique`` in its body, ``x-not-found-code`` on a query parameter."""
     return set(op.spec.error_facts.of(op).business_rule_codes)
+
+
+def business_rule_statuses(spec_: Spec, base: Sequence[str]) -> dict[str, list[str]]:
+    """operationId → the statuses a schema-valid request of it may be answered with: ``base`` (the
+    configured ``positive_data_acceptance`` statuses) plus the catalogued status of each of its
+    business-rule codes that ``base`` does not cover; operations whose rules add nothing are left out."""
+    found: dict[str, list[str]] = {}
+    for op in spec_.operations:
+        statuses = {
+            spec_.error_catalogue[c].status for c in business_rule_codes(op) if c in spec_.error_catalogue
+        }
+        extra = sorted(s for s in statuses if not any(_covers(pattern, s) for pattern in base))
+        if extra:
+            found[op.operation_id] = [*base, *map(str, extra)]
+    return found
+
+
+def _covers(pattern: str, status: int) -> bool:
+    """Whether a schemathesis status pattern (``"400"``, ``"4xx"``) covers ``status``."""
+    text = str(pattern).lower()
+    return text == str(status) or (len(text) == 3 and text.endswith("xx") and text[0] == str(status)[0])
 
 
 def exchange(case: Any, response: Any, op: Operation) -> Exchange:

@@ -1,5 +1,5 @@
 """Plain ``schemathesis run spec/v3.json --url <mock>`` with the project's schemathesis.toml passes; the
-config's business-rule allowance matches the spec and is narrowed to the rules' codes by the hooks."""
+hooks' business-rule allowance is read from the spec and narrowed to the rules' codes."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 
+from contracts.error_facts import INVALID_INPUT
 from contracts.mock import create_app, serve_in_thread
 from contracts.runner import RunSettings
 from contracts.runner.auth import LOCAL_CREDENTIALS
-from contracts.schemathesis_support import business_rule_codes, credentials
+from contracts.schemathesis_support import business_rule_codes, business_rule_statuses, credentials
 from contracts.spec import Spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,19 +60,24 @@ def test_credentials_are_what_contracts_run_sends(monkeypatch: pytest.MonkeyPatc
 
 
 def test_the_400_allowance_is_exactly_the_operations_whose_business_rules_answer_400(spec: Spec) -> None:
-    """An operation may answer a schema-valid request 400 only if the spec names a business rule that does."""
-    allowed = {
-        entry["include-operation-id"]
-        for entry in config().get("operations", [])
-        if "400" in entry["checks"]["positive_data_acceptance"]["expected-statuses"]
-    }
+    """An operation may answer a schema-valid request 400 only if the spec names a business rule that does;
+    the allowance is read from the spec when the schema loads, schemathesis.toml keeps no copy of it."""
+    from schemathesis.config import PositiveDataAcceptanceConfig
+
+    assert "operations" not in config()
+    defaults = PositiveDataAcceptanceConfig().expected_statuses
+    assert "400" not in defaults
+    statuses = business_rule_statuses(spec, defaults)
+    allowed = {op_id for op_id, listed in statuses.items() if "400" in listed}
     ruled = {
         op.operation_id
         for op in spec.operations
         if any(spec.error_catalogue[code].status == 400 for code in business_rule_codes(op))
     }
-    assert allowed == ruled
+    assert allowed == ruled == set(statuses)
+    assert all(listed[: len(defaults)] == defaults for listed in statuses.values())
     assert {"create-target-groups", "update-target-group"} <= ruled  # the duplicate-name rule (x-unique)
+    assert business_rule_statuses(spec, [*defaults, "4xx"]) == {}  # nothing to add where 4xx is allowed
 
 
 def test_plain_schemathesis_with_all_checks_passes_against_the_mock(spec: Spec) -> None:
@@ -80,8 +86,8 @@ def test_plain_schemathesis_with_all_checks_passes_against_the_mock(spec: Spec) 
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
 
 
-class RefuseAsInvalidInput:
-    """The mock, except that every create of a target group is refused with the generic invalid-input code."""
+class RefuseCreates:
+    """The mock, except that every create of a target group is refused 400 with ``code``."""
 
     def __init__(self, app: Any, code: int) -> None:
         self.app, self.code = app, code
@@ -102,9 +108,9 @@ class RefuseAsInvalidInput:
 
 
 def test_a_schema_valid_request_refused_as_invalid_input_fails_despite_the_allowance(spec: Spec) -> None:
-    """The config lets create-target-groups answer 400 for its business rules only: 300004 still fails."""
-    invalid = int(spec.raw["components"]["x-error-roles"]["invalid-input"])
-    app = RefuseAsInvalidInput(create_app(spec, credentials=PAIR), invalid)
+    """The hooks let create-target-groups answer 400 for its business rules only: 300004 still fails."""
+    invalid = spec.error_facts.role(INVALID_INPUT)
+    app = RefuseCreates(create_app(spec, credentials=PAIR), invalid)
     with serve_in_thread(app) as url:
         result = run(
             url, "--include-operation-id", "create-target-groups", "--phases", "examples", "--seed", "1"
@@ -112,3 +118,16 @@ def test_a_schema_valid_request_refused_as_invalid_input_fails_despite_the_allow
     assert result.returncode == 1, result.stdout[-4000:]
     assert "refusal_is_a_business_rule" in result.stdout
     assert f"refused with ['{invalid}']" in result.stdout
+
+
+def test_a_schema_valid_request_refused_by_a_business_rule_passes(spec: Spec) -> None:
+    """The allowance the hooks read from the spec is applied: every create refused with the duplicate-name
+    code (a business rule's 400) is no "schema-valid request rejected"."""
+    op = spec.operation("create-target-groups")
+    code = next(s.unique.code for s in spec.error_facts.of(op).body if s.unique is not None)
+    assert spec.error_catalogue[code].status == 400
+    with serve_in_thread(RefuseCreates(create_app(spec, credentials=PAIR), code)) as url:
+        result = run(
+            url, "--include-operation-id", "create-target-groups", "--phases", "examples", "--seed", "1"
+        )
+    assert result.returncode == 0, result.stdout[-4000:]
