@@ -341,3 +341,57 @@ class Schemas:
 
     def response_schema_pointer(self, response_pointer: Pointer, media_type: str = JSON_MEDIA) -> Pointer:
         return f"{response_pointer}/content/{escape_token(media_type)}/schema"
+
+
+# -- strict expansion: for tools that must refuse a broken document rather than skip its broken parts --
+def local_target(document: Any, ref: Any, pointer: Pointer) -> tuple[Pointer, Any]:
+    """(pointer, value) a local ``$ref`` names (percent-encoding allowed), from the node at ``pointer``;
+    SpecError naming ``pointer`` when it is not local or points nowhere."""
+    from urllib.parse import unquote
+
+    from contracts.errors import SpecError
+
+    if not isinstance(ref, str) or not ref.startswith("#"):
+        raise SpecError(f"{pointer}/$ref: cannot resolve {ref!r} (only local '#/…' references)")
+    target = unquote(ref[1:])
+    try:
+        return target, resolve_pointer(document, target)
+    except (KeyError, IndexError, ValueError):
+        raise SpecError(f"{pointer}/$ref: {ref!r} points nowhere") from None
+
+
+def conjunction(
+    document: Any, schema: Any, pointer: Pointer, *, max_depth: int = 64
+) -> list[tuple[Pointer, Any]]:
+    """(pointer, schema) of every part ``schema`` is the conjunction of: its ``$ref`` target and its
+    ``allOf`` parts, recursively, each before the schema naming it (``schema`` itself comes last);
+    boolean schemas as they are. A ``$ref`` already being expanded is skipped (a cycle adds nothing).
+
+    Strict, unlike :meth:`Schemas.parts`: a part that is not a schema, an ``allOf`` that is not a list,
+    a non-local or dangling ``$ref`` or nesting deeper than ``max_depth`` is a SpecError naming its place.
+    """
+    from contracts.errors import SpecError
+
+    out: list[tuple[Pointer, Any]] = []
+
+    def expand(at: Pointer, node: Any, refs: tuple[str, ...], depth: int) -> None:
+        if isinstance(node, bool):
+            out.append((at, node))
+            return
+        if not isinstance(node, dict):
+            raise SpecError(f"{at or '/'}: a schema must be an object, not {type(node).__name__}")
+        if depth > max_depth:
+            raise SpecError(f"{at}: $ref/allOf nested more than {max_depth} levels deep")
+        ref = node.get("$ref")
+        if "$ref" in node and ref not in refs:
+            target_at, target = local_target(document, ref, at)
+            expand(target_at, target, (*refs, str(ref)), depth + 1)
+        parts = node.get("allOf", [])
+        if not isinstance(parts, list):
+            raise SpecError(f"{at}/allOf: must be a list")
+        for index, sub in enumerate(parts):
+            expand(join_pointer(at, "allOf", index), sub, refs, depth + 1)
+        out.append((at, node))
+
+    expand(pointer, schema, (), 0)
+    return out

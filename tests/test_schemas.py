@@ -162,3 +162,55 @@ def test_lint_imports_neither_the_check_registry_nor_other_commands() -> None:
     assert not {"contracts.checks", "contracts.exchange", "contracts.cli.run", "contracts.cli.mock"} & set(
         out
     )
+
+
+# -- conjunction: the strict expansion the diff flattens with --------------------------------------
+def test_conjunction_lists_refs_and_all_of_parts_before_the_schema_naming_them(toy: Spec) -> None:
+    from contracts.schemas import conjunction
+
+    found = conjunction(toy.raw, ref("Both"), "/x")
+    assert [pointer for pointer, _ in found] == [
+        "/components/schemas/Named",
+        "/components/schemas/Both/allOf/0",
+        "/components/schemas/Both/allOf/1",
+        "/components/schemas/Both",
+        "/x",
+    ]
+    either = conjunction(toy.raw, ref("Either"), "")
+    assert [p for p, _ in either] == ["/components/schemas/Either", ""]  # anyOf/oneOf are not parts of it
+    assert conjunction(toy.raw, False, "/f") == [("/f", False)]
+
+
+def test_conjunction_skips_a_ref_already_being_expanded_and_reads_percent_encoded_refs() -> None:
+    from contracts.schemas import conjunction
+
+    raw: dict[str, Any] = {
+        "components": {
+            "schemas": {"Loop": {"allOf": [ref("Loop")], "type": "object"}, "a b": {"type": "string"}}
+        }
+    }
+    assert [p for p, _ in conjunction(raw, ref("Loop"), "")] == [
+        "/components/schemas/Loop/allOf/0",
+        "/components/schemas/Loop",
+        "",
+    ]
+    assert conjunction(raw, {"$ref": "#/components/schemas/a%20b"}, "")[0][0] == "/components/schemas/a b"
+
+
+@pytest.mark.parametrize(
+    ("schema", "message"),
+    [
+        ({"$ref": "#/components/schemas/Nowhere"}, "/s/$ref: '#/components/schemas/Nowhere' points nowhere"),
+        ({"$ref": "other.json#/A"}, "/s/$ref: cannot resolve 'other.json#/A'"),
+        ({"allOf": {"type": "string"}}, "/s/allOf: must be a list"),
+        ({"allOf": ["string"]}, "/s/allOf/0: a schema must be an object, not str"),
+        ({"allOf": [{"allOf": [{"allOf": [{}]}]}]}, "$ref/allOf nested more than 2 levels deep"),
+    ],
+)
+def test_conjunction_refuses_a_broken_schema_naming_its_place(schema: Any, message: str) -> None:
+    from contracts.errors import SpecError
+    from contracts.schemas import conjunction
+
+    with pytest.raises(SpecError) as caught:
+        conjunction({"components": {"schemas": {}}}, schema, "/s", max_depth=2)
+    assert message in str(caught.value)

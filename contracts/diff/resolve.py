@@ -14,10 +14,10 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
 
 from contracts.errors import SpecError
-from contracts.spec import Spec, join_pointer, resolve_pointer
+from contracts.schemas import conjunction, local_target
+from contracts.spec import Spec, join_pointer
 
 MAX_CHAIN = 64
 """``$ref``/``allOf`` levels followed from one schema before the spec is refused."""
@@ -100,13 +100,7 @@ class Resolver:
 
     def target(self, ref: Any, pointer: str) -> tuple[str, Any]:
         """(pointer, value) a local ``$ref`` names; SpecError (exit 2) naming ``pointer`` otherwise."""
-        if not isinstance(ref, str) or not ref.startswith("#"):
-            raise SpecError(f"{pointer}/$ref: cannot resolve {ref!r} (only local '#/…' references)")
-        target = unquote(ref[1:])
-        try:
-            return target, resolve_pointer(self.raw, target)
-        except (KeyError, IndexError, ValueError):
-            raise SpecError(f"{pointer}/$ref: {ref!r} points nowhere") from None
+        return local_target(self.raw, ref, pointer)
 
     def deref(self, pointer: str, value: Any, what: str) -> tuple[str, dict[str, Any]]:
         """A parameter, body or response object with its ``$ref`` chain followed."""
@@ -127,7 +121,7 @@ class Resolver:
     def _node(self, parts: Sequence[Part]) -> Node:
         leaves: list[Part] = []
         for part in parts:
-            self._expand(part, leaves, ())
+            self._expand(part, leaves)
         where = parts[0].pointer if parts else ""
         # a schema that admits anything is keyed by where it is written, so it is reported there
         key = tuple(dict.fromkeys(leaf.pointer for leaf in leaves)) or (f"{where} (any)",)
@@ -135,27 +129,14 @@ class Resolver:
             self._nodes[key] = self._build(key, leaves, where)
         return self._nodes[key]
 
-    def _expand(self, part: Part, out: list[Part], chain: tuple[str, ...]) -> None:
-        raw = part.raw
-        if isinstance(raw, bool):
-            if raw is False:
-                out.append(part)
-            return
-        raw = expect_object(raw, part.pointer, "a schema")
-        if len(chain) > MAX_CHAIN:
-            raise SpecError(f"{part.pointer}: $ref/allOf nested more than {MAX_CHAIN} levels deep")
-        if "$ref" in raw:
-            ref = raw["$ref"]
-            if ref not in chain:  # a cycle adds nothing new
-                target = self.target(ref, part.pointer)
-                self._expand(Part(*target), out, (*chain, ref))
-        parts = raw.get("allOf", [])
-        if not isinstance(parts, list):
-            raise SpecError(f"{part.pointer}/allOf: must be a list")
-        for index, sub in enumerate(parts):
-            self._expand(Part(join_pointer(part.pointer, "allOf", index), sub), out, (*chain, part.pointer))
-        if any(not word.startswith("x-") and word not in NOT_CONSTRAINTS for word in raw):
-            out.append(part)
+    def _expand(self, part: Part, out: list[Part]) -> None:
+        """The parts of ``part``'s conjunction that constrain values (:func:`contracts.schemas.conjunction`)."""
+        for pointer, raw in conjunction(self.raw, part.raw, part.pointer, max_depth=MAX_CHAIN):
+            if raw is False or (
+                isinstance(raw, dict)
+                and any(not w.startswith("x-") and w not in NOT_CONSTRAINTS for w in raw)
+            ):
+                out.append(Part(pointer, raw))
 
     def _build(self, key: tuple[str, ...], leaves: list[Part], pointer: str) -> Node:
         node = Node(key, leaves[0].pointer if leaves else pointer)
@@ -213,7 +194,7 @@ class Resolver:
     def _types_of(self, part: Part) -> Types:
         """The types of an ``anyOf``/``oneOf`` member (any, when it leads back to a node being built)."""
         leaves: list[Part] = []
-        self._expand(part, leaves, ())
+        self._expand(part, leaves)
         key = tuple(dict.fromkeys(leaf.pointer for leaf in leaves))
         if key in self._building:
             return None
