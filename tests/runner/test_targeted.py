@@ -17,6 +17,7 @@ import pytest
 from _servers import Broken, Message
 
 from contracts.cli import main
+from contracts.error_facts import FORBIDDEN
 from contracts.mock import create_app, serve_in_thread
 from contracts.runner import RunSettings, run
 from contracts.runner.auth import LOCAL_NOACCESS_CREDENTIALS
@@ -39,7 +40,7 @@ class NoAccess:
     def __init__(self, app: Any, spec: Spec) -> None:
         pair = base64.b64encode(":".join(LOCAL_NOACCESS_CREDENTIALS).encode()).decode()
         self.app, self.header = app, f"Basic {pair}".encode()
-        code = spec.raw["components"]["x-error-roles"]["forbidden"]
+        code = spec.error_facts.role(FORBIDDEN)
         entry = spec.error_catalogue[code]
         self.status = entry.status
         self.body = json.dumps({"data": None, "errors": [{"code": code, "message": entry.message}]}).encode()
