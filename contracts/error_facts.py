@@ -145,7 +145,7 @@ class ErrorFacts:
         self.spec = spec
         self.roles: Mapping[str, Coded] = _roles(spec)
         """Role name → its catalogued code (only the roles the spec names)."""
-        self._of = {op.operation_id: _operation_facts(spec, op) for op in spec.operations}
+        self._of = {(op.method, op.path): _operation_facts(spec, op) for op in spec.operations}
 
     def role(self, name: str) -> int:
         """The catalogued code of role ``name``; SpecError when the spec names none."""
@@ -158,7 +158,8 @@ class ErrorFacts:
         return found.code
 
     def of(self, op: Operation) -> OperationFacts:
-        return self._of[op.operation_id]
+        """The facts of ``op`` (by method and path: an operationId may repeat in a spec being linted)."""
+        return self._of[(op.method, op.path)]
 
 
 # -- reading ------------------------------------------------------------------------------------
