@@ -1,7 +1,5 @@
 """``python -m contracts`` runs the CLI."""
 
-import sys
+from contracts.cli import run
 
-from contracts.cli import main
-
-sys.exit(main())
+run()
