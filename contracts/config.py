@@ -19,9 +19,8 @@ import tomllib
 import types
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from contracts.errors import ConfigError, did_you_mean
 
@@ -36,9 +35,11 @@ def _phases() -> tuple[str, ...]:
     return PHASES
 
 
-@dataclass(frozen=True)
-class Constraint:
-    """What a setting accepts beyond its type. Floats are always finite (no nan, no inf)."""
+class Constraint(NamedTuple):
+    """What a setting accepts beyond its type. Floats are always finite (no nan, no inf).
+
+    A named tuple: defining a frozen dataclass (code generated and compiled at import) costs every
+    command ~0.5% of a lint's instructions."""
 
     minimum: float | None = None
     maximum: float | None = None
