@@ -71,6 +71,15 @@ def test_lint_leaves_logging_alone_unless_asked() -> None:
     assert "Traceback" not in verbose.stderr
 
 
+def test_a_clean_lint_builds_no_line_index_and_compiles_no_masking_pattern() -> None:
+    probe = (
+        "import sys; from contracts.cli import main; main(['lint', 'spec/v3.json']); "
+        "from contracts.report import redact; "
+        "print('contracts.lint.locate' in sys.modules, redact._pattern.cache_info().currsize)"
+    )
+    assert _run_in_child(probe).stdout.splitlines()[-1] == "False 0"
+
+
 def test_log_handlers_of_an_invocation_go_with_it() -> None:
     root = logging.getLogger()
     before, level = list(root.handlers), root.level
