@@ -41,12 +41,12 @@ def _run_in_child(code: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_run_exits_with_mains_code_after_freezing_what_it_built() -> None:
+def test_run_exits_with_mains_code_collector_on_after_freezing_what_it_built() -> None:
     code = (
-        "import gc, sys; sys.argv = ['contracts', '--frobnicate']; from contracts.cli import run\n"
-        "try:\n    run()\nexcept SystemExit as exc:\n    print(exc.code, gc.get_freeze_count() > 0)"
+        "import gc, sys; sys.argv = ['contracts', '--frobnicate']; from contracts.__main__ import run\n"
+        "try:\n    run()\nexcept SystemExit as exc:\n    print(exc.code, gc.get_freeze_count() > 0, gc.isenabled())"
     )
-    assert _run_in_child(code).stdout.split() == ["2", "True"]
+    assert _run_in_child(code).stdout.split() == ["2", "True", "True"]
 
 
 def test_python_m_contracts_carries_the_exit_code() -> None:

@@ -8,14 +8,13 @@ surrogates and terminal control sequences from hostile input are escaped, whoeve
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, TextIO
 
 import click
 
@@ -208,18 +207,6 @@ def _error(message: str, hint: str | None = None) -> int:
     if hint:
         click.echo(f"hint: {hint}", err=True)
     return int(ExitCode.ERROR)
-
-
-def run() -> NoReturn:
-    """The console script and ``python -m contracts``: :func:`main`, then exit with its code.
-
-    What the run built is frozen first (:func:`gc.freeze`): the interpreter's last collection
-    would scan all of it only for the process to end (~5% of a lint). In-process callers use
-    :func:`main`, which leaves the collector alone.
-    """
-    code = main()
-    gc.freeze()
-    sys.exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
