@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import pytest
 
@@ -24,6 +24,28 @@ def test_values_flags_and_defaults() -> None:
     table = {"rate-limit": 5, "checks": ["a", "b"]}
     got = settings_from(Sample, table, section="run", unknown_enum=None, password_env="PW")
     assert got == Sample(rate_limit=5, checks=("a", "b"), password_env="PW")
+
+
+class TupleSample(NamedTuple):
+    rate_limit: float = 2.0
+    checks: tuple[str, ...] = ()
+
+
+def test_named_tuple_settings_load_as_dataclasses_do() -> None:
+    got = settings_from(TupleSample, {"checks": ["a"]}, section="run", rate_limit=4.5)
+    assert got == TupleSample(rate_limit=4.5, checks=("a",))
+    with pytest.raises(ConfigError, match="wrong type"):
+        settings_from(TupleSample, {"rate-limit": "fast"}, section="run")
+    with pytest.raises(ConfigError, match="unknown key 'rate_limt'"):
+        settings_from(TupleSample, {"rate_limt": 1}, section="run")
+
+
+def test_a_class_that_is_neither_is_refused() -> None:
+    class Plain:
+        rate_limit: float = 2.0
+
+    with pytest.raises(TypeError, match="neither a dataclass nor a named tuple"):
+        settings_from(Plain, {}, section="run")
 
 
 def test_unknown_key_suggests_the_right_one() -> None:

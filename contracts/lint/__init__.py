@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
+from typing import Any, NamedTuple
 
 from contracts.findings import Finding
 from contracts.registry import Registry, named, summary_of
@@ -22,8 +22,10 @@ from contracts.types import Severity
 RuleFunction = Callable[[Spec], Iterable[Finding]]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
+    """A registered rule. A named tuple: defining a frozen dataclass (code generated and compiled at
+    import) costs every lint ~0.5% of its instructions."""
+
     name: str
     function: RuleFunction
     severity: Severity

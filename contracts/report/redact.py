@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -22,13 +23,21 @@ MIN_SECRET = 3
 """Shorter values are not masked wherever they appear (that would mangle every message)."""
 MIN_ENV_SECRET = 8
 """Secret-looking environment variables are masked from this length on."""
-SECRET_ENV_NAME = re.compile(r"(?i)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|CREDENTIAL|PRIVATE_KEY|COOKIE)")
-_HEADER = re.compile(
+SECRET_ENV_NAME = r"(?i)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|CREDENTIAL|PRIVATE_KEY|COOKIE)"
+"""Names of environment variables whose values are masked (a pattern; compiled on first use)."""
+_HEADER = (
     r"(?i)([\"']?\b(?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key)[\"']?\s*[:=]\s*[\"']?)"
     r"([^'\"\r\n]+)"
 )
-_SCHEME = re.compile(r"(?i)\b(basic|bearer)(\s+)([A-Za-z0-9._~+/\-]{8,}=*)")
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]+:)([^@\s/]+)@")
+_SCHEME = r"(?i)\b(basic|bearer)(\s+)([A-Za-z0-9._~+/\-]{8,}=*)"
+_USERINFO = r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]+:)([^@\s/]+)@"
+
+
+@functools.cache
+def _pattern(text: str) -> re.Pattern[str]:
+    """``text`` compiled on first use: the masking patterns cost every start-up otherwise, and a
+    lint, which masks nothing, would pay for them."""
+    return re.compile(text)
 
 
 def _credential(scheme: str, token: str) -> bool:
@@ -64,18 +73,20 @@ class Redactor:
         """Also mask the named variables' values and those of every secret-looking variable."""
         env = os.environ if environ is None else environ
         named = {env.get(n) for n in names}
-        looking = {v for k, v in env.items() if SECRET_ENV_NAME.search(k) and len(v) >= MIN_ENV_SECRET}
+        looking = {
+            v for k, v in env.items() if _pattern(SECRET_ENV_NAME).search(k) and len(v) >= MIN_ENV_SECRET
+        }
         return Redactor([*self.secrets, *named, *looking])
 
     def text(self, value: str) -> str:
         for secret in self.secrets:
             value = value.replace(secret, MASK)
-        value = _HEADER.sub(lambda m: m.group(1) + MASK, value)
-        value = _SCHEME.sub(
+        value = _pattern(_HEADER).sub(lambda m: m.group(1) + MASK, value)
+        value = _pattern(_SCHEME).sub(
             lambda m: m.group(1) + m.group(2) + MASK if _credential(m.group(1), m.group(3)) else m.group(0),
             value,
         )
-        value = _USERINFO.sub(lambda m: m.group(1) + MASK + "@", value)
+        value = _pattern(_USERINFO).sub(lambda m: m.group(1) + MASK + "@", value)
         return redact_userinfo(value)
 
     def data(self, value: Any) -> Any:

@@ -22,6 +22,17 @@ def follow(spec: Spec, node: Any, pointer: str) -> tuple[str, Any]:
 
     A dangling or circular ``$ref`` gives ``{}`` (refs_resolvable reports it), so rules read on.
     """
+    if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+        return pointer, node
+    targets: dict[str, tuple[str, Any]] = spec.schemas.memo("lint.follow", dict)
+    ref = node["$ref"]
+    found = targets.get(ref)
+    if found is None:
+        found = targets[ref] = _follow(spec, node, pointer)
+    return found
+
+
+def _follow(spec: Spec, node: Any, pointer: str) -> tuple[str, Any]:
     seen: set[str] = set()
     while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"] not in seen:
         seen.add(node["$ref"])

@@ -13,7 +13,7 @@ from typing import Any
 from contracts.findings import Finding
 from contracts.lint import finding, rule
 from contracts.lint.rules import follow
-from contracts.spec import Operation, Spec, join_pointer
+from contracts.spec import Operation, Spec, escape_token, join_pointer
 
 CODED = ("x-not-found-code", "x-unique")
 KEBAB = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -35,18 +35,27 @@ def _reached(
         return
     seen.add(pointer)
     yield pointer, node
+    depth += 1
     for key in ("allOf", "oneOf", "anyOf", "prefixItems"):
         for index, part in enumerate(node.get(key) or []):
-            yield from _reached(spec, part, join_pointer(pointer, key, index), seen, depth + 1)
+            yield from _reached(spec, part, f"{pointer}/{key}/{index}", seen, depth)
     for key in ("items", "not", "additionalProperties"):
         if isinstance(node.get(key), dict):
-            yield from _reached(spec, node[key], join_pointer(pointer, key), seen, depth + 1)
+            yield from _reached(spec, node[key], f"{pointer}/{key}", seen, depth)
     for name, sub in (node.get("properties") or {}).items():
-        yield from _reached(spec, sub, join_pointer(pointer, "properties", name), seen, depth + 1)
+        yield from _reached(spec, sub, f"{pointer}/properties/{escape_token(name)}", seen, depth)
 
 
-def _places(op: Operation) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """(pointer, node carrying extensions, its schema) for the parameters and body schemas of ``op``."""
+Place = tuple[str, dict[str, Any], dict[str, Any]]
+
+
+def _places(op: Operation) -> list[Place]:
+    """(pointer, node carrying extensions, its schema) for the parameters and body schemas of ``op``;
+    worked out once per operation and shared by both rules (the body's walk is most of their cost)."""
+    return op.spec.schemas.memo(("lint.extension-places", op.pointer), lambda: list(_find_places(op)))
+
+
+def _find_places(op: Operation) -> Iterator[Place]:
     spec = op.spec
     for index, param in enumerate(op.raw.get("parameters") or []):
         where, resolved = follow(spec, param, join_pointer(op.pointer, "parameters", index))
