@@ -33,6 +33,14 @@ _CUT = ("unexpected end of data", "str is not valid UTF-8")
 _KINDS = {str: "a string", list: "an array", dict: "an object", bool: "a boolean", type(None): "null"}
 
 
+def _origin(handle: IO[bytes], head: bytes) -> int | None:
+    """The offset in ``handle`` where ``head`` (read from it just before) started, if it can seek."""
+    try:
+        return handle.tell() - len(head) if handle.seekable() else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def looks_like_har(head: bytes) -> bool:
     """True when the first bytes open a HAR document (``{"log": {``), told apart from a body."""
     return _HAR_START.match(head) is not None
@@ -73,8 +81,13 @@ class _Window:
     def __init__(self, handle: IO[bytes], name: str, head: bytes = b"") -> None:
         self.handle, self.name = handle, name
         self.buf, self.pos, self.eof = head, 0, False
-        self.lines = 0  # newlines in the bytes dropped from the front of buf
         self.dropped = 0  # bytes dropped from the front of buf
+        self._lines = 0  # newlines in the first ``_counted`` dropped bytes
+        self._counted = 0
+        self._origin = _origin(handle, head)
+        """Where the input started in a seekable handle: the dropped bytes' newlines are counted from
+        the file when an error names a line (a count per block costs as much as judging an entry);
+        None for a pipe, whose dropped bytes are counted as they are dropped."""
 
     def fill(self, need: int) -> bool:
         """Make ``need`` bytes available after ``pos`` if the input has them; False at the end."""
@@ -84,7 +97,9 @@ class _Window:
                 self.eof = True
                 break
             if self.pos:
-                self.lines += self.buf.count(b"\n", 0, self.pos)
+                if self._origin is None:
+                    self._lines += self.buf.count(b"\n", 0, self.pos)
+                    self._counted += self.pos
                 self.dropped += self.pos
                 self.buf = self.buf[self.pos :] + data
                 self.pos = 0
@@ -103,6 +118,24 @@ class _Window:
                 return buf[pos]
             if not self.fill(1):
                 return -1
+
+    @property
+    def lines(self) -> int:
+        """Newlines in the bytes dropped from the front of buf."""
+        if self._counted < self.dropped and self._origin is not None:
+            handle = self.handle
+            here = handle.tell()
+            try:
+                handle.seek(self._origin + self._counted)
+                while self._counted < self.dropped:
+                    data = handle.read(min(BLOCK, self.dropped - self._counted))
+                    if not data:
+                        break
+                    self._lines += data.count(b"\n")
+                    self._counted += len(data)
+            finally:
+                handle.seek(here)
+        return self._lines
 
     def where(self, at: int | None = None) -> str:
         """``name:line:column`` of byte ``at`` of buf (default: the current position)."""

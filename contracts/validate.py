@@ -19,7 +19,7 @@ from contracts.errors import UsageError
 from contracts.exchange import Exchange
 from contracts.findings import Finding, FindingsError, Result
 from contracts.har import MAX_BODY_DEPTH, Unmatched, check_depth, entry_item, exchanges, is_har
-from contracts.spec import Spec, depth_exceeds, shape_problem
+from contracts.spec import Spec, depth_exceeds, read_bounded, shape_problem
 
 
 def iter_findings(spec: Spec, exchange: Exchange, names: Iterable[str] | None = None) -> Iterator[Finding]:
@@ -100,24 +100,14 @@ def display_name(path: Path) -> str:
 
 
 def _read_bytes(path: Path) -> bytes:
-    name = display_name(path)
-    try:
-        if path == STDIN:
-            data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
-        else:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise UsageError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{name}: is a directory, not a file") from None
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise UsageError(
-            f"{name}: larger than {MAX_FILE_BYTES // 1024 // 1024} MB, not a capture this tool reads"
-        )
-    return data
+    return read_bounded(
+        path,
+        MAX_FILE_BYTES,
+        UsageError,
+        what="capture",
+        name=display_name(path),
+        handle=sys.stdin.buffer if path == STDIN else None,
+    )
 
 
 def _not_json(constant: str) -> Any:

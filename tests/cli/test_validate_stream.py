@@ -168,3 +168,22 @@ def test_broken_ndjson_line_names_its_line(tmp_path: Path, capsys: pytest.Captur
     )
     code, _, err = _run(["validate", str(file)], capsys)
     assert code == 2 and "response.status 99999999999999999999 is not an HTTP status" in err
+
+
+def test_a_break_past_the_first_megabytes_names_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Lines dropped from the read window are counted when an error names one (file and pipe alike)."""
+    entries = [_entry("https://h/v2/other", CHANNELS)] * 6000  # MBs of pretty lines, none judged
+    text = json.dumps({"log": {"entries": entries}}, indent=1)
+    cut = text.rindex('"startedDateTime"')
+    broken = text[:cut] + "@" + text[cut:]
+    line = broken[:cut].count("\n") + 1
+    column = cut - broken.rindex("\n", 0, cut)
+    assert len(broken) > 3 * 1024 * 1024
+    file = tmp_path / "broken.har"
+    file.write_text(broken)
+    code, _, err = _run(["validate", str(file)], capsys)
+    assert code == 2 and f"{file}:{line}:{column}: malformed JSON" in err, err
+    code, _, err = _run(["validate", "-"], capsys, broken.encode())
+    assert code == 2 and f"<stdin>:{line}:{column}: malformed JSON" in err, err
