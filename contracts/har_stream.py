@@ -96,9 +96,10 @@ class _Window:
         """Make ``need`` bytes available after ``pos`` if the input has them; False at the end."""
         while len(self.buf) - self.pos < need and not self.eof:
             cut = self.pos if self.keep is None else max(0, min(self.pos, self.keep - self.dropped))
-            # bytes kept for a rewind are copied at every refill: read at least as many, so each
-            # byte is copied a bounded number of times however much is kept
-            data = self.handle.read(max(BLOCK, need - (len(self.buf) - self.pos), len(self.buf) - cut))
+            # bytes kept for a rewind are copied at every refill: read a quarter as many at least,
+            # so each byte is copied a few times, not once per block, however much is kept
+            kept = len(self.buf) - cut
+            data = self.handle.read(max(BLOCK, need - (len(self.buf) - self.pos), kept // 4))
             if not data:
                 self.eof = True
                 break

@@ -152,7 +152,7 @@ _JUDGE: Callable[[Exchange], list[Finding]] | None = None
 _SPEC: Spec | None = None
 CHUNK = 256
 """Entries per task sent to a worker process."""
-CHUNK_BYTES = 4 * 1024 * 1024
+CHUNK_BYTES = 1024 * 1024
 """Bytes per task at most (a chunk also ends here): the pieces in flight stay bounded in memory."""
 Judged = Unmatched | list[Finding]
 """What one entry came to: no operation serves it, or its findings."""
