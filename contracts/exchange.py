@@ -33,6 +33,8 @@ class Exchange:
     url: str = ""
     request_headers: Mapping[str, str] = field(default_factory=dict)
     request_body: bytes | None = None
+    path_params: Mapping[str, str] | None = None
+    """The URL's path parameters when whoever built the exchange matched it already (None: unknown)."""
 
     @functools.cached_property
     def header_map(self) -> dict[str, str]:

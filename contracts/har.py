@@ -29,6 +29,8 @@ MAX_BODY_DEPTH = MAX_DEPTH
 """Bodies nested deeper are refused: the checks walk bodies recursively."""
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$")
 """An HTTP method is a token (RFC 9110)."""
+_NOT_OPENING = bytes(sorted(set(range(256)) - set(b"[{")))
+"""Every byte but ``[`` and ``{``: deleting them leaves a body's opening brackets."""
 
 
 @dataclass(frozen=True)
@@ -89,10 +91,13 @@ def _headers(index: int, field: str, items: Any) -> dict[str, str | list[str]]:
         raise _bad(index, field, f"must be an array of {{name, value}}, not {_kind(items)}")
     headers: dict[str, str | list[str]] = {}
     for position, item in enumerate(items):
-        item = _object(index, f"{field}[{position}]", item)
-        name = _string(index, f"{field}[{position}].name", item.get("name"))
-        value = _string(index, f"{field}[{position}].value", item.get("value"))
-        _encode(index, f"{field}[{position}]", name + value)
+        name = item.get("name") if type(item) is dict else None
+        value = item.get("value") if type(item) is dict else None
+        if type(name) is not str or type(value) is not str or not (name + value).isascii():
+            item = _object(index, f"{field}[{position}]", item)  # the slow path says what is wrong
+            name = _string(index, f"{field}[{position}].name", item.get("name"))
+            value = _string(index, f"{field}[{position}].value", item.get("value"))
+            _encode(index, f"{field}[{position}]", name + value)
         previous = headers.get(name)
         if previous is None:
             headers[name] = value
@@ -123,8 +128,8 @@ def check_depth(index: int, exchange: Exchange) -> None:
     The body is parsed by the exchange itself, so the checks reuse this parse instead of a second one.
     """
     body = exchange.body
-    if body.count(b"[") + body.count(b"{") <= MAX_BODY_DEPTH:
-        return
+    if len(body) <= MAX_BODY_DEPTH or len(body.translate(None, _NOT_OPENING)) <= MAX_BODY_DEPTH:
+        return  # fewer brackets than levels allowed (one pass over the bytes, not two counts)
     try:
         parsed = exchange.json if exchange.is_json else None
     except RecursionError:
@@ -190,6 +195,7 @@ def entry_item(spec: Spec, index: int, entry: Any, *, base_path: str = "") -> Ex
     post = _object(index, "request.postData", request.get("postData"), optional=True)
     text = post.get("text")
     return Exchange(
+        path_params=found[1],
         operation=found[0].operation_id,
         status=status,
         body=_body(index, response.get("content")),

@@ -33,6 +33,14 @@ _CUT = ("unexpected end of data", "str is not valid UTF-8")
 _KINDS = {str: "a string", list: "an array", dict: "an object", bool: "a boolean", type(None): "null"}
 
 
+def _origin(handle: IO[bytes], head: bytes) -> int | None:
+    """The offset in ``handle`` where ``head`` (read from it just before) started, if it can seek."""
+    try:
+        return handle.tell() - len(head) if handle.seekable() else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def looks_like_har(head: bytes) -> bool:
     """True when the first bytes open a HAR document (``{"log": {``), told apart from a body."""
     return _HAR_START.match(head) is not None
@@ -73,21 +81,35 @@ class _Window:
     def __init__(self, handle: IO[bytes], name: str, head: bytes = b"") -> None:
         self.handle, self.name = handle, name
         self.buf, self.pos, self.eof = head, 0, False
-        self.lines = 0  # newlines in the bytes dropped from the front of buf
         self.dropped = 0  # bytes dropped from the front of buf
+        self._lines = 0  # newlines in the first ``_counted`` dropped bytes
+        self._counted = 0
+        self.keep: int | None = None
+        """An absolute offset from which bytes are kept when the window refills (pieces handed to
+        workers and not yet judged: :meth:`EntryStream.rewind` may read them again)."""
+        self._origin = _origin(handle, head)
+        """Where the input started in a seekable handle: the dropped bytes' newlines are counted from
+        the file when an error names a line (a count per block costs as much as judging an entry);
+        None for a pipe, whose dropped bytes are counted as they are dropped."""
 
     def fill(self, need: int) -> bool:
         """Make ``need`` bytes available after ``pos`` if the input has them; False at the end."""
         while len(self.buf) - self.pos < need and not self.eof:
-            data = self.handle.read(max(BLOCK, need - (len(self.buf) - self.pos)))
+            cut = self.pos if self.keep is None else max(0, min(self.pos, self.keep - self.dropped))
+            # bytes kept for a rewind are copied at every refill: read a quarter as many at least,
+            # so each byte is copied a few times, not once per block, however much is kept
+            kept = len(self.buf) - cut
+            data = self.handle.read(max(BLOCK, need - (len(self.buf) - self.pos), kept // 4))
             if not data:
                 self.eof = True
                 break
-            if self.pos:
-                self.lines += self.buf.count(b"\n", 0, self.pos)
-                self.dropped += self.pos
-                self.buf = self.buf[self.pos :] + data
-                self.pos = 0
+            if cut:
+                if self._origin is None:
+                    self._lines += self.buf.count(b"\n", 0, cut)
+                    self._counted += cut
+                self.dropped += cut
+                self.buf = self.buf[cut:] + data
+                self.pos -= cut
             else:
                 self.buf += data
         return len(self.buf) - self.pos >= need
@@ -103,6 +125,24 @@ class _Window:
                 return buf[pos]
             if not self.fill(1):
                 return -1
+
+    @property
+    def lines(self) -> int:
+        """Newlines in the bytes dropped from the front of buf."""
+        if self._counted < self.dropped and self._origin is not None:
+            handle = self.handle
+            here = handle.tell()
+            try:
+                handle.seek(self._origin + self._counted)
+                while self._counted < self.dropped:
+                    data = handle.read(min(BLOCK, self.dropped - self._counted))
+                    if not data:
+                        break
+                    self._lines += data.count(b"\n")
+                    self._counted += len(data)
+            finally:
+                handle.seek(here)
+        return self._lines
 
     def where(self, at: int | None = None) -> str:
         """``name:line:column`` of byte ``at`` of buf (default: the current position)."""
@@ -144,12 +184,24 @@ class _Values:
         except orjson.JSONDecodeError:
             return None
 
-    def value(self) -> Any:
+    def span(self) -> int | None:
+        """Where the value at pos likely ends (the learned separator), unread; None when unknown."""
+        w = self.w
+        if not self.pattern:
+            return None
+        w.fill(2 * self.last + len(self.pattern))
+        found = w.buf.find(self.pattern, w.pos, w.pos + MAX_ENTRY_BYTES)
+        if found < 0:
+            return None
+        self.last = max(found + 1 - w.pos, 256)
+        return found + 1
+
+    def value(self, *, guess: bool = True) -> Any:
         """The value at the current position (after whitespace), consumed."""
         w = self.w
         if w.skip_ws() < 0:
             raise w.malformed("unexpected end of file")
-        got = self.guessed()
+        got = self.guessed() if guess else None
         if got is None:
             got = self._windowed()
         value, end = got
@@ -237,22 +289,63 @@ class _Values:
             self.pattern = w.buf[previous_end - 1 : min(quote + 12, len(w.buf))]
 
 
+class Raw:
+    """An entry's bytes as found between two separators, not parsed: a worker parses (and so checks)
+    them; when they are not one JSON value, :meth:`EntryStream.rewind` reads them again exactly."""
+
+    __slots__ = ("data", "start")
+
+    def __init__(self, data: bytes, start: int) -> None:
+        self.data, self.start = data, start
+
+    def __reduce__(self) -> tuple[Any, tuple[bytes, int]]:
+        return Raw, (self.data, self.start)
+
+
+def parse_raw(raw: Raw) -> Any:
+    """The entry of ``raw``; orjson.JSONDecodeError when its bytes are not one JSON value as orjson
+    reads it (the caller rewinds the stream to read it exactly: stdlib fallback, line:column)."""
+    entry = orjson.loads(raw.data)
+    if isinstance(entry, dict) and _status_is_float(entry):
+        entry = _stdlib(raw.data.decode("utf-8"))[0]
+    return entry
+
+
 class EntryStream:
     """The entries of a HAR document or an NDJSON input, one parsed object at a time.
 
     ``dropped`` is set after iteration when a HAR streamed by ``contracts proxy --record`` was cut
     short mid-write: the partial entry is left out instead of refusing the file.
+
+    With ``raw``, an entry whose end the learned separator marks (an NDJSON line: its newline) comes
+    as a :class:`Raw`, its bytes unread, for a worker process to parse: the reading process only
+    finds boundaries. The first entries, and any entry :meth:`rewind` goes back to, are parsed here.
     """
 
-    def __init__(self, handle: IO[bytes], name: str, *, ndjson: bool, head: bytes = b"") -> None:
+    def __init__(
+        self, handle: IO[bytes], name: str, *, ndjson: bool, head: bytes = b"", raw: bool = False
+    ) -> None:
         self.window = _Window(handle, name, head)
         self.ndjson = ndjson
+        self.raw = raw
         self.dropped = 0
+        self._rewind: int | None = None
+        self._values = _Values(self.window)
+        self._streamed = False
 
     def __iter__(self) -> Iterator[Any]:
-        return self._lines() if self.ndjson else self._har()
+        resume, self._rewind = self._rewind, None
+        if resume is not None:
+            self.window.pos = resume - self.window.dropped
+        return self._lines(resume is not None) if self.ndjson else self._har(resume is not None)
 
-    def _lines(self) -> Iterator[Any]:
+    def rewind(self, start: int) -> None:
+        """Make the next ``iter()`` read again from absolute offset ``start`` (a :class:`Raw`'s, still
+        in the window: :attr:`_Window.keep`), that entry parsed exactly, whether or not the last
+        iterator ended (at the end of the input or on an error after that entry)."""
+        self._rewind = start
+
+    def _lines(self, exact: bool = False) -> Iterator[Any]:
         w = self.window
         number = 0
         while True:
@@ -274,6 +367,10 @@ class EntryStream:
             number += 1
             if not line.tobytes().strip():
                 continue
+            if self.raw and not exact:
+                yield Raw(line.tobytes(), w.dropped + start)
+                continue
+            exact = False
             try:
                 entry = orjson.loads(line)
             except orjson.JSONDecodeError:
@@ -302,19 +399,28 @@ class EntryStream:
                 raise UsageError(f"{w.where(start)}: malformed JSON (more than one value on the line)")
             yield value
 
-    def _har(self) -> Iterator[Any]:
+    def _har(self, resumed: bool = False) -> Iterator[Any]:
         w = self.window
+        values = self._values
+        if resumed:  # inside log.entries, at an entry: read on from there, then what follows
+            if not (yield from self._entries(values, self._streamed, exact=True)):
+                return
+            yield from self._after_entries(values, first=False, seen_entries=True)
+            return
         w.fill(len(STREAM_HEAD) + 2)
-        streamed = w.buf[: len(STREAM_HEAD)] == STREAM_HEAD.encode()
+        self._streamed = w.buf[: len(STREAM_HEAD)] == STREAM_HEAD.encode()
         if w.buf.startswith(b"\xef\xbb\xbf"):
             w.pos = 3
-        values = _Values(w)
         w.expect(b"{", "'{'")
-        seen_entries = False
         if values.key() != "log":
             raise w.malformed("a HAR document starts with log")
         w.expect(b"{", "'{' (log is an object)")
-        first = True
+        yield from self._after_entries(values, first=True, seen_entries=False)
+
+    def _after_entries(self, values: _Values, *, first: bool, seen_entries: bool) -> Iterator[Any]:
+        """The members of ``log`` from the current position (entries among them), and the end."""
+        w = self.window
+        streamed = self._streamed
         while w.skip_ws() != ord("}"):
             if not first:
                 w.expect(b",", "',' or '}'")
@@ -341,24 +447,31 @@ class EntryStream:
         if w.skip_ws() >= 0:
             raise w.malformed("content after the document")
 
-    def _entries(self, values: _Values, streamed: bool) -> Generator[Any, None, bool]:
-        """The entries up to ``]`` (True), or up to where a ``--record`` stream was cut (False)."""
+    def _entries(self, values: _Values, streamed: bool, *, exact: bool = False) -> Generator[Any, None, bool]:
+        """The entries up to ``]`` (True), or up to where a ``--record`` stream was cut (False);
+        ``exact``: the first is parsed here even in raw mode (a rewind came back to it)."""
         w = self.window
         if w.skip_ws() == ord("]"):
             w.pos += 1
             return True
         while True:
             start = w.dropped + w.pos
-            try:
-                entry = values.value()
-                if isinstance(entry, dict) and _status_is_float(entry):
-                    entry = _stdlib(w.buf[start - w.dropped : w.pos].decode("utf-8"))[0]
-            except UsageError:
-                if not streamed:
-                    raise
-                self.dropped = 1
-                return False
+            end = None if exact or not self.raw else values.span()
+            if end is not None:
+                entry: Any = Raw(w.buf[w.pos : end], start)
+                w.pos = end
+            else:
+                try:
+                    entry = values.value(guess=not exact)
+                    if isinstance(entry, dict) and _status_is_float(entry):
+                        entry = _stdlib(w.buf[start - w.dropped : w.pos].decode("utf-8"))[0]
+                except UsageError:
+                    if not streamed:
+                        raise
+                    self.dropped = 1
+                    return False
             yield entry
+            exact = False
             end, dropped = w.pos, w.dropped
             byte = w.skip_ws()
             if byte == ord("]"):

@@ -4,19 +4,20 @@ The response checks of :mod:`contracts.checks` judge what a server answered; thi
 what a client sent (path, query and header parameters, the request body's media type and
 schema), offline, for the proxy, ``contracts validate --side request`` and saved request bodies.
 Every finding carries ``extra["side"] == "request"`` so reports can say which side broke it.
-Validators are compiled once per operation.
+The plan of an operation is a memo of the spec's schema layer (``spec.schemas``), its validators the
+layer's compiled ones; a request is judged by ``is_valid`` and its errors read only when it fails.
 """
 
 from __future__ import annotations
 
 import json
-import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from contracts.checks._schemas import compile_schema
+import orjson
+
 from contracts.exchange import Exchange
 from contracts.findings import Finding, Result
 from contracts.spec import Operation, Spec, escape_token, join_pointer
@@ -36,7 +37,8 @@ class _Param:
     location: str
     required: bool
     schema: dict[str, Any]
-    validator: Any
+    validator: Any | None
+    """None: the parameter has no schema, any value is its value."""
     pointer: str
 
 
@@ -52,17 +54,18 @@ class RequestPlan:
     body_validator: Any | None
     body_pointer: str
     """Pointer into the spec of the JSON request-body schema."""
-
-
-_PLANS: weakref.WeakKeyDictionary[Spec, dict[str, RequestPlan]] = weakref.WeakKeyDictionary()
+    locations: frozenset[str] = frozenset()
+    """Where its parameters are read (``path``, ``query``, ``header``): the others are not gathered."""
 
 
 def plan(op: Operation) -> RequestPlan:
-    cache = _PLANS.setdefault(op.spec, {})
-    found = cache.get(op.operation_id)
-    if found is None:
-        found = cache[op.operation_id] = _plan(op)
+    """The operation's request plan, built once per spec (a memo of ``spec.schemas``)."""
+    found: RequestPlan = op.spec.schemas.memo(("request.plan", op.operation_id), lambda: _plan(op))
     return found
+
+
+def _validator(spec: Spec, schema: Any) -> Any | None:
+    return spec.schemas.validator(schema) if isinstance(schema, dict) else None
 
 
 def _param_pointers(op: Operation) -> dict[tuple[str, str], str]:
@@ -88,7 +91,7 @@ def _plan(op: Operation) -> RequestPlan:
             p["in"],
             bool(p.get("required")),
             spec.deref(p.get("schema", {})),
-            compile_schema(spec, p.get("schema", {})),
+            _validator(spec, p.get("schema")),
             pointers.get((p["name"], p["in"]), op.pointer),
         )
         for p in op.parameters()
@@ -105,8 +108,9 @@ def _plan(op: Operation) -> RequestPlan:
         params=params,
         media=tuple(m.lower() for m in content),
         body_required=bool(body.get("required")),
-        body_validator=None if schema is None else compile_schema(spec, schema),
+        body_validator=None if schema is None else _validator(spec, schema),
         body_pointer=join_pointer(base, "content", JSON_MEDIA, "schema"),
+        locations=frozenset(p.location for p in params),
     )
 
 
@@ -157,14 +161,16 @@ def iter_request_findings(
     ``judge_body=False`` leaves the body alone (the proxy does for bodies too large to buffer).
     """
     judged = plan(op)
+    lowered = {k.lower(): v for k, v in headers.items()} if headers else {}
     sources: dict[str, dict[str, list[str]]] = {"path": {}, "query": {}, "header": {}}
-    for name, value in path_params.items():
-        sources["path"][name] = [value]
-    for name, value in query:
-        sources["query"].setdefault(name, []).append(value)
-    lowered = {k.lower(): v for k, v in (headers or {}).items()}
-    for name, value in lowered.items():
-        sources["header"][name] = [value]
+    if judged.params:
+        for name, value in path_params.items():
+            sources["path"][name] = [value]
+        if "query" in judged.locations:
+            for name, value in query:
+                sources["query"].setdefault(name, []).append(value)
+        for name, value in lowered.items():
+            sources["header"][name] = [value]
     for param in judged.params:
         key = param.name.lower() if param.location == "header" else param.name
         given = sources[param.location].get(key)
@@ -179,6 +185,8 @@ def iter_request_findings(
                 )
             continue
         value = _value(param, given)
+        if param.validator is None or param.validator.is_valid(value):
+            continue
         for error in param.validator.iter_errors(value):
             yield _finding(
                 PARAMETER_CHECK,
@@ -221,7 +229,7 @@ def _body_findings(
     if judged.body_validator is None or (media and media != JSON_MEDIA):
         return
     try:
-        document = json.loads(body or b"")
+        document = _parse(body or b"")
     except (ValueError, UnicodeDecodeError, RecursionError):
         yield _finding(
             BODY_CHECK,
@@ -229,6 +237,8 @@ def _body_findings(
             op,
             spec_pointer=judged.body_pointer,
         )
+        return
+    if judged.body_validator.is_valid(document):
         return
     for error in judged.body_validator.iter_errors(document):
         tokens = [escape_token(str(t)) for t in error.schema_path]
@@ -250,6 +260,15 @@ def _body_findings(
         )
 
 
+def _parse(body: bytes) -> Any:
+    """The body as JSON: orjson, and the standard library for what orjson refuses but JSON allows
+    (integers beyond 64 bits) or it reads differently (a byte-order mark); same verdicts as before."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return json.loads(body)
+
+
 def judge_request(
     spec: Spec, method: str, url: str, headers: Mapping[str, str] | None = None, body: bytes | None = None
 ) -> list[Finding] | None:
@@ -268,8 +287,11 @@ def judge_request(
 def judge_exchange(spec: Spec, exchange: Exchange) -> list[Finding]:
     """The request findings of a captured exchange (its operation is already known)."""
     op = spec.operation(exchange.operation)
-    path_params = op.match_path(exchange.path) or {}
-    query = parse_qsl(urlsplit(exchange.url).query, keep_blank_values=True)
+    path_params = exchange.path_params
+    if path_params is None:
+        path_params = op.match_path(exchange.path) or {}
+    url = exchange.url
+    query = parse_qsl(urlsplit(url).query, keep_blank_values=True) if "?" in url else []
     return Result.of(
         iter_request_findings(
             spec,

@@ -25,6 +25,9 @@ from contracts.schemas import unescape_token as unescape_token
 from contracts.types import JSON, JSONObject, OperationId, Pointer
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import IO
+
     from openapi_core import OpenAPI
 
 DEFAULT_SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "v3.json"
@@ -269,19 +272,7 @@ class Spec:
     @classmethod
     def from_path(cls, path: str | Path, *, lenient: bool = False) -> Spec:
         file = Path(path)
-        try:
-            with file.open("rb") as handle:
-                data = handle.read(MAX_SPEC_BYTES + 1)
-        except FileNotFoundError:
-            raise SpecError(f"{file}: no such spec file") from None
-        except IsADirectoryError:
-            raise SpecError(f"{file}: is a directory, not a spec file") from None
-        except OSError as exc:
-            raise SpecError(f"{file}: cannot read spec ({exc.strerror or exc.__class__.__name__})") from None
-        if len(data) > MAX_SPEC_BYTES:
-            raise SpecError(
-                f"{file}: larger than {MAX_SPEC_BYTES // 1024 // 1024} MB, not a spec this tool reads"
-            )
+        data = read_bounded(file, MAX_SPEC_BYTES, SpecError, noun="spec")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -574,6 +565,42 @@ def _params_problem(spec: Spec, value: Any) -> str | None:
 @functools.lru_cache(maxsize=8)
 def _load_cached(path: str, mtime_ns: int) -> Spec:
     return Spec.from_path(path)
+
+
+def read_bounded(
+    path: Path,
+    limit: int,
+    error: Callable[[str], Exception],
+    *,
+    noun: str = "",
+    what: str | None = None,
+    name: str | None = None,
+    handle: IO[bytes] | None = None,
+) -> bytes:
+    """At most ``limit`` bytes of ``path`` (of ``handle`` when given: standard input), or one line
+    ``error(...)``: no such file, a directory, unreadable, or larger than ``limit``. ``noun`` names the
+    file in the messages (``spec``: "no such spec file"), ``what`` its content ("not a capture this
+    tool reads"; default: the noun), ``name`` the path as shown."""
+    shown = name or str(path)
+    file_noun = f"{noun} file" if noun else "file"
+    try:
+        if handle is not None:
+            data = handle.read(limit + 1)
+        else:
+            with path.open("rb") as opened:
+                data = opened.read(limit + 1)
+    except FileNotFoundError:
+        raise error(f"{shown}: no such {file_noun}") from None
+    except IsADirectoryError:
+        raise error(f"{shown}: is a directory, not a {file_noun}") from None
+    except OSError as exc:
+        reading = f"cannot read {noun}".rstrip()
+        raise error(f"{shown}: {reading} ({exc.strerror or exc.__class__.__name__})") from None
+    if len(data) > limit:
+        raise error(
+            f"{shown}: larger than {limit // 1024 // 1024} MB, not a {what or noun or 'file'} this tool reads"
+        )
+    return data
 
 
 def load_spec(path: str | Path | None = None) -> Spec:

@@ -19,7 +19,7 @@ from contracts.errors import UsageError
 from contracts.exchange import Exchange
 from contracts.findings import Finding, FindingsError, Result
 from contracts.har import MAX_BODY_DEPTH, Unmatched, check_depth, entry_item, exchanges, is_har
-from contracts.spec import Spec, depth_exceeds, shape_problem
+from contracts.spec import Spec, depth_exceeds, read_bounded, shape_problem
 
 
 def iter_findings(spec: Spec, exchange: Exchange, names: Iterable[str] | None = None) -> Iterator[Finding]:
@@ -100,24 +100,14 @@ def display_name(path: Path) -> str:
 
 
 def _read_bytes(path: Path) -> bytes:
-    name = display_name(path)
-    try:
-        if path == STDIN:
-            data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
-        else:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise UsageError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{name}: is a directory, not a file") from None
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise UsageError(
-            f"{name}: larger than {MAX_FILE_BYTES // 1024 // 1024} MB, not a capture this tool reads"
-        )
-    return data
+    return read_bounded(
+        path,
+        MAX_FILE_BYTES,
+        UsageError,
+        what="capture",
+        name=display_name(path),
+        handle=sys.stdin.buffer if path == STDIN else None,
+    )
 
 
 def _not_json(constant: str) -> Any:
@@ -159,32 +149,89 @@ def _usage(message: str, hint: str | None) -> UsageError:
 
 _JUDGE: Callable[[Exchange], list[Finding]] | None = None
 """The judge of the stream being validated, inherited by forked workers (closures do not pickle)."""
+_SPEC: Spec | None = None
 CHUNK = 256
 """Entries per task sent to a worker process."""
+CHUNK_BYTES = 1024 * 1024
+"""Bytes per task at most (a chunk also ends here): the pieces in flight stay bounded in memory."""
+Judged = Unmatched | list[Finding]
+"""What one entry came to: no operation serves it, or its findings."""
+
+
+class _Resplit(Exception):
+    """A worker found a piece that is not one JSON value: read again from its first byte, exactly."""
+
+    def __init__(self, index: int, start: int) -> None:
+        super().__init__(index, start)
+        self.index, self.start = index, start
+
+
+class _Broken(Exception):
+    """The input itself broke (not an entry judged): raised once the entries before it are merged."""
+
+    def __init__(self, error: UsageError) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+def _reading(entries: Iterator[Any]) -> Iterator[Any]:
+    """``entries``, a UsageError of reading them wrapped (:class:`_Broken`), told apart from the
+    UsageError of judging one."""
+    while True:
+        try:
+            entry = next(entries)
+        except StopIteration:
+            return
+        except UsageError as exc:
+            raise _Broken(exc) from None
+        yield entry
+
+
+def _judge_entry(spec: Spec, index: int, entry: Any, judge: Callable[[Exchange], list[Finding]]) -> Judged:
+    """Entry ``index`` matched and judged (a UsageError when it cannot be judged)."""
+    item = entry_item(spec, index, entry)
+    if isinstance(item, Unmatched):
+        return item
+    check_depth(index, item)
+    return judge(item)
 
 
 def _judge_chunk(
-    chunk: list[tuple[int, Exchange]],
-) -> tuple[list[list[Finding]], tuple[int, str, str | None] | None]:
-    """In a worker: the findings of each entry of ``chunk``, up to the first entry that cannot be judged."""
-    assert _JUDGE is not None
-    done: list[list[Finding]] = []
-    for index, item in chunk:
+    chunk: list[tuple[int, Any]],
+) -> tuple[list[Judged], tuple[str, int, str | None] | None]:
+    """In a worker: each entry of ``chunk`` (a :class:`Raw` is parsed here) judged, up to the first
+    that cannot be judged (``("usage", message, hint)``) or is not one JSON value (``("split", k)``)."""
+    from contracts.har_stream import Raw, parse_raw
+
+    assert _JUDGE is not None and _SPEC is not None
+    done: list[Judged] = []
+    for position, (index, entry) in enumerate(chunk):
+        if isinstance(entry, Raw):
+            try:
+                entry = parse_raw(entry)
+            except (ValueError, UnicodeDecodeError, RecursionError):  # orjson's error is a ValueError
+                return done, ("split", position, None)
         try:
-            check_depth(index, item)
+            done.append(_judge_entry(_SPEC, index, entry, _JUDGE))
         except UsageError as exc:
-            return done, (index, exc.message, exc.hint)
-        done.append(_JUDGE(item))
+            return done, ("usage", exc.message, exc.hint)  # type: ignore[return-value]
     return done, None
 
 
-def _merge(report: FileReport, chunk: list[tuple[int, Exchange]], result: Any) -> None:
+def _merge(report: FileReport, chunk: list[tuple[int, Any]], result: Any) -> None:
     done, error = result
     for (index, _), found in zip(chunk, done, strict=False):
+        if isinstance(found, Unmatched):
+            report.unmatched.append(found)
+            continue
         report.exchanges += 1
         report.located.extend((f"{report.name}#{index}", f) for f in found)
-    if error is not None:
-        raise _usage(error[1], error[2])
+    if error is None:
+        return
+    if error[0] == "split":
+        index, raw = chunk[error[1]]
+        raise _Resplit(index, raw.start)
+    raise _usage(error[1], error[2])
 
 
 def _pool(jobs: int) -> Any:
@@ -207,56 +254,94 @@ def judge_stream(
 
     With ``jobs`` > 1, chunks of entries are judged by that many forked worker processes (at most
     ``2 * jobs`` chunks in flight, so memory stays bounded) and merged back in input order: the
-    report, and the first entry that cannot be judged, are those of ``jobs=1``. An input shorter
-    than one chunk is judged here, without starting workers.
+    report, and the first entry that cannot be judged, are those of ``jobs=1``. Given an
+    :class:`~contracts.har_stream.EntryStream` in raw mode, the workers also parse and match the
+    entries (this process only finds where each ends); a piece that is not one JSON value sends the
+    stream back to read it exactly, the later chunks' results dropped. An input shorter than one
+    chunk is judged here, without starting workers.
     """
     import sys as _sys
     from collections import deque
 
-    global _JUDGE
+    from contracts.har_stream import EntryStream, Raw
+
+    global _JUDGE, _SPEC
     report = FileReport(path, har=True)
     parallel = jobs > 1 and _sys.platform != "win32"
-    batch: list[tuple[int, Exchange]] = []
-    pending: deque[tuple[list[tuple[int, Exchange]], Any]] = deque()
+    stream = entries if isinstance(entries, EntryStream) else None
+    window = stream.window if stream is not None else None
+    batch: list[tuple[int, Any]] = []
+    size = 0
+    pending: deque[tuple[list[tuple[int, Any]], Any]] = deque()
     pool: Any = None
 
-    def drain(keep: int) -> None:
-        while len(pending) > keep:
+    def keep() -> None:
+        """Keep the window's bytes from the first piece not yet merged (a rewind reads them)."""
+        if window is not None:
+            first = pending[0][0] if pending else batch
+            starts = [e.start for _, e in first if isinstance(e, Raw)]
+            window.keep = starts[0] if starts else None
+
+    def drain(left: int) -> None:
+        while len(pending) > left:
             done, future = pending.popleft()
             _merge(report, done, future.result())
+            keep()
 
-    _JUDGE = judge
+    _JUDGE, _SPEC = judge, spec
+    iterator = iter(entries)
+    index = 0
     try:
-        try:
-            for index, entry in enumerate(entries):
-                item = entry_item(spec, index, entry)
-                if isinstance(item, Unmatched):
-                    report.unmatched.append(item)
-                    continue
-                if not parallel:
-                    check_depth(index, item)
-                    report.exchanges += 1
-                    report.located.extend((f"{report.name}#{index}", f) for f in judge(item))
-                    continue
-                batch.append((index, item))
-                if len(batch) < chunk:
-                    continue
-                if pool is None:
-                    pool = _pool(jobs)
-                pending.append((batch, pool.submit(_judge_chunk, batch)))
-                batch = []
-                drain(2 * jobs)
-        except UsageError:
-            # the input broke after these entries: judged first, their first defect is the first one
-            drain(0)
-            _merge(report, batch, _judge_chunk(batch))
-            raise
-        drain(0)
-        _merge(report, batch, _judge_chunk(batch))
+        while True:
+            try:
+                try:
+                    for entry in _reading(iterator):
+                        if not parallel:
+                            _merge(report, [(index, entry)], _judge_chunk([(index, entry)]))
+                            index += 1
+                            continue
+                        batch.append((index, entry))
+                        index += 1
+                        size += len(entry.data) if isinstance(entry, Raw) else 0
+                        if len(batch) < chunk and size < CHUNK_BYTES:
+                            if len(batch) == 1:
+                                keep()
+                            continue
+                        if pool is None and not report.exchanges and not report.unmatched:
+                            # the first chunk judged here: its operations' validators are compiled
+                            # once, before the fork, instead of once in every worker
+                            _merge(report, batch, _judge_chunk(batch))
+                            batch, size = [], 0
+                            continue
+                        if pool is None:
+                            pool = _pool(jobs)
+                        pending.append((batch, pool.submit(_judge_chunk, batch)))
+                        batch, size = [], 0
+                        drain(2 * jobs)
+                except _Broken as broken:
+                    # the input broke after these entries: judged first, their first defect is the first one
+                    drain(0)
+                    _merge(report, batch, _judge_chunk(batch))
+                    raise broken.error from None
+                drain(0)
+                _merge(report, batch, _judge_chunk(batch))
+                break
+            except _Resplit as split:
+                # a wrong boundary (or a value orjson refuses): read again from that entry, exactly
+                for _, future in pending:
+                    future.cancel()
+                pending.clear()
+                batch, size = [], 0
+                assert stream is not None
+                stream.rewind(split.start)
+                iterator = iter(stream)
+                index = split.index
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-        _JUDGE = None
+        if window is not None:
+            window.keep = None
+        _JUDGE = _SPEC = None
     return report
 
 
@@ -397,7 +482,7 @@ def validate_input(
             raise UsageError(f"{name}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
         kind = _input_kind(path, head, input_format)
         if kind != "json":
-            stream = EntryStream(handle, name, ndjson=kind == "ndjson", head=head)
+            stream = EntryStream(handle, name, ndjson=kind == "ndjson", head=head, raw=jobs > 1)
             report = judge_stream(spec, path, stream, _judge_sides(spec, side, names), jobs=jobs)
             if stream.dropped:
                 cut = report.exchanges + len(report.unmatched)

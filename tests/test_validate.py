@@ -107,3 +107,21 @@ def test_validate_file_input_errors(spec: Spec, tmp_path: Path, content: str | N
 def test_directory_is_a_usage_error(spec: Spec, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="is a directory"):
         validate_file(spec, tmp_path, operation="get-targets", status=200)
+
+
+def test_one_bounded_read_serves_spec_and_capture(tmp_path: Path) -> None:
+    """``read_bounded``: the ladder of one-line refusals, worded for what is read."""
+    from contracts.errors import SpecError
+    from contracts.spec import read_bounded
+
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * (2 * 1024 * 1024 + 1))
+    with pytest.raises(SpecError, match=r"big.json: larger than 2 MB, not a spec this tool reads"):
+        read_bounded(big, 2 * 1024 * 1024, SpecError, noun="spec")
+    with pytest.raises(UsageError, match=r"larger than 2 MB, not a capture this tool reads"):
+        read_bounded(big, 2 * 1024 * 1024, UsageError, what="capture")
+    with pytest.raises(SpecError, match="no such spec file"):
+        read_bounded(tmp_path / "none.json", 10, SpecError, noun="spec")
+    with pytest.raises(UsageError, match="is a directory, not a file"):
+        read_bounded(tmp_path, 10, UsageError)
+    assert read_bounded(big, 3 * 1024 * 1024, UsageError) == big.read_bytes()

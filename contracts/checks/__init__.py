@@ -13,16 +13,20 @@ through :func:`iter_findings`; nobody calls a check by hand.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from contracts.exchange import Exchange
 from contracts.findings import Finding
 from contracts.registry import Registry, summary_of
 from contracts.spec import Operation, Spec
 from contracts.types import Severity
+
+if TYPE_CHECKING:
+    from contracts.checks._schemas import ResponsePlan
 
 Requirement = Literal["json", "documented_status", "success", "error"]
 """``json``: the body parses as JSON; ``documented_status``: the spec documents the status;
@@ -36,6 +40,14 @@ class CheckContext:
     spec: Spec
     operation: Operation
     exchange: Exchange
+
+    @functools.cached_property
+    def plan(self) -> ResponsePlan | None:
+        """The plan of the documented response (:func:`contracts.checks._schemas.plan`), looked up
+        once per exchange for all the checks that ask (None when the status is undocumented)."""
+        from contracts.checks._schemas import plan
+
+        return plan(self.operation, self.exchange.status)
 
     def finding(self, message: str, pointer: str = "", spec_pointer: str = "", **fields: Any) -> Finding:
         """A finding about this exchange (operation and status filled in; the registry adds the check)."""

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from contracts.checks import CheckContext, check
-from contracts.checks._schemas import ENUM_CHECK, plan
+from contracts.checks._schemas import ENUM_CHECK
 from contracts.findings import Finding
 from contracts.types import JSON
 
@@ -26,7 +26,7 @@ def _near(value: JSON, allowed: tuple[JSON, ...]) -> str | None:
 @check(requires=["json", "documented_status"])
 def enum_value_documented(ctx: CheckContext) -> Iterator[Finding]:
     """Enum values are documented; a value that differs only in casing or separators says so."""
-    documented = plan(ctx.operation, ctx.exchange.status)
+    documented = ctx.plan
     if documented is None:
         return
     enums = ctx.spec.enums

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from contracts.checks import CheckContext, check
-from contracts.checks._schemas import DATE_CHECK, TIMESTAMP_CHECK, format_owners, plan
+from contracts.checks._schemas import DATE_CHECK, TIMESTAMP_CHECK, format_owners
 from contracts.findings import Finding
 
 __all__ = ["date_format", "format_owners", "timestamp_format"]
@@ -37,7 +37,7 @@ def _problem(component: dict[str, Any], value: Any) -> str | None:
 
 
 def _format_findings(ctx: CheckContext, check_name: str) -> Iterator[Finding]:
-    documented = plan(ctx.operation, ctx.exchange.status)
+    documented = ctx.plan
     if documented is None:
         return
     for pointer, name, value in documented.located(ctx.exchange, check_name):

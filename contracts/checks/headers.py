@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from contracts.checks import CheckContext, check
-from contracts.checks._schemas import plan
 from contracts.findings import Finding
 
 
@@ -28,8 +27,8 @@ def _typed(value: str, schema: dict[str, object]) -> object:
 @check(requires=["documented_status"])
 def response_headers_documented(ctx: CheckContext) -> Iterator[Finding]:
     """Required response headers are present; present documented headers match their schema."""
-    op, ex = ctx.operation, ctx.exchange
-    documented = plan(op, ex.status)
+    ex = ctx.exchange
+    documented = ctx.plan
     for header in documented.headers if documented is not None else ():
         value = ex.header_map.get(header.name.lower())
         if value is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from contracts.checks import CheckContext, check
-from contracts.checks._schemas import plan
 from contracts.findings import Finding
 from contracts.spec import escape_token
 
@@ -13,8 +12,8 @@ from contracts.spec import escape_token
 @check(requires=["documented_status"])
 def content_type_documented(ctx: CheckContext) -> Iterator[Finding]:
     """The Content-Type is documented for this status, and JSON bodies parse."""
-    op, ex = ctx.operation, ctx.exchange
-    documented = plan(op, ex.status)
+    ex = ctx.exchange
+    documented = ctx.plan
     if documented is None or not documented.media:
         return
     media, content_type = documented.media, ex.content_type

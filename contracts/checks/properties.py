@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from contracts.checks import CheckContext, check
-from contracts.checks._schemas import plan
 from contracts.findings import Finding
 from contracts.spec import Spec, escape_token, unescape_token
 
@@ -73,8 +72,8 @@ def undeclared(
 @check(requires=["json", "documented_status"], severity="warning")
 def undocumented_property(ctx: CheckContext) -> Iterator[Finding]:
     """Each response property the documented schema does not declare (warning; an error when strict)."""
-    op, ex = ctx.operation, ctx.exchange
-    documented = plan(op, ex.status)
+    ex = ctx.exchange
+    documented = ctx.plan
     if documented is None or documented.schema is None:
         return
     if documented.declares_all(ex):

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from contracts.checks import CheckContext, check
-from contracts.checks._schemas import MEDIA, owner, plan, schema_pointer
+from contracts.checks._schemas import MEDIA, owner, schema_pointer
 from contracts.exchange import Exchange
 from contracts.findings import Finding
 from contracts.spec import Spec, escape_token
@@ -92,7 +92,7 @@ def judged(ctx: CheckContext) -> list[Judged]:
     if last is not None and last[0] is ctx.exchange:
         return last[1]
     op, ex = ctx.operation, ctx.exchange
-    documented = plan(op, ex.status)
+    documented = ctx.plan
     found: list[Judged] = []
     if documented is not None and documented.validator is not None and not documented.conforms(ex):
         for error in (leaf for e in documented.validator.iter_errors(ex.json) for leaf in _unwrapped(e)):

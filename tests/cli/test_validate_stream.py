@@ -168,3 +168,73 @@ def test_broken_ndjson_line_names_its_line(tmp_path: Path, capsys: pytest.Captur
     )
     code, _, err = _run(["validate", str(file)], capsys)
     assert code == 2 and "response.status 99999999999999999999 is not an HTTP status" in err
+
+
+def test_a_break_past_the_first_megabytes_names_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Lines dropped from the read window are counted when an error names one (file and pipe alike)."""
+    entries = [_entry("https://h/v2/other", CHANNELS)] * 6000  # MBs of pretty lines, none judged
+    text = json.dumps({"log": {"entries": entries}}, indent=1)
+    cut = text.rindex('"startedDateTime"')
+    broken = text[:cut] + "@" + text[cut:]
+    line = broken[:cut].count("\n") + 1
+    column = cut - broken.rindex("\n", 0, cut)
+    assert len(broken) > 3 * 1024 * 1024
+    file = tmp_path / "broken.har"
+    file.write_text(broken)
+    code, _, err = _run(["validate", str(file)], capsys)
+    assert code == 2 and f"{file}:{line}:{column}: malformed JSON" in err, err
+    code, _, err = _run(["validate", "-"], capsys, broken.encode())
+    assert code == 2 and f"<stdin>:{line}:{column}: malformed JSON" in err, err
+
+
+def _compact(entries: list[dict[str, Any]]) -> str:
+    return json.dumps({"log": {"entries": entries}}, separators=(",", ":"))
+
+
+def test_a_separator_met_inside_an_entry_is_read_again_exactly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Workers get raw pieces cut where the learned separator is; an entry that holds the separator
+    (``},{"startedDateTime"`` in a custom array) is cut wrongly, and the stream reads it again."""
+    entries = _mixed(3 * CHUNK + 7)
+    for index in range(5, len(entries), 97):
+        entries[index]["_pages"] = [{"startedDateTime": "a"}, {"startedDateTime": "b"}]
+    har = tmp_path / "compact.har"
+    har.write_text(_compact(entries))
+    assert har.read_text().count('},{"startedDateTime"') > len(entries)  # more separators than entries
+    one = _run(["validate", "--format", "json", "--jobs", "1", str(har)], capsys)
+    two = _run(["validate", "--format", "json", "--jobs", "2", str(har)], capsys)
+    assert one[0] == 1 and one == two
+
+
+@pytest.mark.parametrize("where", [40, CHUNK + 3, 3 * CHUNK + 5])
+def test_a_malformed_entry_mid_stream_is_the_error_jobs_one_gives(
+    where: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A piece that does not parse is read again by the reading process: same line:column, same
+    entries judged before it (in the first chunk, a later one, the last)."""
+    texts = [json.dumps(e, separators=(",", ":")) for e in _mixed(3 * CHUNK + 7)]
+    texts[where] = texts[where].replace('"status":', '"status" 7,', 1)
+    har = tmp_path / "broken.har"
+    har.write_text('{"log":{"entries":[\n' + ",\n".join(texts) + "\n]}}")
+    ndjson = tmp_path / "broken.ndjson"
+    ndjson.write_text("\n".join(texts) + "\n")
+    for file in (har, ndjson):
+        one = _run(["validate", "--jobs", "1", str(file)], capsys)
+        two = _run(["validate", "--jobs", "2", str(file)], capsys)
+        assert one[0] == 2 and "malformed JSON" in one[2] and one == two, (file, one[2], two[2])
+
+
+def test_integers_orjson_refuses_are_read_by_the_stream(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An entry with an integer beyond 64 bits (valid JSON) is not lost by a worker's orjson."""
+    entries = _mixed(2 * CHUNK + 3)
+    for index in range(10, len(entries), 50):
+        entries[index]["_big"] = 2**70
+    har = _write_har(tmp_path / "big.har", entries)
+    one = _run(["validate", "--format", "json", "--jobs", "1", str(har)], capsys)
+    two = _run(["validate", "--format", "json", "--jobs", "2", str(har)], capsys)
+    assert one[0] == 1 and one == two
