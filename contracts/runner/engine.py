@@ -45,7 +45,7 @@ def run_schemathesis(
         outcome.phase_done,
         outcome.phase_total,
     )
-    with glue.installed(collector, safety, throttle, labels):
+    with glue.installed(collector, safety, throttle, labels, loopback=loopback):
         stream = from_schema(glue.load(spec, sconfig)).execute()
         throttle.breaker.on_trip.append(stream.stop)
         for event in stream:
