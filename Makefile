@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 CONTRACTS := $(VENV)/bin/contracts
 STAMP := $(VENV)/.installed
 REPORT ?= reports
-MOCK_BUDGET ?= --max-examples 5
+MOCK_BUDGET ?= --max-examples 5 --workers 2
 MOCK_MIN_COVERAGE ?= statuses=95,error-codes=95
 
 .DEFAULT_GOAL := help

@@ -1,8 +1,16 @@
-"""schemathesis's phases of a run: our check, guard and throttle installed; its events digested."""
+"""schemathesis's phases of a run: our check, guard and throttle installed; its events digested.
+
+With ``--workers N`` against loopback the unit phases run over shares of the operations in N
+processes (:mod:`.shard`); otherwise in this one, with N schemathesis worker threads.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import math
+
 from contracts.runner import _schemathesis as glue
+from contracts.runner import shard
 from contracts.runner.collect import Collector
 from contracts.runner.plan import Plan
 from contracts.runner.progress import Live
@@ -25,6 +33,23 @@ def run_schemathesis(
     live: Live,
 ) -> glue.Outcome:
     """Run the planned schemathesis phases; every response goes to ``collector``."""
+    if shard.shardable(spec, settings, plan, loopback, throttle.rate):
+        return _sharded(spec, settings, plan, base_url, headers, collector, safety, throttle, live)
+    return _engine(spec, settings, plan, base_url, headers, loopback, collector, safety, throttle, live)
+
+
+def _engine(
+    spec: Spec,
+    settings: RunSettings,
+    plan: Plan,
+    base_url: str,
+    headers: dict[str, str],
+    loopback: bool,
+    collector: Collector,
+    safety: Safety,
+    throttle: Throttle,
+    live: Live,
+) -> glue.Outcome:
     from schemathesis.engine import from_schema
 
     labels = {op.label: op.operation_id for op in spec.operations}
@@ -51,4 +76,58 @@ def run_schemathesis(
         for event in stream:
             outcome.feed(event)
     live.engine = None
+    return outcome
+
+
+def _sharded(
+    spec: Spec,
+    settings: RunSettings,
+    plan: Plan,
+    base_url: str,
+    headers: dict[str, str],
+    collector: Collector,
+    safety: Safety,
+    throttle: Throttle,
+    live: Live,
+) -> glue.Outcome:
+    """The unit phases over shares in processes (share 0 here), then the stateful phase here."""
+    shares = shard.split(plan.operations, settings.workers)
+    remaining = throttle.budget.remaining()
+    budget = None if math.isinf(remaining) else max(remaining, 0.001)
+    others = [
+        shard.Share(
+            shard.Job(
+                spec_path=str(spec.path),
+                settings=settings,
+                operations=tuple(op.operation_id for op in share),
+                base_url=base_url,
+                headers=headers,
+                prefix=safety.prefix,
+                budget=budget,
+            ),
+            collector,
+        )
+        for share in shares[1:]
+    ]
+    one = dataclasses.replace(settings, workers=1)
+    args = (base_url, headers, True, collector, safety, throttle, live)
+
+    def stop() -> None:
+        for other in others:
+            other.stop()
+
+    throttle.breaker.on_trip.append(stop)
+    try:
+        outcome = _engine(spec, one, shard.restricted(plan, shares[0], shard.UNIT_PHASES), *args)
+    finally:
+        for other in others:
+            other.wait()
+    for other in others:
+        if other.done is not None:
+            shard.merge(outcome, other.done, throttle, safety)
+        elif not throttle.breaker.tripped:  # a tripped breaker stopped it; its reason is the run's
+            outcome.fatal = outcome.fatal or other.error
+    if "stateful" in plan.phases and not throttle.breaker.tripped and outcome.fatal is None:
+        later = _engine(spec, one, shard.restricted(plan, plan.operations, ("stateful",)), *args)
+        shard.fold(outcome, later)
     return outcome
