@@ -1,8 +1,8 @@
 """A share of a run's operations in a process of its own (see :mod:`contracts.runner.shard`).
 
 ``python -m contracts.runner._shard FD`` reads a pickled :class:`~contracts.runner.shard.Job` on
-stdin (the credentials travel there, never as arguments), runs schemathesis's unit phases over its
-operations, writes each response to file descriptor ``FD`` as it comes and a
+stdin (the credentials travel there, never as arguments), runs its phases of schemathesis over
+every operation, writes each response to file descriptor ``FD`` as it comes and a
 :class:`~contracts.runner.shard.Done` last. It judges nothing: the run's process does.
 """
 
@@ -38,11 +38,7 @@ def main(argv: list[str]) -> int:
 
         spec = load_spec(job.spec_path)
         settings = dataclasses.replace(job.settings, workers=1)
-        plan = make_plan(spec, settings)
-        wanted = set(job.operations)
-        plan = shard.restricted(
-            plan, tuple(op for op in plan.operations if op.operation_id in wanted), shard.UNIT_PHASES
-        )
+        plan = shard.restricted(make_plan(spec, settings), job.phases)
         collector = Forward(spec, [], Coverage(spec), Cleanup(spec))
         throttle = Throttle(0.0, budget=Budget(job.budget))
         safety = Safety(settings.allow_writes, prefix=job.prefix)

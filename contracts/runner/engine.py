@@ -1,7 +1,8 @@
 """schemathesis's phases of a run: our check, guard and throttle installed; its events digested.
 
-With ``--workers N`` against loopback the unit phases run over shares of the operations in N
-processes (:mod:`.shard`); otherwise in this one, with N schemathesis worker threads.
+With ``--workers N`` against loopback the coverage phase (and the fuzzing phase with a third) runs
+in a process of its own beside the others (:mod:`.shard`); otherwise every phase runs in this
+one, with N schemathesis worker threads.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import math
 from contracts.runner import _schemathesis as glue
 from contracts.runner import shard
 from contracts.runner.collect import Collector
-from contracts.runner.plan import Plan
+from contracts.runner.plan import SCHEMATHESIS_PHASES, Plan
 from contracts.runner.progress import Live
 from contracts.runner.safety import Safety
 from contracts.runner.settings import RunSettings
@@ -90,8 +91,8 @@ def _sharded(
     throttle: Throttle,
     live: Live,
 ) -> glue.Outcome:
-    """The unit phases over shares in processes (share 0 here), then the stateful phase here."""
-    shares = shard.split(plan.operations, settings.workers)
+    """Some phases in processes of their own, the others here, at the same time."""
+    mine, theirs = shard.split(plan.phases, settings.workers)
     remaining = throttle.budget.remaining()
     budget = None if math.isinf(remaining) else max(remaining, 0.001)
     others = [
@@ -99,7 +100,7 @@ def _sharded(
             shard.Job(
                 spec_path=str(spec.path),
                 settings=settings,
-                operations=tuple(op.operation_id for op in share),
+                phases=phases,
                 base_url=base_url,
                 headers=headers,
                 prefix=safety.prefix,
@@ -107,18 +108,21 @@ def _sharded(
             ),
             collector,
         )
-        for share in shares[1:]
+        for phases in theirs
     ]
-    one = dataclasses.replace(settings, workers=1)
-    args = (base_url, headers, True, collector, safety, throttle, live)
 
     def stop() -> None:
         for other in others:
             other.stop()
 
     throttle.breaker.on_trip.append(stop)
+    one = dataclasses.replace(settings, workers=1)
     try:
-        outcome = _engine(spec, one, shard.restricted(plan, shares[0], shard.UNIT_PHASES), *args)
+        if any(p in SCHEMATHESIS_PHASES for p in mine):
+            here = shard.restricted(plan, mine)
+            outcome = _engine(spec, one, here, base_url, headers, True, collector, safety, throttle, live)
+        else:
+            outcome = glue.Outcome({op.label: op.operation_id for op in spec.operations})
     finally:
         for other in others:
             other.wait()
@@ -127,7 +131,4 @@ def _sharded(
             shard.merge(outcome, other.done, throttle, safety)
         elif not throttle.breaker.tripped:  # a tripped breaker stopped it; its reason is the run's
             outcome.fatal = outcome.fatal or other.error
-    if "stateful" in plan.phases and not throttle.breaker.tripped and outcome.fatal is None:
-        later = _engine(spec, one, shard.restricted(plan, plan.operations, ("stateful",)), *args)
-        shard.fold(outcome, later)
     return outcome

@@ -1,13 +1,14 @@
-"""schemathesis's unit phases over shares of the operations, one process per share (``--workers N`` on loopback).
+"""Phases of schemathesis in processes of their own (``--workers N`` on loopback).
 
 One Python process is one core: generation, the HTTP client and the checks all hold the GIL, so
 threads (schemathesis's own workers) barely help a run against the embedded mock, which already
-has a process of its own. With ``--workers N`` against loopback at an unlimited rate the
-operations are split into N shares by weight; the examples, coverage and fuzzing phases of share 0
-run here while each other share runs in ``python -m contracts.runner._shard``, which streams every
-response back (pickled, over a pipe of its own) to be judged here by the one collector, and at the
-end its outcome (schemathesis's findings, incidents, how it stopped) and its request counts. The
-stateful phase follows the unit phases here over every operation (its links cross shares).
+has a process of its own. With ``--workers N`` against loopback at an unlimited rate the coverage
+phase (then the fuzzing phase, with a third worker) runs over every operation in
+``python -m contracts.runner._shard`` while this process runs the other phases; the share streams
+every response back (pickled, over a pipe of its own) to be judged here by the one collector, and
+at the end its outcome (schemathesis's findings, incidents, how it stopped) and its request counts.
+Each process runs its phases over every operation, so what a phase learns from one operation's
+answers (an id a create returned) it still uses for the others.
 
 Only loopback: each process paces and retries on its own, so a rate limit could not hold.
 """
@@ -15,7 +16,6 @@ Only loopback: each process paces and retries on its own, so a rate limit could 
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import pickle
 import subprocess
@@ -32,65 +32,37 @@ from contracts.runner.plan import Plan
 from contracts.runner.safety import Safety
 from contracts.runner.settings import RunSettings
 from contracts.runner.throttle import Throttle
-from contracts.spec import Operation, Spec
+from contracts.spec import Spec
 
 UNIT_PHASES = ("examples", "coverage", "fuzzing")
+SHARES: tuple[tuple[str, ...], ...] = (("coverage",), ("fuzzing",))
+"""The phases given to processes of their own, in this order, one per worker beyond the first; the
+run's process keeps the others. The coverage phase alone makes ~85% of a mock run's responses."""
 COMMAND = (sys.executable, "-m", "contracts.runner._shard")
 """A share's process; it is given the write end of its pipe as its one argument."""
 
 
-def weight(op: Operation) -> int:
-    """A share's cost grows with what the coverage phase varies: parameters and body properties."""
-    body = op.request_schema()
-    text = json.dumps([op.parameters(), _resolved(op.spec, body, 0)], default=str)
-    return 1 + text.count('"type"') + text.count('"enum"')
-
-
-def _resolved(spec: Spec, node: Any, depth: int) -> Any:
-    if depth > 8:
-        return None
-    node = spec.deref(node)
-    if isinstance(node, dict):
-        return {k: _resolved(spec, v, depth + 1) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_resolved(spec, v, depth + 1) for v in node]
-    return node
-
-
-def split(operations: tuple[Operation, ...], shares: int) -> list[tuple[Operation, ...]]:
-    """``operations`` in ``shares`` groups of about equal weight (heaviest first, each to the lightest)."""
-    groups: list[list[Operation]] = [[] for _ in range(max(1, min(shares, len(operations))))]
-    loads = [0] * len(groups)
-    for op in sorted(operations, key=lambda o: (-weight(o), o.operation_id)):
-        i = loads.index(min(loads))
-        groups[i].append(op)
-        loads[i] += weight(op)
-    order = {op.operation_id: n for n, op in enumerate(operations)}
-    return [tuple(sorted(g, key=lambda o: order[o.operation_id])) for g in groups if g]
+def split(phases: tuple[str, ...], workers: int) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """(the phases this process runs, the phases of each other process) for ``workers`` processes."""
+    others = [share for share in SHARES if all(p in phases for p in share)][: max(0, workers - 1)]
+    given = {p for share in others for p in share}
+    return tuple(p for p in phases if p not in given), others
 
 
 def shardable(spec: Spec, settings: RunSettings, plan: Plan, loopback: bool, rate: float) -> bool:
-    """Whether this run's unit phases go to processes: several workers, loopback, no rate, a spec file."""
+    """Whether some phases go to processes: several workers, loopback, no rate limit, a spec file."""
     return (
         settings.workers > 1
         and loopback
         and rate <= 0
         and spec.path is not None
-        and len(plan.operations) > 1
-        and any(p in UNIT_PHASES for p in plan.phases)
+        and bool(split(plan.phases, settings.workers)[1])
     )
 
 
-def restricted(plan: Plan, share: tuple[Operation, ...], phases: tuple[str, ...]) -> Plan:
-    """``plan`` over ``share`` only (the rest disabled in schemathesis) and ``phases`` only."""
-    ids = {op.operation_id for op in share}
-    return dataclasses.replace(
-        plan,
-        operations=share,
-        skipped=(*plan.skipped, *(op for op in plan.operations if op.operation_id not in ids)),
-        phases=tuple(p for p in plan.phases if p in phases),
-        expectations={k: v for k, v in plan.expectations.items() if k in ids},
-    )
+def restricted(plan: Plan, phases: tuple[str, ...]) -> Plan:
+    """``plan`` with ``phases`` only."""
+    return dataclasses.replace(plan, phases=tuple(p for p in plan.phases if p in phases))
 
 
 @dataclass
@@ -99,7 +71,7 @@ class Job:
 
     spec_path: str
     settings: RunSettings
-    operations: tuple[str, ...]
+    phases: tuple[str, ...]
     base_url: str
     headers: dict[str, str]
     prefix: str

@@ -14,27 +14,19 @@ from contracts.cli import main
 from contracts.findings import Finding
 from contracts.mock import serve_in_thread
 from contracts.runner import RunSettings, shard
-from contracts.runner.plan import make_plan
+from contracts.runner.plan import PHASES, make_plan
 from contracts.runner.safety import Safety
 from contracts.runner.throttle import Incident, Throttle
 from contracts.spec import Spec
 
 
-def test_split_gives_every_operation_to_one_share_and_balances_the_weight(spec: Spec) -> None:
-    shares = shard.split(spec.operations, 2)
-    ids = [op.operation_id for share in shares for op in share]
-    assert sorted(ids) == sorted(op.operation_id for op in spec.operations) and len(shares) == 2
-    loads = [sum(shard.weight(op) for op in share) for share in shares]
-    assert abs(loads[0] - loads[1]) <= max(shard.weight(op) for op in spec.operations)
-    assert [len(s) for s in shard.split(spec.operations, 1)] == [len(spec.operations)]
-    assert len(shard.split(spec.operations[:2], 5)) == 2
-
-
-def test_the_coverage_phase_weight_grows_with_what_a_request_carries(spec: Spec) -> None:
-    by_id = {op.operation_id: op for op in spec.operations}
-    create = by_id["create-target-groups"]
-    bare = min(spec.operations, key=shard.weight)
-    assert shard.weight(create) > shard.weight(bare) >= 1
+def test_split_gives_the_coverage_phase_then_fuzzing_to_processes_of_their_own() -> None:
+    assert shard.split(PHASES, 2) == (("examples", "fuzzing", "stateful", "targeted"), [("coverage",)])
+    assert shard.split(PHASES, 3) == (("examples", "stateful", "targeted"), [("coverage",), ("fuzzing",)])
+    assert shard.split(PHASES, 8)[1] == [("coverage",), ("fuzzing",)]
+    assert shard.split(PHASES, 1) == (PHASES, [])
+    assert shard.split(("examples", "fuzzing"), 2) == (("examples",), [("fuzzing",)])
+    assert shard.split(("examples", "stateful"), 2) == (("examples", "stateful"), [])
 
 
 def test_only_several_workers_on_loopback_at_an_unlimited_rate_shard(spec: Spec) -> None:
@@ -48,14 +40,11 @@ def test_only_several_workers_on_loopback_at_an_unlimited_rate_shard(spec: Spec)
     assert not shard.shardable(spec, settings, stateful, loopback=True, rate=0)
 
 
-def test_a_restricted_plan_disables_the_other_operations(spec: Spec) -> None:
+def test_a_restricted_plan_keeps_every_operation_and_only_the_phases_given(spec: Spec) -> None:
     plan = make_plan(spec, RunSettings(allow_writes=True))
-    first, second = shard.split(plan.operations, 2)
-    part = shard.restricted(plan, first, shard.UNIT_PHASES)
-    assert part.operations == first and set(part.skipped) == set(second)
-    assert part.phases == ("examples", "coverage", "fuzzing") and set(part.expectations) == {
-        op.operation_id for op in first
-    }
+    part = shard.restricted(plan, ("coverage",))
+    assert part.phases == ("coverage",) and part.operations == plan.operations
+    assert part.expectations == plan.expectations
 
 
 def test_a_share_outcome_and_counts_are_folded_into_the_run() -> None:
@@ -112,13 +101,14 @@ def test_a_sharded_run_on_the_mock_judges_every_operation(
     assert report["summary"]["operations_tested"] == len(spec.operations)
     assert len(shares) == 1 and shares[0].done is not None and shares[0].done.sent > 0
     assert shares[0].process.returncode == 0
+    assert report["summary"]["requests"] >= shares[0].done.sent
 
 
 @pytest.mark.slow
 def test_our_checks_judge_the_responses_a_share_received(
-    spec: Spec, tmp_path: Path, shares: list[shard.Share], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, shares: list[shard.Share], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every response carries a wrong Content-Type: operations of the other process are reported too."""
+    """Only the coverage phase, so every response comes from the share: a wrong Content-Type is reported."""
     monkeypatch.setenv("CONTRACTS_BASIC_USER", "runner")
     monkeypatch.setenv("CONTRACTS_BASIC_PASSWORD", "pw")
 
@@ -126,14 +116,13 @@ def test_our_checks_judge_the_responses_a_share_received(
         return status, {**headers, "content-type": "text/plain"}, body
 
     with serve_in_thread(Broken(mock(("runner", "pw")), plain)) as url:
-        args = ["run", "--base-url", url, "--workers", "2", "--max-examples", "1", "--phases", "examples"]
+        args = ["run", "--base-url", url, "--workers", "2", "--phases", "coverage"]
         code = main([*args, "--checks", "content_type_documented", "--report", str(tmp_path)])
     assert code == 1
-    theirs = {op.operation_id for op in shard.split(make_plan(spec, RunSettings()).operations, 2)[1]}
     report = json.loads((tmp_path / "report.json").read_text())
-    found = {v["operation"] for v in report["violations"] if v["check"] == "content_type_documented"}
-    assert found & theirs, (found, theirs)
+    assert {v["check"] for v in report["violations"]} == {"content_type_documented"}
     assert len(shares) == 1 and shares[0].done is not None
+    assert report["summary"]["responses"] > 0 and report["summary"]["requests"] == shares[0].done.sent + 1
 
 
 @pytest.mark.slow
@@ -142,7 +131,9 @@ def test_a_share_that_dies_is_exit_two_with_its_last_line(
 ) -> None:
     script = "import sys; sys.stdin.buffer.read(); sys.exit('worker exploded')"
     monkeypatch.setattr(shard, "COMMAND", (sys.executable, "-c", script))
-    code = main(["run", "--allow-writes", "--workers", "2", "--max-examples", "1", "--phases", "examples"])
+    code = main(
+        ["run", "--allow-writes", "--workers", "2", "--max-examples", "1", "--phases", "examples,coverage"]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert "a worker process stopped before its end: worker exploded" in err
