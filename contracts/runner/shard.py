@@ -112,8 +112,11 @@ class Share:
             os.close(write)
         self._stream = os.fdopen(read, "rb")
         assert self.process.stdin is not None
-        with self.process.stdin as stdin:
-            pickle.dump(job, stdin)
+        try:
+            with self.process.stdin as stdin:
+                pickle.dump(job, stdin)
+        except OSError:
+            pass  # it died before reading its job: wait() reports its last line
         self._reader = threading.Thread(target=self._read, name="contracts-share", daemon=True)
         self._reader.start()
 

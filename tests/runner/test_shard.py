@@ -138,3 +138,16 @@ def test_a_share_that_dies_is_exit_two_with_its_last_line(
     assert code == 2
     assert "a worker process stopped before its end: worker exploded" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_a_share_that_dies_before_reading_its_job_is_exit_two_too(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(shard, "COMMAND", (sys.executable, "-c", "import sys; sys.exit('no job read')"))
+    code = main(
+        ["run", "--allow-writes", "--workers", "2", "--max-examples", "1", "--phases", "examples,coverage"]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "a worker process stopped before its end: no job read" in err
+    assert "Traceback" not in err
