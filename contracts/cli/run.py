@@ -88,7 +88,11 @@ def _names(value: str | None) -> tuple[str, ...] | None:
     "--timeout", type=click.FloatRange(0.1), default=None, help="Request timeout in seconds (default 10)."
 )
 @click.option(
-    "--workers", type=click.IntRange(1, 64), default=None, help="Concurrent schemathesis workers (default 1)."
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Concurrent schemathesis workers (default 1): processes over shares of the operations against "
+    "loopback at an unlimited rate, threads otherwise.",
 )
 @click.option("--basic-user", default=None, help="Basic auth user (default: $CONTRACTS_BASIC_USER).")
 @click.option(
