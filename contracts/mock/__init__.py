@@ -30,6 +30,7 @@ from contracts.mock.replies import Reply, error, ok
 from contracts.mock.requests import ABSENT, Invalid, RequestValidator, integral
 from contracts.mock.rules import REQUEST_RULES
 from contracts.mock.selfcheck import SelfCheck
+from contracts.mock.shapes import Shapes
 from contracts.mock.store import Store, StoreFull
 from contracts.spec import Operation, Spec
 
@@ -53,6 +54,9 @@ class MockApp:
         roles = value_roles(spec)
         store.running = roles.get(RUNNING[0], {}).get(RUNNING[1], ())
         self.facts = {op.operation_id: Facts(spec, op, self.collections, roles) for op in spec.operations}
+        shapes = Shapes(spec)
+        self.replies = {op.operation_id: shapes.reply(op) for op in spec.operations}
+        """The shape of each operation's ``data``: every reply is its behaviour's answer projected onto it."""
         self.behaviours = {
             op_id: handlers.BEHAVIOURS[name]
             for op_id, facts in self.facts.items()
@@ -97,6 +101,7 @@ class MockApp:
                 self.collections,
                 params,
                 None if body is ABSENT else body,
+                shape=self.replies[op.operation_id],
                 invalid_input=self.invalid_input,
             )
             for name in facts.rules:
@@ -117,7 +122,7 @@ class MockApp:
                 self.invalid_input,
                 f"the mock's store is full ({exc.args[0]} entities); restart it or raise --max-entities",
             )
-        return ok(data, **call.extra)
+        return ok(call.shape.project(data), **call.extra)
 
     @staticmethod
     def coded(

@@ -17,11 +17,14 @@ from typing import Any
 
 from contracts.mock.facts import PARAM, Collections, Facts, MockBug
 from contracts.mock.replies import Reply
+from contracts.mock.shapes import FREE, Shape
 from contracts.mock.store import JSONObject, Store, attribution
 
 TRIGGERS = "targetMilestoneTriggers"
-"""The API creates a target's milestone triggers itself (SYSTEM_TRIGGER, targetAchieved); requests may send
-free-form ones, which the mock does not store (it would echo fields the response schema does not declare)."""
+"""The API creates a target's milestone triggers itself (SYSTEM_TRIGGER, targetAchieved; ``readOnly`` in the
+spec); a new target has none yet."""
+ID = "id"
+"""The property every record is keyed by in the store."""
 LIST, DELETE = "list", "delete"
 
 
@@ -32,6 +35,8 @@ class Call:
     collections: Collections
     params: dict[str, Any]
     body: Any
+    shape: Shape = FREE
+    """The shape of the operation's ``data`` (its response schema): the reply is projected onto it."""
     found: dict[str, JSONObject] = field(default_factory=dict)
     """The records the request's parameters name, by parameter, in path order."""
     invalid_input: int = 0
@@ -77,6 +82,27 @@ class Call:
 
     def defaults(self, *where: str) -> dict[str, Any]:
         return self.facts.defaults(*where)
+
+    def links(self) -> dict[str, Any]:
+        """The parents' ids a record created under the path holds (``targetGroupId``, ``targetId``)."""
+        return {self.link(lk.collection): self.found[name]["id"] for name, lk in self._path_lookups()}
+
+
+def fresh(call: Call, shape: Shape, raw: JSONObject, links: dict[str, Any]) -> JSONObject:
+    """A new record of ``shape`` (the response schema's object): first what the server sets (its
+    ``readOnly`` properties: a new id, the parents' ids in ``links``, the creation stamp), then the
+    request's fields; a request cannot set a ``readOnly`` property. Derived ones (a target's default-value
+    map, a group's cycle bounds) are left to the behaviour or absent."""
+    record: JSONObject = {}
+    for name in shape.server_set():
+        if name in links:
+            record[name] = links[name]
+        elif name == ID:
+            record[name] = call.store.next_id()
+        elif shape.prop(name).is_stamp():
+            record[name] = shape.prop(name).project(attribution())
+    record.update({k: copy.deepcopy(v) for k, v in shape.writable(raw).items()})
+    return record
 
 
 Behaviour = Callable[[Call], Any]
@@ -152,41 +178,30 @@ def with_defaults(raw: JSONObject, defaults: dict[str, Any]) -> JSONObject:
     return {**raw, **{k: v for k, v in defaults.items() if k not in raw}}
 
 
-def new_period(call: Call, group_id: int, raw: JSONObject, defaults: dict[str, Any]) -> JSONObject:
-    store = call.store
-    raw = with_defaults(raw, defaults)
-    period = {
-        "id": store.next_id(),
-        "attribution": attribution(),
-        "startDate": _date(raw.get("startDate"), call.invalid_input),
-        "endDate": _date(raw.get("endDate"), call.invalid_input),
-        "refCode": None if raw.get("refCode") is None else str(raw["refCode"]),
-        "periodStatus": raw.get("periodStatus"),
-        "targetGroupId": group_id,
-        "description": raw.get("description"),
-        "active": raw.get("active"),
-    }
-    store.periods[period["id"]] = period
+def new_period(
+    call: Call, shape: Shape, links: dict[str, Any], raw: JSONObject, defaults: dict[str, Any]
+) -> JSONObject:
+    period = fresh(call, shape, with_defaults(raw, defaults), links)
+    for key in ("startDate", "endDate"):
+        if key in period:
+            period[key] = _date(period[key], call.invalid_input)
+    if period.get("refCode") is not None:
+        period["refCode"] = str(period["refCode"])
+    call.store.periods[period[ID]] = period
     return period
 
 
-def new_target(call: Call, group_id: int, raw: JSONObject, defaults: dict[str, Any]) -> JSONObject:
+def new_target(
+    call: Call, shape: Shape, links: dict[str, Any], group_id: int, raw: JSONObject, defaults: dict[str, Any]
+) -> JSONObject:
     from contracts.mock import rules
 
     store = call.store
     rules.extended_field_metadata(call, raw)
     rules.currency_identifier(call, raw)
     periods = store.periods_of(group_id)
-    target: JSONObject = {
-        "id": store.next_id(),
-        "attribution": attribution(),
-        **{
-            k: copy.deepcopy(v)
-            for k, v in with_defaults(raw, defaults).items()
-            if k not in ("id", "defaultValues", "targetGroupId", "attribution", TRIGGERS)
-        },
-        "targetGroupId": group_id,
-    }
+    own = {k: v for k, v in with_defaults(raw, defaults).items() if k != "defaultValues"}
+    target = fresh(call, shape, own, links)
     if isinstance(target.get("expression"), bool):
         target["expression"] = str(target["expression"]).lower()
     target[TRIGGERS] = []
@@ -194,7 +209,7 @@ def new_target(call: Call, group_id: int, raw: JSONObject, defaults: dict[str, A
     target["targetPeriodDefaultValuesMap"] = {
         str(d["periodId"]): d for d in target["defaultValues"] if "periodId" in d
     }
-    store.targets[target["id"]] = target
+    store.targets[target[ID]] = target
     return target
 
 
