@@ -27,7 +27,7 @@ MAX_DEPTH = 16
 class Shape:
     """What a response schema lets a reply carry at one place."""
 
-    __slots__ = ("extra", "items", "props", "read_only", "schemas")
+    __slots__ = ("_server_set", "extra", "flat", "items", "nested", "props", "read_only", "schemas")
 
     def __init__(self) -> None:
         self.props: dict[str, Shape | None] | None = None
@@ -38,28 +38,67 @@ class Shape:
         self.read_only: frozenset[str] = frozenset()
         self.schemas: list[dict[str, Any]] = []
         """The schema parts that apply here (for behaviours that read a keyword, e.g. a default)."""
+        self._server_set: list[tuple[str, Shape]] | None = None
+        self.nested: tuple[tuple[str, Shape], ...] = ()
+        """The declared properties whose shape constrains something below (set once the shape is built)."""
+        self.flat: Any = None
+        """The declared names, when nothing below them is constrained: a dict within them is clean as is."""
 
     def project(self, value: Any) -> Any:
-        """``value`` with only what the schema declares, recursively (a new object; input untouched)."""
-        props = self.props
-        if isinstance(value, dict):
+        """``value`` with only what the schema declares, recursively; the input is never changed.
+
+        Hot (every reply), so copy-on-write: an object with no undeclared key and nothing to change
+        below is answered as it is (store records usually are), only what must change is copied."""
+        kind = type(value)
+        if kind is dict:
+            props = self.props
             if props is None:
                 return value
-            extra = self.extra
-            out = {}
-            for key, item in value.items():
-                if key in props:
-                    sub = props[key]
-                    out[key] = item if sub is None else sub.project(item)
-                elif extra is True:
-                    out[key] = item
-                elif extra:
-                    out[key] = extra.project(item)
+            if self.extra is not False:
+                return self._open(value, props)
+            if not value.keys() <= props.keys():
+                return {
+                    k: v if (sub := props[k]) is None else sub.project(v)
+                    for k, v in value.items()
+                    if k in props
+                }
+            out = value
+            for name, sub in self.nested:
+                if name in value:
+                    item = value[name]
+                    flat = sub.flat
+                    if flat is not None and type(item) is dict and item.keys() <= flat:
+                        continue  # a clean leaf object: no call
+                    projected = sub.project(item)
+                    if projected is not item:
+                        if out is value:
+                            out = dict(value)
+                        out[name] = projected
             return out
-        if isinstance(value, list) and self.items is not None:
+        if kind is list and self.items is not None:
             items = self.items
+            flat = items.flat
+            if flat is not None:
+                for v in value:
+                    if type(v) is not dict or not v.keys() <= flat:
+                        break
+                else:
+                    return value
             return [items.project(v) for v in value]
         return value
+
+    def _open(self, value: dict[str, Any], props: dict[str, Shape | None]) -> dict[str, Any]:
+        extra = self.extra
+        out = {}
+        for key, item in value.items():
+            if key in props:
+                sub = props[key]
+                out[key] = item if sub is None else sub.project(item)
+            elif extra is True:
+                out[key] = item
+            elif isinstance(extra, Shape):
+                out[key] = extra.project(item)
+        return out
 
     def prop(self, name: str) -> Shape:
         """The shape of property ``name`` (a free shape when undeclared or any value goes)."""
@@ -75,9 +114,20 @@ class Shape:
         read_only = self.read_only
         return {k: v for k, v in record.items() if k not in read_only} if read_only else dict(record)
 
-    def server_set(self) -> list[str]:
-        """The ``readOnly`` properties, in the schema's order."""
-        return [name for name in self.props or () if name in self.read_only]
+    def declared_by(self, other: Shape) -> bool:
+        """Whether every schema part declaring this shape's properties applies at ``other`` too (the same
+        component answered in another place: a create's ``data`` and a list's items)."""
+        mine = {id(p) for p in self.schemas if "properties" in p}
+        return bool(mine) and mine <= {id(p) for p in other.schemas}
+
+    def server_set(self) -> list[tuple[str, Shape]]:
+        """The ``readOnly`` properties with their shapes, in the schema's order (computed once: shapes are
+        complete once :class:`Shapes` has built them)."""
+        if self._server_set is None:
+            self._server_set = [
+                (name, self.prop(name)) for name in self.props or () if name in self.read_only
+            ]
+        return self._server_set
 
     def is_stamp(self) -> bool:
         """An object whose every property the server sets (``Attribution``: created/updated on and by)."""
@@ -128,6 +178,9 @@ class Shapes:
         if items and deeper:
             shape.items = self._merged(items, depth)
         shape.read_only = frozenset(read_only)
+        shape.nested = tuple((n, sub) for n, sub in (shape.props or {}).items() if sub is not None)
+        if shape.props is not None and not shape.nested and shape.extra is False and shape.items is None:
+            shape.flat = shape.props.keys()
         if shape.props is None and shape.items is None:
             self._built[key] = FREE
             return None

@@ -18,6 +18,7 @@ from contracts.spec import Spec
 MOCK = Path(__file__).resolve().parents[2] / "contracts" / "mock"
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"u:p").decode()}
 GROUPS = "/v3/targetGroups"
+HTTP_METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS")
 TARGET = {"name": "t", "targetType": "SALES", "targetEntity": "TRANSACTION", "expression": "true"}
 
 
@@ -110,9 +111,9 @@ def test_a_required_field_the_store_misspells_fails_strict_mode(spec: Spec) -> N
 
 # -- every field name the behaviours write is one the spec declares -----------------------------------
 def declared_names(spec: Spec) -> set[str]:
-    """Property, parameter and path-segment names of the spec, the keys of ``x-rules`` entries, and the
-    spec's own keywords the seed reads (``x-…``, ``examples``, media types)."""
-    found: set[str] = {"examples", "application/json"}
+    """Property, parameter and path-segment names of the spec, the keys of ``x-rules`` entries, its HTTP
+    methods, and the spec's own keywords the seed reads (``x-…``, ``examples``, media types)."""
+    found: set[str] = {"examples", "application/json", *HTTP_METHODS}
     stack: list[Any] = [spec.raw]
     while stack:
         node = stack.pop()

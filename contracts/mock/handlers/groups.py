@@ -11,12 +11,17 @@ from contracts.mock.handlers import (
     _date,
     behaviour,
     fresh,
+    maker,
     new_period,
     new_target,
     page,
+    view,
     with_defaults,
 )
-from contracts.mock.store import touch
+from contracts.mock.shapes import Shape
+from contracts.mock.store import JSONObject, touch
+
+INCLUDE_PERIODS = "includePeriods"
 
 NESTED = ("periods", "targets", "streaks")
 """A group's records of other collections: sent inside the create request, stored apart, answered by the view."""
@@ -24,26 +29,26 @@ DERIVED = ("unifiedTargetExpression",)
 """Set by the unified-expression rule from the group's targets, not echoed from the request."""
 
 
-@behaviour("create-group")
-def create_group(call: Call) -> Any:
-    body, store, shape = call.body, call.store, call.shape
+@maker("targetGroups")
+def new_group(call: Call, shape: Shape, links: dict[str, Any], body: JSONObject) -> JSONObject:
+    """A group (every create variant) with its periods, targets and streaks stored apart."""
+    store = call.store
     rules.leaderboard_evaluation(call, with_defaults(body, call.defaults()))
     store.reserve(1 + sum(len(body.get(name, [])) for name in NESTED))
     own = {k: v for k, v in with_defaults(body, call.defaults()).items() if k not in NESTED + DERIVED}
-    group = fresh(call, shape, own, {})
+    group = fresh(call, shape, own, links)
     group_id = group[ID]
     for key in ("fromDate", "toDate"):
         if key in group:
             group[key] = _date(group[key], call.invalid_input)
     store.groups[group_id] = group
     store.set_name(group_id, group.get("name", ""))
-    links = {call.link(str(call.facts.writes)): group_id}
+    links = {**links, call.link(str(call.facts.writes)): group_id}
     periods, targets, streaks = (shape.prop(name).item() for name in NESTED)
     for raw in body.get("periods", []):
         new_period(call, periods, links, raw, call.defaults("periods"))
     made = [
-        new_target(call, targets, links, group_id, raw, call.defaults("targets"))
-        for raw in body.get("targets", [])
+        new_target(call, targets, links, raw, call.defaults("targets")) for raw in body.get("targets", [])
     ]
     for raw in body.get("streaks", []):
         streak = fresh(call, streaks, raw, links)
@@ -56,22 +61,17 @@ def create_group(call: Call) -> Any:
                 call, [t[ID] for t in made], body.get("combinationType")
             ),
         }
-    return store.group_view(group_id)
+    return group
 
 
-@behaviour("list-groups")
-def list_groups(call: Call) -> Any:
-    periods = bool(call.params.get("includePeriods"))
-    return [call.store.group_view(gid, periods=periods) for gid in sorted(call.store.groups)]
-
-
-@behaviour("read-group")
-def read_group(call: Call) -> Any:
-    group = call.owner()
+@view("targetGroups")
+def group_view(call: Call, group: JSONObject) -> Any:
+    """A group with its periods (where the operation has no ``includePeriods`` or it is true) and targets
+    (the active ones only with ``includeOnlyActive``); a user-created one where the rule lets it be seen."""
     rules.user_created_hidden(call, group)
     return call.store.group_view(
-        group["id"],
-        periods=bool(call.params.get("includePeriods")),
+        group[ID],
+        periods=bool(call.params.get(INCLUDE_PERIODS)) if call.declares(INCLUDE_PERIODS) else True,
         only_active_targets=bool(call.params.get("includeOnlyActive")),
     )
 

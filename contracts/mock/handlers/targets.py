@@ -13,16 +13,9 @@ from contracts.mock.handlers import (
     behaviour,
     default_values,
     fresh,
-    new_period,
-    new_target,
+    settle,
 )
-from contracts.mock.store import touch
-
-
-@behaviour("create-periods")
-def create_periods(call: Call) -> Any:
-    call.store.reserve(len(call.body))
-    return [new_period(call, call.shape.item(), call.links(), raw, call.defaults()) for raw in call.body]
+from contracts.mock.store import JSONObject, touch
 
 
 @behaviour("update-periods")
@@ -43,28 +36,15 @@ def update_periods(call: Call) -> Any:
     return updated
 
 
-@behaviour("add-targets")
-def create_targets(call: Call) -> Any:
-    group = call.owner()
-    items = call.body if isinstance(call.body, list) else [call.body]
-    call.store.reserve(len(items))
-    shape, links = call.shape.item(), call.links()
-    return [new_target(call, shape, links, group["id"], raw, call.defaults()) for raw in items]
-
-
-@behaviour("update-target")
-def update_target(call: Call) -> Any:
-    target = call.owner()
-    for key, value in call.shape.writable(call.body).items():
-        target[key] = (
-            default_values(call.store, value, call.store.periods_of(target["targetGroupId"]))
-            if key == "defaultValues"
-            else copy.deepcopy(value)
-        )
+@settle("targets")
+def target_updated(call: Call, target: JSONObject) -> None:
+    """modify-target: new default values are matched to the group's periods; a boolean expression is
+    answered as the API answers it, a string."""
+    if isinstance(call.body.get("defaultValues"), list):
+        periods = call.store.periods_of(target["targetGroupId"])
+        target["defaultValues"] = default_values(call.store, call.body["defaultValues"], periods)
     if isinstance(target.get("expression"), bool):
         target["expression"] = str(target["expression"]).lower()
-    touch(target)
-    return copy.deepcopy(target)
 
 
 @behaviour("deactivate")

@@ -1,8 +1,8 @@
 """A scripted session over every operation of the spec (happy and error paths), with ids and clocks masked.
 
 Used to compare the mock's answers before and after a rewrite of its internals:
-``python tests/mock/session.py before.json`` on the old code, ``… after.json`` on the new, then diff.
-``test_session.py`` runs it in strict mode (every reply through every check).
+``python tests/mock/scripted_session.py before.json`` on the old code, ``… after.json`` on the new, then diff.
+``test_inferred.py`` runs it in strict mode (every reply through every check).
 """
 
 from __future__ import annotations
