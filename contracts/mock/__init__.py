@@ -26,7 +26,7 @@ from contracts.errors import ConfigError
 from contracts.mock import handlers, seed
 from contracts.mock.auth import Auth
 from contracts.mock.facts import Collections, Facts, error_role, value_roles, values_at
-from contracts.mock.guard import DEFAULT_MAX_BODY, Guard, http_protocol, parsed_body
+from contracts.mock.guard import BODY, DEFAULT_MAX_BODY, Guard, http_protocol, parsed_body
 from contracts.mock.replies import Reply, error, ok
 from contracts.mock.requests import ABSENT, Invalid, RequestValidator, integral
 from contracts.mock.rules import REQUEST_RULES
@@ -100,7 +100,7 @@ class MockApp:
             headers = {"Allow": ", ".join(allowed)} if allowed else {}
             return Response(body, status_code=status, media_type="application/json", headers=headers)
         op, path_params = found  # credentials, body size and JSON syntax: judged by guard.Guard in front
-        raw_body = await request.body()
+        raw_body = b"" if BODY in request.scope else await request.body()  # the guard parsed it
         with self.lock:  # one request at a time changes the store, whichever thread serves it
             response = self.respond(op, path_params, request, raw_body)
         if self.selfcheck is not None:
