@@ -13,30 +13,32 @@ import logging
 import socket
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from starlette.applications import Starlette
+from starlette.datastructures import State
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from contracts.errors import ConfigError
 from contracts.mock import handlers, seed
 from contracts.mock.auth import Auth
 from contracts.mock.facts import Collections, Facts, error_role, value_roles, values_at
-from contracts.mock.guard import DEFAULT_MAX_BODY, Guard, http_protocol, parsed_body
+from contracts.mock.guard import BODY, DEFAULT_MAX_BODY, Guard, http_protocol, parsed_body
 from contracts.mock.replies import Reply, error, ok
 from contracts.mock.requests import ABSENT, Invalid, RequestValidator, integral
 from contracts.mock.rules import REQUEST_RULES
 from contracts.mock.selfcheck import SelfCheck
+from contracts.mock.shapes import Shapes
 from contracts.mock.store import Store, StoreFull
 from contracts.spec import Operation, Spec
 
 log = logging.getLogger(__name__)
 RUNNING = ("PeriodStatus", "running")
 """The enum role that makes a period its group's ``activePeriod``."""
-METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
+BUG = b'{"data":null,"errors":[{"code":500,"message":"Internal mock error"}],"warnings":null}'
 __all__ = ["create_app", "serve_in_thread"]
 
 
@@ -45,6 +47,7 @@ class MockApp:
 
     def __init__(self, spec: Spec, store: Store, strict: bool) -> None:
         self.spec, self.store = spec, store
+        self.state = State()
         self.lock = threading.Lock()
         self.validators = {op.operation_id: RequestValidator(spec, op) for op in spec.operations}
         self.selfcheck = SelfCheck(spec) if strict else None
@@ -53,6 +56,12 @@ class MockApp:
         roles = value_roles(spec)
         store.running = roles.get(RUNNING[0], {}).get(RUNNING[1], ())
         self.facts = {op.operation_id: Facts(spec, op, self.collections, roles) for op in spec.operations}
+        shapes = Shapes(spec)
+        self.replies = {op.operation_id: shapes.reply(op) for op in spec.operations}
+        """The shape of each operation's ``data``: every reply is its behaviour's answer projected onto it."""
+        self.bodies = {op.operation_id: shapes.of(op.request_schema()) for op in spec.operations}
+        """The shape of each request body: the mock ignores what it does not declare, as a server binding a
+        request to its model does, so it never stores a field the spec does not know."""
         self.behaviours = {
             op_id: handlers.BEHAVIOURS[name]
             for op_id, facts in self.facts.items()
@@ -62,10 +71,27 @@ class MockApp:
         if missing:
             log.warning("no mock behaviour for %s: they answer their first example", ", ".join(missing))
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The ASGI app itself: every path goes to :meth:`handle` (routing is the spec's), no framework
+        stack in between. A mock bug is answered 500 and raised, as starlette's error middleware does."""
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        if scope["type"] != "http":
+            return
+        try:
+            response = await self.handle(Request(scope, receive))
+        except Exception:
+            await Response(BUG, status_code=500, media_type="application/json")(scope, receive, send)
+            raise
+        await response(scope, receive, send)
+
     async def handle(self, request: Request) -> Response:
-        found = self.spec.match(request.method, request.url.path)
+        found = self.spec.match(request.method, request.scope["path"])
         if found is None:
-            allowed = self.spec.methods_at(request.url.path)
+            allowed = self.spec.methods_at(request.scope["path"])
             status = 405 if allowed else 404
             body = b'{"data":null,"errors":[{"code":%d,"message":"%s"}],"warnings":null}' % (
                 status,
@@ -74,7 +100,7 @@ class MockApp:
             headers = {"Allow": ", ".join(allowed)} if allowed else {}
             return Response(body, status_code=status, media_type="application/json", headers=headers)
         op, path_params = found  # credentials, body size and JSON syntax: judged by guard.Guard in front
-        raw_body = await request.body()
+        raw_body = b"" if BODY in request.scope else await request.body()  # the guard parsed it
         with self.lock:  # one request at a time changes the store, whichever thread serves it
             response = self.respond(op, path_params, request, raw_body)
         if self.selfcheck is not None:
@@ -83,20 +109,29 @@ class MockApp:
 
     def respond(self, op: Operation, path: dict[str, str], request: Request, raw_body: bytes) -> Response:
         validator, facts = self.validators[op.operation_id], self.facts[op.operation_id]
-        query = dict(request.query_params)
-        headers = {k.lower(): v for k, v in request.headers.items()}
+        scope = request.scope  # read from the ASGI scope: starlette's URL and multidicts cost more here
+        raw_query = scope.get("query_string", b"")
+        query = (
+            dict(urllib.parse.parse_qsl(raw_query.decode("latin-1"), keep_blank_values=True))
+            if raw_query
+            else {}
+        )
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         try:
             body = parsed_body(request.scope, raw_body, validator.parse_body, integral)
             self.coded(facts, validator, body, path, query, headers)
             params = validator.parameters(path, query, headers)
             validator.check_body(body)
-            body = validator.known(body)
+            known = self.bodies[op.operation_id]
+            if known is not None and body is not ABSENT:
+                body = known.project(body)
             call = handlers.Call(
                 self.store,
                 facts,
                 self.collections,
                 params,
                 None if body is ABSENT else body,
+                shape=self.replies[op.operation_id],
                 invalid_input=self.invalid_input,
             )
             for name in facts.rules:
@@ -117,7 +152,7 @@ class MockApp:
                 self.invalid_input,
                 f"the mock's store is full ({exc.args[0]} entities); restart it or raise --max-entities",
             )
-        return ok(data, **call.extra)
+        return ok(call.shape.project(data), **call.extra)
 
     @staticmethod
     def coded(
@@ -197,10 +232,9 @@ def create_app(
     if not empty:
         seed.load(spec, store)
     mock = MockApp(spec, store, strict)
-    app = Starlette(routes=[Route("/{path:path}", mock.handle, methods=METHODS)])
-    app.state.store = store
-    app.state.violations = mock.selfcheck.violations if mock.selfcheck else []
-    return Guard(app, spec, auth, max_body=DEFAULT_MAX_BODY if max_body is None else max_body)
+    mock.state.store = store
+    mock.state.violations = mock.selfcheck.violations if mock.selfcheck else []
+    return Guard(mock, spec, auth, max_body=DEFAULT_MAX_BODY if max_body is None else max_body)
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -131,6 +131,7 @@ class Facts:
             if isinstance(entry, dict) and "rule" in entry
         }
         self.behaviour: str | None = op.raw.get("x-behaviour")
+        self.param_names = frozenset(str(p["name"]) for p in op.parameters())
         self._defaults: dict[tuple[str, ...], dict[str, Any]] = {}
         seen: list[tuple[str, str]] = []
         for param in spec.error_facts.of(op).parameters:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import http
 import json
+import logging
 import re
 import urllib.parse
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -288,6 +289,21 @@ def parsed_body(
     return adopt(scope[BODY]) if BODY in scope else parse(raw)
 
 
+INVALID_HTTP = "Invalid HTTP request received."
+"""uvicorn's warning for bytes it cannot parse as HTTP/1.1 (its httptools and h11 protocols)."""
+
+
+class _AnsweredInvalidHTTP(logging.Filter):
+    """Drops uvicorn's invalid-request warning: the mock answers such a request in the envelope (see
+    :func:`http_protocol`), the client has its reason, and nothing is wrong with the mock."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != INVALID_HTTP
+
+
+QUIET_INVALID_HTTP = _AnsweredInvalidHTTP()
+
+
 def http_protocol(spec: Spec) -> type[asyncio.Protocol]:
     """uvicorn's HTTP protocol (httptools when installed, as ``http="auto"`` picks), answering the
     requests it cannot even parse (raw non-ASCII bytes in the target, a malformed header or
@@ -305,6 +321,7 @@ def http_protocol(spec: Spec) -> type[asyncio.Protocol]:
         len(body),
     )
     reply = head + b"connection: close\r\n\r\n" + body
+    logging.getLogger("uvicorn.error").addFilter(QUIET_INVALID_HTTP)  # the logger uvicorn's protocols use
 
     class EnvelopeProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
         def send_400_response(self, msg: str) -> None:

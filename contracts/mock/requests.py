@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from contracts.checks._schemas import compile_schema
-from contracts.checks.properties import undeclared
 from contracts.spec import Operation, Spec
 
 ABSENT: Any = object()
@@ -124,13 +123,6 @@ class RequestValidator:
             where = "/".join(str(t) for t in err.instance_path)
             raise Invalid(f"body/{where}" if where else "body", err.message[:200])
 
-    def known(self, body: Any) -> Any:
-        """``body`` without the properties its schema does not declare: the mock ignores unknown input, as a
-        server binding a request to its model does, so it does not store fields the spec does not know."""
-        if self.body_schema is None or body is ABSENT:
-            return body
-        return drop(body, [p for p, _ in undeclared(self.spec, self.body_schema, body)])
-
 
 def integral(value: Any) -> Any:
     """``value`` with integer-valued floats (``-3750861.0``) as integers: JSON Schema calls them integers,
@@ -142,15 +134,3 @@ def integral(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: integral(v) for k, v in value.items()}
     return value
-
-
-def drop(body: Any, pointers: list[str]) -> Any:
-    """``body`` with the properties at ``pointers`` removed (deepest first)."""
-    for pointer in sorted(pointers, key=lambda p: -p.count("/")):
-        *parents, last = (t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:])
-        node = body
-        for token in parents:
-            node = node[int(token)] if isinstance(node, list) else node[token]
-        if isinstance(node, dict):
-            node.pop(last, None)
-    return body

@@ -10,25 +10,51 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
-from contracts.mock.store import Store, attribution
+from contracts.mock.facts import PARAM, Collections
+from contracts.mock.shapes import Shape, Shapes
+from contracts.mock.store import COLLECTIONS, Store, attribution
 from contracts.spec import Operation, Spec
 
-GROUPS = ("create-group", "update-group", "read-group")
-"""Behaviours whose examples answer whole target groups (their periods, targets and streaks inside)."""
-PERIODS, TARGETS = ("targetPeriods", "create-periods"), ("targets", "add-targets", "user-targets")
-"""Behaviours (or the collection a generic ``list`` lists) whose examples answer periods, targets."""
+ID = "id"
+STREAKS = "streaks"
+"""A group's streaks: nested in its answers, a collection of the store no path names."""
 
 
-def _kind(op: Operation) -> str | None:
-    behaviour = op.raw.get("x-behaviour")
-    return behaviour if isinstance(behaviour, str) else op.path.rstrip("/").rsplit("/", 1)[-1]
+def _record_shapes(spec: Spec, shapes: Shapes, collections: Collections) -> dict[str, Shape]:
+    """Collection → the shape its records are answered in: the items of the collection's list, or the
+    ``data`` of a read of one record (``GET …/targets``, ``GET …/{targetGroupId}``)."""
+    found: dict[str, Shape] = {}
+    for op in spec.operations:
+        if op.method.upper() != "GET":
+            continue
+        last = [s for s in op.path.split("/") if s][-1]
+        param = PARAM.match(last)
+        collection = collections.by_param.get(param.group(1)) if param else last
+        reply = shapes.reply(op)
+        shape = reply if param and reply.props is not None else reply.items
+        if collection in COLLECTIONS and shape is not None:
+            found.setdefault(collection, shape)
+    return found
 
 
-def _examples(spec: Spec, kinds: tuple[str, ...]) -> Iterator[Any]:
-    for kind in kinds:
-        for op in spec.operations:
-            if _kind(op) == kind:
-                yield from _op_examples(spec, op)
+def _examples(
+    spec: Spec, shapes: Shapes, shape: Shape, collection: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """The records of ``shape`` the spec's success examples answer (one as ``data``, or a list of them)."""
+
+    def rank(op: Operation) -> tuple[int, int]:
+        """With ``collection``: its own list first, then its creates, then the rest (the first wins)."""
+        own = [s for s in op.path.split("/") if s][-1] == collection
+        return (0 if own else 1, {"GET": 0, "POST": 1}.get(op.method.upper(), 2))
+
+    for op in sorted(spec.operations, key=rank) if collection else spec.operations:
+        reply = shapes.reply(op)
+        one = reply.props is not None and shape.declared_by(reply)
+        many = reply.items is not None and shape.declared_by(reply.items)
+        if one or many:
+            for data in _op_examples(spec, op):
+                if (isinstance(data, dict) and one) or (isinstance(data, list) and many):
+                    yield from _items(data)
 
 
 def _op_examples(spec: Spec, op: Operation) -> Iterator[Any]:
@@ -38,6 +64,12 @@ def _op_examples(spec: Spec, op: Operation) -> Iterator[Any]:
                 op.response_media(int(status)).get("application/json", {}).get("examples", {}).values()
             ):
                 yield spec.deref(example).get("value", {}).get("data")
+
+
+def _behaviour_examples(spec: Spec, name: str) -> Iterator[Any]:
+    for op in spec.operations:
+        if op.raw.get("x-behaviour") == name:
+            yield from _op_examples(spec, op)
 
 
 def _items(value: Any) -> list[dict[str, Any]]:
@@ -71,27 +103,45 @@ def _named_orgs(spec: Spec) -> set[int]:
 
 
 def load(spec: Spec, store: Store) -> None:
-    """Fill ``store`` from the success examples of the spec (and its org hierarchy from every example)."""
+    """Fill ``store`` from the success examples of the spec (and its org hierarchy from every example):
+    each example record goes to the collection whose answers have its schema (a group's periods,
+    targets and streaks to theirs)."""
     store.orgs |= _named_orgs(spec)
-    for data in _examples(spec, GROUPS):
-        for group in _items(data):
-            group = copy.deepcopy(group)
-            for period in group.pop("periods", []) or []:
-                store.periods[period["id"]] = {**period, "targetGroupId": group["id"]}
-            for target in group.pop("targets", []) or []:
-                store.targets[target["id"]] = {**target, "targetGroupId": group["id"]}
-            for streak in group.pop("streaks", []) or []:
-                store.streaks[streak["id"]] = {**streak, "targetGroupId": group["id"]}
-            group.pop("activePeriod", None)
-            store.groups[group["id"]] = group
-    for kinds, collection in ((PERIODS, store.periods), (TARGETS, store.targets)):
-        for data in _examples(spec, kinds):
-            for item in _items(data):
-                collection.setdefault(item["id"], copy.deepcopy(item))
-    for data in _examples(spec, ("upsert-communications",)):
+    shapes, collections = Shapes(spec), Collections.of(spec)
+    records = _record_shapes(spec, shapes, collections)
+    nested = {
+        name: collection
+        for parent, shape in records.items()
+        for name, sub in (shape.props or {}).items()
+        for collection, inner in records.items()
+        if sub is not None
+        and sub.items is not None
+        and inner.declared_by(sub.items)
+        and collections.parent.get(collection) == parent
+    }
+    for parent, shape in records.items():
+        if collections.parent.get(parent) is not None:
+            continue
+        link = collections.id_param[parent]
+        for record in _examples(spec, shapes, shape):
+            record = copy.deepcopy(record)
+            for name, sub in shape.server_set():
+                if name != ID and sub.props is not None and not sub.is_stamp():
+                    record.pop(name, None)  # derived views (activePeriod): the store answers them
+            for name, collection in nested.items():
+                for child in record.pop(name, []) or []:
+                    store.collection(collection)[child[ID]] = {**child, link: record[ID]}
+            for child in record.pop(STREAKS, []) or []:
+                store.streaks[child[ID]] = {**child, link: record[ID]}
+            store.collection(parent)[record[ID]] = record
+    for collection, shape in records.items():
+        if collections.parent.get(collection) is not None:
+            for record in _examples(spec, shapes, shape, collection):
+                store.collection(collection).setdefault(record[ID], copy.deepcopy(record))
+    for data in _behaviour_examples(spec, "upsert-communications"):
         for item in _items(data):
             store.communications[(item["targetId"], item["communicationType"])] = copy.deepcopy(item)
-    for data in _examples(spec, ("list-channels",)):
+    for data in _behaviour_examples(spec, "list-channels"):
         store.channels = [copy.deepcopy(c) for c in _items(data)]
     for owned in (*store.periods.values(), *store.targets.values(), *store.communications.values()):
         group_id = owned.get("targetGroupId")

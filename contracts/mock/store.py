@@ -38,6 +38,11 @@ def attribution() -> JSONObject:
     return {"createdOn": stamp, "lastUpdatedOn": stamp, "createdBy": dict(user), "lastUpdatedBy": dict(user)}
 
 
+def touch(record: JSONObject) -> None:
+    """Stamp ``record`` as updated now (its attribution's ``lastUpdatedOn``)."""
+    record["attribution"] = {**record.get("attribution", attribution()), "lastUpdatedOn": timestamp()}
+
+
 COLLECTIONS = {"targetGroups": "groups", "targets": "targets", "targetPeriods": "periods"}
 """The store's dict of each collection the spec's path templates name (``…/targets/{targetId}``)."""
 

@@ -405,6 +405,16 @@ def test_malformed_http_is_an_envelope(mock: Mock, request_bytes: bytes) -> None
     assert status == 400 and [e["code"] for e in body["errors"]] == [INVALID]
 
 
+def test_malformed_http_is_answered_without_a_warning(mock: Mock) -> None:
+    """uvicorn warns "Invalid HTTP request received." for such bytes; the mock answered them in the
+    envelope, so its log (at the CLI's warning level) stays quiet."""
+    status, _ = parsed(raw_exchange(mock, b"GET /v3/targetGroups/18044 HTTP/1.1\r\nHo\x00st: x\r\n\r\n"))
+    assert status == 400
+    reply = mock.client.get(GOOD_GET)  # the log has caught up with the refused request
+    assert reply.status_code == 200
+    assert "Invalid HTTP request" not in mock.new_log()
+
+
 # -- credentials -----------------------------------------------------------------------------------
 
 

@@ -133,12 +133,36 @@ def test_unknown_request_properties_are_not_echoed(client: TestClient, app: Any)
     assert app.state.violations == []
 
 
-def test_a_misspelled_field_in_the_mock_fails_strict_mode(spec: Spec) -> None:
-    """undocumented_property runs as an error in the self-check: the mock cannot invent a field."""
+def test_a_misspelled_field_in_the_store_never_reaches_a_reply(spec: Spec) -> None:
+    """Replies are projected onto the response schema (contracts/mock/shapes.py), so a field the store
+    holds under a name the spec does not declare is not answered; the self-check stays clean."""
     app = create_app(spec, strict=True)
     app.state.store.groups[18044]["trackingTyp"] = "DEFAULT"
     response = TestClient(app, headers=AUTH).get("/v3/targetGroups/18044")
-    assert response.status_code == 500
-    assert "undocumented_property /data/trackingTyp" in response.text
-    assert [v.check for v in app.state.violations] == ["undocumented_property"]
-    assert app.state.violations[0].severity == "error"
+    assert response.status_code == 200 and "trackingTyp" not in response.json()["data"]
+    assert app.state.violations == []
+
+
+def test_strict_mode_judges_an_undocumented_property_as_an_error(spec: Spec) -> None:
+    """A reply that did carry an invented field (the self-check sees the bytes) is a loud 500."""
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from contracts.mock.selfcheck import SelfCheck
+
+    check = SelfCheck(spec)
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/v3/targetGroups/channels",
+        "headers": [],
+        "query_string": b"",
+    }
+    body = b'{"data":[{"id":1,"name":"SMS","nmae":"x"}],"errors":null,"warnings":null}'
+    reply = check.verify(
+        spec.operation("get-target-channels"),
+        Request(scope),
+        Response(body, 200, media_type="application/json"),
+    )
+    assert reply.status_code == 500 and b"undocumented_property /data/0/nmae" in bytes(reply.body)
+    assert [(v.check, v.severity) for v in check.violations] == [("undocumented_property", "error")]

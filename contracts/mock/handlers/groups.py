@@ -2,96 +2,76 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from contracts.mock import rules
-from contracts.mock.handlers import Call, _date, behaviour, new_period, new_target, page, with_defaults
-from contracts.mock.store import attribution, timestamp
-
-NOT_STORED = {
-    "id",
-    "periods",
-    "targets",
-    "streaks",
-    "activePeriod",
-    "unifiedTargetExpression",
-    "aggregateWindow",
-    "windowType",
-    "windowTimeUnit",
-    "windowValue",
-}
-"""Request fields a created group does not keep: nested records are stored apart, the rest the API derives."""
-CYCLE_BOUNDS = (
-    "targetCycleStartDate",
-    "targetCycleEndDate",
-    "targetCycleStartDateISO",
-    "targetCycleEndDateISO",
+from contracts.mock.handlers import (
+    ID,
+    Call,
+    _date,
+    behaviour,
+    fresh,
+    maker,
+    new_period,
+    new_target,
+    page,
+    view,
+    with_defaults,
 )
-"""Derived by the API from the periods; a request's values are not echoed."""
+from contracts.mock.shapes import Shape
+from contracts.mock.store import JSONObject, touch
+
+INCLUDE_PERIODS = "includePeriods"
+
+NESTED = ("periods", "targets", "streaks")
+"""A group's records of other collections: sent inside the create request, stored apart, answered by the view."""
+DERIVED = ("unifiedTargetExpression",)
+"""Set by the unified-expression rule from the group's targets, not echoed from the request."""
 
 
-@behaviour("create-group")
-def create_group(call: Call) -> Any:
-    body, store = call.body, call.store
+@maker("targetGroups")
+def new_group(call: Call, shape: Shape, links: dict[str, Any], body: JSONObject) -> JSONObject:
+    """A group (every create variant) with its periods, targets and streaks stored apart."""
+    store = call.store
     rules.leaderboard_evaluation(call, with_defaults(body, call.defaults()))
-    store.reserve(
-        1 + len(body.get("periods", [])) + len(body.get("targets", [])) + len(body.get("streaks", []))
-    )
-    group_id = store.next_id()
-    group = {
-        "id": group_id,
-        "attribution": attribution(),
-        **{
-            k: copy.deepcopy(v)
-            for k, v in with_defaults(body, call.defaults()).items()
-            if k not in NOT_STORED
-        },
-    }
+    store.reserve(1 + sum(len(body.get(name, [])) for name in NESTED))
+    own = {k: v for k, v in with_defaults(body, call.defaults()).items() if k not in NESTED + DERIVED}
+    group = fresh(call, shape, own, links)
+    group_id = group[ID]
     for key in ("fromDate", "toDate"):
         if key in group:
             group[key] = _date(group[key], call.invalid_input)
-    for key in CYCLE_BOUNDS:
-        group.pop(key, None)
     store.groups[group_id] = group
     store.set_name(group_id, group.get("name", ""))
+    links = {**links, call.link(str(call.facts.writes)): group_id}
+    periods, targets, streaks = (shape.prop(name).item() for name in NESTED)
     for raw in body.get("periods", []):
-        new_period(call, group_id, raw, call.defaults("periods"))
-    targets = [new_target(call, group_id, raw, call.defaults("targets")) for raw in body.get("targets", [])]
+        new_period(call, periods, links, raw, call.defaults("periods"))
+    made = [
+        new_target(call, targets, links, raw, call.defaults("targets")) for raw in body.get("targets", [])
+    ]
     for raw in body.get("streaks", []):
-        streak = {
-            "id": store.next_id(),
-            "attribution": attribution(),
-            "targetGroupId": group_id,
-            "name": raw["name"],
-            "targetCountOfSequence": raw["targetCountOfSequence"],
-        }
-        store.streaks[streak["id"]] = streak
+        streak = fresh(call, streaks, raw, links)
+        store.streaks[streak[ID]] = streak
     if call.applies("unified-expression") and rules.is_unified(call, group, body):
         expression = body.get("unifiedTargetExpression") or {}
         group["unifiedTargetExpression"] = {
-            "aggregation": expression.get("aggregation"),
-            "thresholdValue": expression.get("thresholdValue"),
+            **expression,
             "ruleExpression": rules.unified_expression(
-                call, [t["id"] for t in targets], body.get("combinationType")
+                call, [t[ID] for t in made], body.get("combinationType")
             ),
         }
-    return store.group_view(group_id)
+    return group
 
 
-@behaviour("list-groups")
-def list_groups(call: Call) -> Any:
-    periods = bool(call.params.get("includePeriods"))
-    return [call.store.group_view(gid, periods=periods) for gid in sorted(call.store.groups)]
-
-
-@behaviour("read-group")
-def read_group(call: Call) -> Any:
-    group = call.owner()
+@view("targetGroups")
+def group_view(call: Call, group: JSONObject) -> Any:
+    """A group with its periods (where the operation has no ``includePeriods`` or it is true) and targets
+    (the active ones only with ``includeOnlyActive``); a user-created one where the rule lets it be seen."""
     rules.user_created_hidden(call, group)
     return call.store.group_view(
-        group["id"],
-        periods=bool(call.params.get("includePeriods")),
+        group[ID],
+        periods=bool(call.params.get(INCLUDE_PERIODS)) if call.declares(INCLUDE_PERIODS) else True,
         only_active_targets=bool(call.params.get("includeOnlyActive")),
     )
 
@@ -110,8 +90,8 @@ def update_group(call: Call) -> Any:
             target.update({k: raw[k] for k in ("expression", "expressionJson") if k in raw})
             if isinstance(target.get("expression"), bool):
                 target["expression"] = str(target["expression"]).lower()
-            target["attribution"] = {**target.get("attribution", {}), "lastUpdatedOn": timestamp()}
-    group["attribution"] = {**group.get("attribution", attribution()), "lastUpdatedOn": timestamp()}
+            touch(target)
+    touch(group)
     return call.store.group_view(group["id"])
 
 

@@ -7,22 +7,15 @@ from typing import Any
 
 from contracts.mock import rules
 from contracts.mock.handlers import (
-    TRIGGERS,
+    ID,
     Call,
     _date,
     behaviour,
     default_values,
-    new_period,
-    new_target,
+    fresh,
+    settle,
 )
-from contracts.mock.store import attribution, timestamp
-
-
-@behaviour("create-periods")
-def create_periods(call: Call) -> Any:
-    group = call.owner()
-    call.store.reserve(len(call.body))
-    return [new_period(call, group["id"], raw, call.defaults()) for raw in call.body]
+from contracts.mock.store import JSONObject, touch
 
 
 @behaviour("update-periods")
@@ -43,29 +36,15 @@ def update_periods(call: Call) -> Any:
     return updated
 
 
-@behaviour("add-targets")
-def create_targets(call: Call) -> Any:
-    group = call.owner()
-    items = call.body if isinstance(call.body, list) else [call.body]
-    call.store.reserve(len(items))
-    return [new_target(call, group["id"], raw, call.defaults()) for raw in items]
-
-
-@behaviour("update-target")
-def update_target(call: Call) -> Any:
-    target = call.owner()
-    for key, value in call.body.items():
-        if key in ("id", "targetGroupId", "attribution", TRIGGERS):
-            continue
-        target[key] = (
-            default_values(call.store, value, call.store.periods_of(target["targetGroupId"]))
-            if key == "defaultValues"
-            else copy.deepcopy(value)
-        )
+@settle("targets")
+def target_updated(call: Call, target: JSONObject) -> None:
+    """modify-target: new default values are matched to the group's periods; a boolean expression is
+    answered as the API answers it, a string."""
+    if isinstance(call.body.get("defaultValues"), list):
+        periods = call.store.periods_of(target["targetGroupId"])
+        target["defaultValues"] = default_values(call.store, call.body["defaultValues"], periods)
     if isinstance(target.get("expression"), bool):
         target["expression"] = str(target["expression"]).lower()
-    target["attribution"] = {**target.get("attribution", attribution()), "lastUpdatedOn": timestamp()}
-    return copy.deepcopy(target)
 
 
 @behaviour("deactivate")
@@ -78,16 +57,11 @@ def deactivate(call: Call) -> Any:
 @behaviour("update-unified")
 def update_unified(call: Call) -> Any:
     group, body, store = call.owner(), call.body, call.store
-    link = call.owner_link()
+    link, shape = call.owner_link(), call.shape.prop("targets").item()
     for raw in body.get("targets", []):
-        target = rules.known(call, "known-targets", store.targets.get(raw.get("id")), group, link)
-        target.update(
-            {
-                k: copy.deepcopy(v)
-                for k, v in raw.items()
-                if k not in ("id", "targetGroupId", "defaultValues", TRIGGERS)
-            }
-        )
+        target = rules.known(call, "known-targets", store.targets.get(raw.get(ID)), group, link)
+        writable = shape.writable(raw)
+        target.update({k: copy.deepcopy(v) for k, v in writable.items() if k != "defaultValues"})
     deactivated = body.get("deactivateTargetIds", [])
     for target_id in deactivated:
         rules.known(call, "known-targets", store.targets.get(target_id), group, link)["active"] = False
@@ -118,20 +92,15 @@ def upsert_communications(call: Call) -> Any:
     new = [raw for raw in call.body if (target["id"], raw["communicationType"]) not in store.communications]
     store.reserve(len(new))
     result = []
+    shape, links = call.shape.item(), call.links()
     for raw in call.body:
         key = (target["id"], raw["communicationType"])
         current = store.communications.get(key)
         if current is None:
-            current = {
-                "id": store.next_id(),
-                "attribution": attribution(),
-                "targetId": target["id"],
-                "targetGroupId": target["targetGroupId"],
-            }
-            store.communications[key] = current
+            current = store.communications[key] = fresh(call, shape, {}, links)
         else:
-            current["attribution"] = {**current["attribution"], "lastUpdatedOn": timestamp()}
-        current.update({k: copy.deepcopy(v) for k, v in raw.items()})
+            touch(current)
+        current.update({k: copy.deepcopy(v) for k, v in shape.writable(raw).items()})
         for name, value in call.defaults().items():
             current.setdefault(name, value)
         result.append(copy.deepcopy(current))
