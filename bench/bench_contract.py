@@ -78,7 +78,11 @@ def peer(command: list[str]) -> tuple[float, float, int, str]:
     from contracts.mock import free_port
 
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "CONTRACTS_RUN_MOCK_PAIR"}
+    from contracts.runner.auth import LOCAL_CREDENTIALS
+
+    # The mock requires the pair the hooks send to loopback, as the embedded mock of `contracts run`
+    # does: a mock accepting any pair would fail schemathesis's authentication checks (ST401).
+    env = {**os.environ, "CONTRACTS_RUN_MOCK_PAIR": ":".join(LOCAL_CREDENTIALS)}
     cpu = children_cpu()
     mock = subprocess.Popen(
         [sys.executable, "-m", "contracts.runner._mock_process", SPEC, str(port)],

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import requests
 from requests.adapters import HTTPAdapter
 
@@ -220,6 +221,10 @@ def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
     return False
 
 
+RESOURCE_CHECK = "ensure_resource_availability"
+"""Its 404 after a create is a finding unless a business rule of the follow-up refused the request."""
+
+
 def _pointer(failure: Any) -> str:
     path = getattr(failure, "instance_path", None)
     return join_pointer("", *path) if isinstance(path, (list, tuple)) else ""
@@ -231,6 +236,8 @@ class Outcome:
 
     labels: dict[str, str]
     findings: dict[tuple[Any, ...], Finding] = field(default_factory=dict)
+    refusals: dict[str, frozenset[int]] = field(default_factory=dict)
+    """Operation id → the codes its business rules refuse a valid request with (``spec.error_facts``)."""
     incidents: list[Incident] = field(default_factory=list)
     stop_reason: str = "completed"
     fatal: str | None = None
@@ -287,6 +294,15 @@ class Outcome:
             ran = {n.name for n in nodes if n.name != CHECK_NAME and str(n.status) in ("success", "failure")}
             self.exercised.setdefault(operation, set()).update(BUILTIN_PREFIX + name for name in ran)
 
+    def _business_refusal(self, operation: str, response: Any) -> bool:
+        """The answer's error codes are all business-rule codes of ``operation``."""
+        try:
+            errors = orjson.loads(response.content).get("errors") or []
+            codes = {e.get("code") for e in errors if isinstance(e, dict)}
+        except (orjson.JSONDecodeError, AttributeError, TypeError):
+            return False
+        return bool(codes) and codes <= self.refusals.get(operation, frozenset())
+
     def _failures(self, recorder: Any) -> None:
         for case_id, nodes in recorder.checks.items():
             response = recorder.find_response(case_id=case_id)
@@ -298,6 +314,8 @@ class Outcome:
                 operation = self.labels.get(str(failure.operation), str(failure.operation))
                 if status in RETRY_STATUSES:
                     continue  # the throttle reported it; a gateway hiccup is not schemathesis's finding either
+                if node.name == RESOURCE_CHECK and self._business_refusal(operation, response):
+                    continue  # the 404 names another record (enrol's period), not the one just created
                 first = (failure.message or "").strip().splitlines()
                 finding = Finding(
                     BUILTIN_PREFIX + node.name,
