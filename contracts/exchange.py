@@ -78,6 +78,17 @@ class Exchange:
     def path(self) -> str:
         return urlsplit(self.url).path
 
+    @property
+    def error_codes(self) -> tuple[int, ...]:
+        """The integer ``errors[].code`` values of the envelope (empty when the body is no envelope)."""
+        body = self._parsed
+        errors = body.get("errors") if isinstance(body, dict) else None
+        return tuple(
+            e["code"]
+            for e in (errors if isinstance(errors, list) else ())
+            if isinstance(e, dict) and isinstance(e.get("code"), int) and not isinstance(e["code"], bool)
+        )
+
     @classmethod
     def from_json(cls, operation: str, status: int, body: JSON, **kwargs: Any) -> Exchange:
         """An exchange for a captured body (``contracts validate`` on a saved file)."""

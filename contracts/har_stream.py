@@ -172,15 +172,11 @@ class _Values:
 
     def guessed(self) -> tuple[Any, int] | None:
         """The value at pos when the learned separator marks its end, else None."""
-        w = self.w
-        if not self.pattern:
-            return None
-        w.fill(2 * self.last + len(self.pattern))
-        found = w.buf.find(self.pattern, w.pos, w.pos + MAX_ENTRY_BYTES)
-        if found < 0:
+        end = self.span()
+        if end is None:
             return None
         try:
-            return orjson.loads(memoryview(w.buf)[w.pos : found + 1]), found + 1
+            return orjson.loads(memoryview(self.w.buf)[self.w.pos : end]), end
         except orjson.JSONDecodeError:
             return None
 

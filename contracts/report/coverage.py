@@ -157,9 +157,7 @@ class Coverage:
                 if name in self.spec.enums and isinstance(value, (str, int))
             ]
         sent = self._sent_enums(op, exchange)
-        body = exchange.json if exchange.is_json else None
-        errors = body.get("errors") if isinstance(body, dict) else None
-        codes = [e["code"] for e in errors or [] if isinstance(e, dict) and isinstance(e.get("code"), int)]
+        codes = exchange.error_codes
         with self._lock:
             self.responses[op.operation_id] += 1
             self.statuses[op.operation_id].add(exchange.status)

@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 import requests
 from requests.adapters import HTTPAdapter
 
@@ -296,11 +295,7 @@ class Outcome:
 
     def _business_refusal(self, operation: str, response: Any) -> bool:
         """The answer's error codes are all business-rule codes of ``operation``."""
-        try:
-            errors = orjson.loads(response.content).get("errors") or []
-            codes = {e.get("code") for e in errors if isinstance(e, dict)}
-        except (orjson.JSONDecodeError, AttributeError, TypeError):
-            return False
+        codes = set(Exchange(operation, response.status_code, response.content or b"").error_codes)
         return bool(codes) and codes <= self.refusals.get(operation, frozenset())
 
     def _failures(self, recorder: Any) -> None:

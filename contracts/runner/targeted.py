@@ -255,7 +255,7 @@ class Targeted:
         return self.judge(probe, answer)
 
     def judge(self, probe: Probe, answer: Exchange) -> Result:
-        codes = _codes(answer)
+        codes = answer.error_codes
         if probe.code is None:
             return Result(probe, "sent", status=answer.status, codes=codes)
         if probe.auth == "noaccess" and answer.status == 401:
@@ -415,12 +415,6 @@ class Targeted:
         if auth == "noaccess" and self.noaccess is not None:
             return self.noaccess.headers()
         return self.creds.headers()
-
-
-def _codes(exchange: Exchange) -> tuple[int, ...]:
-    body = exchange.json if exchange.is_json else None
-    errors = body.get("errors") if isinstance(body, dict) else None
-    return tuple(e["code"] for e in errors or [] if isinstance(e, dict) and isinstance(e.get("code"), int))
 
 
 def _data_schema(op: Operation) -> Any:
