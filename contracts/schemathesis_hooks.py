@@ -1,6 +1,6 @@
 """Hooks for plain ``schemathesis run spec/v3.json --url …`` (``hooks`` in the project's schemathesis.toml).
 
-Four things. Credentials: what ``contracts run`` sends (``CONTRACTS_BASIC_USER`` / ``CONTRACTS_BASIC_PASSWORD``
+Five things. Credentials: what ``contracts run`` sends (``CONTRACTS_BASIC_USER`` / ``CONTRACTS_BASIC_PASSWORD``
 or ``CONTRACTS_BEARER_TOKEN``; to loopback without them, the local pair the mock requires). Our registry: each
 check of :mod:`contracts.checks` runs as a schemathesis check ``contracts_<check>``, so plain schemathesis
 judges what ``contracts run`` judges. Expected statuses from the spec: once the schema is loaded, an
@@ -8,13 +8,14 @@ operation whose business rules refuse some schema-valid requests (a duplicate na
 ``x-rules`` codes, an unknown id in a query) may answer them with those codes' statuses
 (``positive_data_acceptance``), so no list of operations is copied into schemathesis.toml.
 ``refusal_is_a_business_rule``: fails any such 400 whose code is not one of the operation's business-rule
-codes in the spec, so a schema-valid request refused as invalid input still fails. Importing this module
-registers all four for the process.
+codes in the spec, so a schema-valid request refused as invalid input still fails. ``filter_failure``: drops
+``ensure_resource_availability``'s "created resource not found" when the 404's codes name another record
+than the one just created (the rule ``contracts run`` applies, :func:`~contracts.schemathesis_support.keeps_failure`).
+Importing this module registers all five for the process.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,7 @@ from contracts.schemathesis_support import (
     business_rule_statuses,
     credentials,
     exchange,
+    keeps_failure,
     operation,
     spec,
 )
@@ -91,11 +93,7 @@ def refusal_is_a_business_rule(ctx: Any, response: Any, case: Any) -> bool | Non
     op = operation(case)
     if op is None:
         return None
-    try:
-        errors = json.loads(response.content).get("errors") or []
-        codes = {e.get("code") for e in errors if isinstance(e, dict)}
-    except (ValueError, AttributeError):
-        codes = set()
+    codes = set(exchange(case, response, op).error_codes)
     allowed = business_rule_codes(op)
     if not codes or not codes <= allowed:
         raise AssertionError(
@@ -103,3 +101,9 @@ def refusal_is_a_business_rule(ctx: Any, response: Any, case: Any) -> bool | Non
             f"only the business rules' codes {sorted(allowed)} may refuse it"
         )
     return None
+
+
+@schemathesis.hook
+def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool:
+    """A 404 after a create that names another record (enrol's period) is not "created resource not found"."""
+    return keeps_failure(spec(), failure, response)

@@ -31,6 +31,7 @@ from contracts.runner.collect import Collector
 from contracts.runner.plan import BUILTIN_CHECKS, BUILTIN_PREFIX, Plan
 from contracts.runner.safety import Safety, WriteBlocked
 from contracts.runner.throttle import RETRY_STATUSES, Incident, Throttle
+from contracts.schemathesis_support import keeps_failure
 from contracts.spec import READ_METHODS, Spec, join_pointer
 
 CHECK_NAME = "contracts_registry"
@@ -181,6 +182,9 @@ def installed(
         )
         return
 
+    def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool:
+        return keeps_failure(collector.spec, failure, response)
+
     def before_call(context: Any, case: Any, kwargs: Any) -> None:
         negative = case.meta is not None and case.meta.is_negative_at(ParameterLocation.BODY)
         if safety.allow_writes and case.method.upper() not in READ_METHODS and not negative:
@@ -202,12 +206,14 @@ def installed(
     contracts_registry.__name__ = CHECK_NAME
     schemathesis.check(contracts_registry)
     GLOBAL_HOOK_DISPATCHER.register_hook_with_name(before_call, "before_call")
+    GLOBAL_HOOK_DISPATCHER.register_hook_with_name(filter_failure, "filter_failure")
     engine_context.make_session = make_session  # type: ignore[assignment]
     try:
         yield
     finally:
         engine_context.make_session = original
         GLOBAL_HOOK_DISPATCHER.unregister(before_call)
+        GLOBAL_HOOK_DISPATCHER.unregister(filter_failure)
         CHECKS.unregister(CHECK_NAME)
 
 
@@ -218,10 +224,6 @@ def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
             return True
         error, seen = error.__cause__ or error.__context__, seen + 1
     return False
-
-
-RESOURCE_CHECK = "ensure_resource_availability"
-"""Its 404 after a create is a finding unless a business rule of the follow-up refused the request."""
 
 
 def _pointer(failure: Any) -> str:
@@ -235,8 +237,6 @@ class Outcome:
 
     labels: dict[str, str]
     findings: dict[tuple[Any, ...], Finding] = field(default_factory=dict)
-    refusals: dict[str, frozenset[int]] = field(default_factory=dict)
-    """Operation id → the codes its business rules refuse a valid request with (``spec.error_facts``)."""
     incidents: list[Incident] = field(default_factory=list)
     stop_reason: str = "completed"
     fatal: str | None = None
@@ -293,11 +293,6 @@ class Outcome:
             ran = {n.name for n in nodes if n.name != CHECK_NAME and str(n.status) in ("success", "failure")}
             self.exercised.setdefault(operation, set()).update(BUILTIN_PREFIX + name for name in ran)
 
-    def _business_refusal(self, operation: str, response: Any) -> bool:
-        """The answer's error codes are all business-rule codes of ``operation``."""
-        codes = set(Exchange(operation, response.status_code, response.content or b"").error_codes)
-        return bool(codes) and codes <= self.refusals.get(operation, frozenset())
-
     def _failures(self, recorder: Any) -> None:
         for case_id, nodes in recorder.checks.items():
             response = recorder.find_response(case_id=case_id)
@@ -309,8 +304,6 @@ class Outcome:
                 operation = self.labels.get(str(failure.operation), str(failure.operation))
                 if status in RETRY_STATUSES:
                     continue  # the throttle reported it; a gateway hiccup is not schemathesis's finding either
-                if node.name == RESOURCE_CHECK and self._business_refusal(operation, response):
-                    continue  # the 404 names another record (enrol's period), not the one just created
                 first = (failure.message or "").strip().splitlines()
                 finding = Finding(
                     BUILTIN_PREFIX + node.name,

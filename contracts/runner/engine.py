@@ -54,8 +54,7 @@ def _engine(
     from schemathesis.engine import from_schema
 
     labels = {op.label: op.operation_id for op in spec.operations}
-    refusals = {op.operation_id: spec.error_facts.of(op).business_rule_codes for op in spec.operations}
-    outcome = glue.Outcome(labels, refusals=refusals, planned=len(plan.operations))
+    outcome = glue.Outcome(labels, planned=len(plan.operations))
     sconfig = glue.config(
         plan,
         base_url=base_url,
