@@ -336,7 +336,7 @@ class Targeted:
             if fact is not None and fact.unique is not None:
                 body = apply_patch(
                     body,
-                    ({"op": "replace", "path": site.pointer, "value": f"{self.safety.prefix}{number}"},),
+                    ({"op": "replace", "path": site.pointer, "value": self.safety.own(number)},),
                     self._value,
                 )
         return apply_patch(body, patch, lambda v: self._value(v, saved)) if patch else body

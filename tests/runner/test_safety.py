@@ -54,3 +54,13 @@ def test_loopback(url: str, loopback: bool) -> None:
 def test_bad_base_urls_are_usage_errors(url: str) -> None:
     with pytest.raises(UsageError):
         check_base_url(url)
+
+
+def test_the_runs_own_names_are_no_name_a_generated_body_can_get() -> None:
+    """The targeted phase's unique values carry the run id but not the fuzzed names' prefix."""
+    guard = Safety(allow_writes=True, prefix="contracts-1-")
+    own = [guard.own(n) for n in (0, 7, 1500)]
+    assert own == ["contracts-1.0", "contracts-1.7", "contracts-1.1500"]
+    for name in own:
+        for generated in (name, name[len(guard.prefix) :], "x" * len(guard.prefix) + name[-1], ""):
+            assert guard.prefixed({"name": generated})["name"] != name
