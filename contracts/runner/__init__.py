@@ -154,7 +154,7 @@ def _run(
         *(outcome.findings.values() if outcome else []),
         *(targeted.findings if targeted else []),
     ]
-    infrastructure, incomplete = problems(failure.message if failure else None, outcome, throttle)
+    infrastructure, incomplete = problems(failure.message if failure else None, outcome, throttle, targeted)
     verdict = decide(
         violations=sum(f.severity == "error" for f in findings),
         responses=collector.responses,

@@ -244,6 +244,10 @@ class Outcome:
     """Operation id → schemathesis checks that ran (passed or failed) on at least one of its responses."""
     planned: int = 0
     """Operations the run selected (the size of a unit phase)."""
+    errors: list[str] = field(default_factory=list)
+    """Scenarios schemathesis could not run to their end (its non-fatal errors): work not done."""
+    cut: list[str] = field(default_factory=list)
+    """Phases that ended interrupted."""
     phase: str = ""
     operation: str | None = None
     phase_total: int | None = None
@@ -272,17 +276,26 @@ class Outcome:
             if _caused_by(event.value, WriteBlocked) or _caused_by(event.value, requests.RequestException):
                 return  # the guard lists what it stopped; the throttle, what failed at the transport
             info = event.info
-            self.incidents.append(
-                Incident(
-                    "error",
-                    f"{event.label}: {info.title}: {str(info.message)[:200]}",
-                    self.labels.get(event.label),
-                )
-            )
+            message = f"{event.label}: {info.title}: {str(info.message)[:200]}"
+            self.errors.append(message)
+            self.incidents.append(Incident("error", message, self.labels.get(event.label)))
+        elif isinstance(event, ev.PhaseFinished):
+            if str(event.status) == "interrupted":
+                self.cut.append(str(event.phase.name.value))
         elif isinstance(event, ev.FatalError):
             self.fatal = f"{event.exception.__class__.__name__}: {str(event.exception)[:200]}"
         elif isinstance(event, ev.EngineFinished):
             self.stop_reason = str(event.stop_reason)
+
+    @property
+    def undone(self) -> list[str]:
+        """One line per kind of planned work schemathesis did not do."""
+        lines = [f"the {phase} phase was interrupted" for phase in dict.fromkeys(self.cut)]
+        if self.errors:
+            lines.append(
+                f"schemathesis could not run {len(self.errors)} scenario(s) to their end (first: {self.errors[0]})"
+            )
+        return lines
 
     def _exercised(self, recorder: Any) -> None:
         for case_id, nodes in recorder.checks.items():

@@ -30,7 +30,7 @@ def main(argv: list[str]) -> int:
 
     job: shard.Job = pickle.load(sys.stdin.buffer)
     with os.fdopen(int(argv[0]), "wb") as out:
-        send = shard.sink(out)
+        send = shard.Sink(out)
 
         class Forward(Collector):
             def observe(self, exchange: Exchange, curl: str) -> None:
@@ -54,6 +54,8 @@ def main(argv: list[str]) -> int:
             incidents=list(throttle.incidents),
             counts=dict(throttle.counts),
             blocked=list(safety.blocked),
+            records=send.sent,
+            breaker=(throttle.breaker.reason, throttle.breaker.kind),
         )
         out.write(pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL))
     return 0

@@ -129,6 +129,6 @@ def _sharded(
     for other in others:
         if other.done is not None:
             shard.merge(outcome, other.done, throttle, safety)
-        elif not throttle.breaker.tripped:  # a tripped breaker stopped it; its reason is the run's
+        if other.error is not None and not throttle.breaker.tripped:  # a tripped breaker stopped it
             outcome.fatal = outcome.fatal or other.error
     return outcome

@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -89,6 +88,10 @@ class Done:
     incidents: list[Any]
     counts: dict[str, int]
     blocked: list[str]
+    records: int = 0
+    """Responses the share streamed before this record (the run's process checks it got them all)."""
+    breaker: tuple[str, str] = ("", "")
+    """The share's breaker (reason, kind); a reason when it tripped (its budget ran out, its target failed)."""
 
 
 class Share:
@@ -98,6 +101,8 @@ class Share:
         self.collector = collector
         self.done: Done | None = None
         self.error: str | None = None
+        self.received = 0
+        """Responses read from the share's stream."""
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by wait(), after the process ends
         read, write = os.pipe()
         try:
@@ -134,6 +139,7 @@ class Share:
                     self.done = record
                 else:
                     exchange, curl = record
+                    self.received += 1
                     self.collector.observe(exchange, curl)
 
     def stop(self) -> None:
@@ -143,6 +149,11 @@ class Share:
     def wait(self) -> None:
         self.process.wait()
         self._reader.join()
+        if self.done is not None and self.error is None and self.done.records != self.received:
+            self.error = (
+                f"a worker process's stream lost {self.done.records - self.received} of its "
+                f"{self.done.records} response(s): they were not judged"
+            )
         if self.done is None and self.error is None:
             self._log.seek(0)
             lines = self._log.read(65536).decode(errors="replace").strip().splitlines()
@@ -158,6 +169,8 @@ def fold(outcome: Any, theirs: Any) -> None:
     outcome.incidents.extend(theirs.incidents)
     for op, found in theirs.exercised.items():
         outcome.exercised.setdefault(op, set()).update(found)
+    outcome.errors.extend(theirs.errors)
+    outcome.cut.extend(theirs.cut)
     if outcome.stop_reason == "completed":
         outcome.stop_reason = theirs.stop_reason
     outcome.fatal = outcome.fatal or theirs.fatal
@@ -166,10 +179,10 @@ def fold(outcome: Any, theirs: Any) -> None:
 def merge(outcome: Any, done: Done, throttle: Throttle, safety: Safety) -> None:
     """Fold a share's outcome and counts into the run's."""
     fold(outcome, done.outcome)
-    with throttle._lock:
-        throttle.sent += done.sent
-        throttle.lost += done.lost
-        throttle.first_loss = throttle.first_loss or done.first_loss
+    throttle.absorb(done.sent, done.lost, done.first_loss)
+    reason, kind = done.breaker
+    if reason:  # what stopped the share stops the run's verdict too, not only its own requests
+        throttle.breaker.trip(reason, kind=kind)
     for incident in done.incidents:
         throttle.note(incident)
     for kind, extra in done.counts.items():
@@ -178,13 +191,15 @@ def merge(outcome: Any, done: Done, throttle: Throttle, safety: Safety) -> None:
     safety.blocked.extend(done.blocked)
 
 
-def sink(stream: IO[bytes]) -> Callable[[Exchange, str], None]:
-    """What a share's collector does with a response: send it to the run's process."""
-    lock = threading.Lock()
+class Sink:
+    """What a share's collector does with a response: send it to the run's process, and count it."""
 
-    def send(exchange: Exchange, curl: str) -> None:
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream, self.sent = stream, 0
+        self._lock = threading.Lock()
+
+    def __call__(self, exchange: Exchange, curl: str) -> None:
         data = pickle.dumps((exchange, curl), protocol=pickle.HIGHEST_PROTOCOL)
-        with lock:
-            stream.write(data)
-
-    return send
+        with self._lock:
+            self.stream.write(data)
+            self.sent += 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -38,6 +39,9 @@ READ_ONLY = "not exercised (read-only): it needs a write (use --allow-writes)"
 NO_NOACCESS = "not exercised: no credential without access (set CONTRACTS_NOACCESS_USER and CONTRACTS_NOACCESS_PASSWORD)"
 
 NOT_KNOWN = "not exercised: the target answered 401 to the no-access credential (it knows no such user)"
+BY_CHOICE = frozenset({READ_ONLY, NO_NOACCESS, NOT_KNOWN})
+"""Skips the run's settings or the target's users decide; any other skip is planned work not done."""
+STOPPED = "not exercised: the run stopped ({})"
 
 
 @dataclass
@@ -71,6 +75,15 @@ class Outcome:
     results: list[Result] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
+    def undone(self) -> str | None:
+        """One line on the probes planned and not sent (skips by choice aside), None when every one was."""
+        missed = Counter(r.reason for r in self.results if r.state == "skipped" and r.reason not in BY_CHOICE)
+        if not missed:
+            return None
+        reasons = "; ".join(f"{reason} ({n})" for reason, n in missed.most_common(3))
+        more = f"; … {len(missed) - 3} more reason(s)" if len(missed) > 3 else ""
+        return f"the targeted phase did not send {missed.total()} of {len(self.results)} probe(s): {reasons}{more}"
+
 
 class Unsent(Exception):
     """A request of a probe could not be sent or answered usably (the throttle has recorded why)."""
@@ -96,12 +109,17 @@ class Targeted:
         self.discover()
         # removals last, the deepest first (a target before its group)
         ordered = sorted(self.operations, key=lambda o: (o.method == "DELETE", -o.path.count("{")))
+        stopped = ""
         for op in ordered:
             for probe in catalogue(self.spec, op):
+                if stopped:  # listed, so the report and the verdict count what was not done
+                    outcome.results.append(Result(probe, "skipped", STOPPED.format(stopped)))
+                    continue
                 try:
                     result = self.execute(probe)
-                except Stopped:
-                    return outcome
+                except Stopped as exc:
+                    stopped = str(exc) or "stopped"
+                    result = Result(probe, "skipped", STOPPED.format(stopped))
                 outcome.results.append(result)
                 if result.state == "finding":
                     outcome.findings.append(self._finding(result))

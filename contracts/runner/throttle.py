@@ -122,6 +122,13 @@ class Throttle:
         if self.breaker.tripped:
             raise Stopped(self.breaker.reason)
 
+    def absorb(self, sent: int, lost: int, first_loss: str) -> None:
+        """Another throttle's counts (a worker process's), added to this run's."""
+        with self._lock:
+            self.sent += sent
+            self.lost += lost
+            self.first_loss = self.first_loss or first_loss
+
     def failed(self, label: str, error: BaseException) -> None:
         """A request failed at the transport (reset, truncated body, timeout): lost, and one more for the breaker."""
         name = error_name(error)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from contracts.errors import ExitCode
 
 if TYPE_CHECKING:
+    from contracts.runner import targeted as targeted_phase
     from contracts.runner._schemathesis import Outcome
     from contracts.runner.throttle import Throttle
 
@@ -98,10 +99,21 @@ def decide(
 
 
 LOST_KINDS = frozenset({"transport", "gave-up", "unavailable"})
+EARLY_STOPS = frozenset({"failure_limit", "max_time"})
+"""schemathesis stop reasons that leave planned cases unsent (its ``StopReason``, as text)."""
 
 
-def problems(failure: str | None, outcome: Outcome | None, throttle: Throttle) -> tuple[list[str], list[str]]:
-    """(infrastructure trouble, incompleteness) of a run, each one line."""
+def problems(
+    failure: str | None,
+    outcome: Outcome | None,
+    throttle: Throttle,
+    targeted: targeted_phase.Outcome | None = None,
+) -> tuple[list[str], list[str]]:
+    """(infrastructure trouble, incompleteness) of a run, each one line.
+
+    Work planned and not done is incomplete even where every operation got some judged response: a
+    schemathesis scenario that errored, a phase or an engine that stopped early, targeted probes not sent.
+    """
     infrastructure: list[str] = []
     incomplete: list[str] = []
     if failure is not None:
@@ -125,4 +137,11 @@ def problems(failure: str | None, outcome: Outcome | None, throttle: Throttle) -
             )
         if outcome.stop_reason == "interrupted" and not breaker.tripped:
             infrastructure.append("the run was interrupted")
+        if outcome.stop_reason in EARLY_STOPS and not breaker.tripped:
+            incomplete.append(f"schemathesis stopped before its end ({outcome.stop_reason})")
+        if not breaker.tripped:
+            incomplete.extend(outcome.undone)
+    undone = targeted.undone() if targeted is not None else None
+    if undone and not breaker.tripped:
+        incomplete.append(undone)
     return infrastructure, incomplete
