@@ -8,9 +8,10 @@ The rules (README, "Verdicts"), in order:
    transport (reset, truncated body, timeout) or to a "not now" (429/502/503/504) that outlasted its
    retries and ``Retry-After``, the engine stopping early, nothing judged at all — is exit 2. Never 0
    and never a violation; ``--allow-incomplete`` does not change it.
-3. A selected operation without a single judged response, or a run cut short by its time budget, is
-   an incomplete run: exit 2, listing the operations, unless ``allow_incomplete`` turns it into a
-   warning.
+3. A selected operation without a single judged response, a run cut short by its time budget, or any
+   other work planned and not done (a targeted probe not sent, a schemathesis scenario that errored, a
+   phase or engine that stopped early) is an incomplete run: exit 2, one line each, unless
+   ``allow_incomplete`` turns it into a warning. A coverage figure is never the only word on lost work.
 4. A coverage bar (``--min-coverage``) the run did not reach is exit 1 with a one-line reason,
    as a violation is (what was judged is true; it is not enough).
 5. Otherwise the run is conformant: exit 0.
