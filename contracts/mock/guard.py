@@ -34,7 +34,7 @@ import orjson
 
 from contracts.error_facts import INVALID_INPUT
 from contracts.mock.auth import Auth, Denial
-from contracts.spec import Operation, Spec
+from contracts.spec import Operation, Parameter, Spec
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -73,11 +73,9 @@ class Refused(Exception):
 
 
 @dataclass(frozen=True)
-class IntegerParam:
+class IntegerParam(Parameter):
     """An integer path or query parameter: its bound (``None``: only the parser's) and refusal code."""
 
-    location: str
-    name: str
     bound: int | None
     code: int
 
@@ -99,7 +97,8 @@ def _rules(spec: Spec, op: Operation, invalid: int) -> Rules:
             continue
         code = param.code("type")
         code = code if code is not None and code in op.error_codes else invalid
-        params.append(IntegerParam(param.location, param.name, _RANGES.get(str(schema.get("format"))), code))
+        bound = _RANGES.get(str(schema.get("format")))
+        params.append(IntegerParam.extending(param, bound=bound, code=code))
     return Rules(
         op.request_schema() is not None,
         tuple(p for p in params if p.location == "path"),
