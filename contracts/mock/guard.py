@@ -2,8 +2,9 @@
 
 A pure ASGI middleware in front of the mock app, in the order a real server's filters run:
 
-1. a body larger than ``max_body`` bytes: 413 at once from ``Content-Length``, or as soon as a chunked
-   body passes the limit (never more than ``max_body`` bytes are held, whatever the client sends);
+1. a body larger than ``max_body`` bytes: refused at once from ``Content-Length``, or as soon as a
+   chunked body passes the limit (never more than ``max_body`` bytes are held, whatever the client
+   sends), with the invalid-input code and its catalogued status (400: the spec documents no 413);
 2. credentials (:mod:`contracts.mock.auth`): 401 / 403 with the spec's role codes, before any body is
    read or parsed;
 3. integer path and query parameters that are not ASCII decimal integers within their ``format``
@@ -65,11 +66,11 @@ def role_code(spec: Spec, role: str) -> int:
 
 
 class Refused(Exception):
-    """The request is answered by the guard: ``code`` (catalogued), ``detail``, optional status override."""
+    """The request is answered by the guard: ``code`` (catalogued; its status is the catalogue's), ``detail``."""
 
-    def __init__(self, code: int, detail: str, status: int | None = None) -> None:
+    def __init__(self, code: int, detail: str) -> None:
         super().__init__(detail)
-        self.code, self.detail, self.status = code, detail, status
+        self.code, self.detail = code, detail
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,7 @@ class Guard:
                     _check_integer(param, value)
 
     async def _read(self, receive: Receive) -> bytes:
-        """The whole body, holding at most ``max_body`` bytes: past that, Refused (413) at once."""
+        """The whole body, holding at most ``max_body`` bytes: past that, Refused at once."""
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -251,7 +252,8 @@ class Guard:
                 return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     def _too_large(self) -> Refused:
-        return Refused(self.invalid, f"body: larger than the mock's limit of {self.max_body} bytes", 413)
+        """Invalid input, as the spec says (no page documents a size limit or a 413; spec/NOTES.md)."""
+        return Refused(self.invalid, f"body: larger than the mock's limit of {self.max_body} bytes")
 
     async def _refuse(self, send: Send, refused: Refused) -> None:
         entry = self.spec.error_catalogue[refused.code]
@@ -260,9 +262,7 @@ class Guard:
             {"data": None, "errors": [{"code": refused.code, "message": message}], "warnings": None}
         )
         headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
-        await send(
-            {"type": "http.response.start", "status": refused.status or entry.status, "headers": headers}
-        )
+        await send({"type": "http.response.start", "status": entry.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
 
