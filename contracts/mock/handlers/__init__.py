@@ -25,8 +25,7 @@ TRIGGERS = "targetMilestoneTriggers"
 spec); a new target has none yet."""
 ID = "id"
 """The property every record is keyed by in the store."""
-CREATE, READ, UPDATE, LIST, DELETE = "create", "read", "update", "list", "delete"
-DEACTIVATE = "deactivate"
+CREATE, READ, UPDATE, LIST, DELETE, DEACTIVATE = "create", "read", "update", "list", "delete", "deactivate"
 """The behaviours a method and path imply (:func:`implied`; a DELETE with ``x-soft-delete`` deactivates);
 ``x-behaviour`` names the others."""
 
