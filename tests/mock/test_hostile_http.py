@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from contracts.checks import iter_findings
+from contracts.error_facts import FORBIDDEN, INVALID_INPUT, UNAUTHENTICATED
 from contracts.errors import ConfigError
 from contracts.exchange import Exchange
 from contracts.mock import create_app, serve_in_thread
@@ -32,8 +33,7 @@ from contracts.spec import DEFAULT_SPEC_PATH, Spec, load_spec
 
 SPEC = load_spec(DEFAULT_SPEC_PATH)
 PAYLOADS = Path(__file__).resolve().parents[1] / "payloads"
-ROLES: dict[str, int] = SPEC.raw["components"]["x-error-roles"]
-INVALID = ROLES["invalid-input"]
+INVALID = SPEC.error_facts.role(INVALID_INPUT)
 CREDS = ("hostile", "pw-hostile")
 LIMIT = 64 * 1024
 """The subprocess mock's ``--max-body`` (small, so the boundary cases stay cheap)."""
@@ -453,8 +453,8 @@ def test_the_no_access_credential_is_403_on_every_operation(mock: Mock, op: Any)
     reply = mock.client.request(
         op.method, _sample_path(op.path), auth=LOCAL_NOACCESS_CREDENTIALS, json={"name": "x"}
     )
-    refused(reply, 403, ROLES["forbidden"])
-    assert ROLES["forbidden"] in op.error_codes
+    refused(reply, 403, SPEC.error_facts.role(FORBIDDEN))
+    assert SPEC.error_facts.role(FORBIDDEN) in op.error_codes
 
 
 @pytest.mark.parametrize(
@@ -471,14 +471,14 @@ def test_the_no_access_credential_is_403_on_every_operation(mock: Mock, op: Any)
 def test_missing_or_wrong_credentials_are_401(mock: Mock, authorization: str | None) -> None:
     headers = {} if authorization is None else {"authorization": authorization}
     with httpx.Client(base_url=mock.url, timeout=30) as anonymous:
-        refused(anonymous.get(GOOD_GET, headers=headers), 401, ROLES["unauthenticated"])
+        refused(anonymous.get(GOOD_GET, headers=headers), 401, SPEC.error_facts.role(UNAUTHENTICATED))
 
 
 def test_credentials_are_judged_before_the_body(mock: Mock) -> None:
     """A client without access learns nothing about its body (and costs no parse)."""
     with httpx.Client(base_url=mock.url, timeout=30) as anonymous:
         reply = anonymous.post(CREATE, content=b"[" * 5000, headers={"content-type": "text/plain"})
-    refused(reply, 401, ROLES["unauthenticated"])
+    refused(reply, 401, SPEC.error_facts.role(UNAUTHENTICATED))
 
 
 def test_the_auth_cache_stays_bounded() -> None:
