@@ -233,11 +233,6 @@ def _soft_delete(op: Operation) -> str | None:
     return flag
 
 
-def error_role(spec: Spec, role: str) -> int:
-    """The catalogued code of a generic role (``invalid-input``, ``unauthenticated``, ``forbidden``)."""
-    return spec.error_facts.role(role)
-
-
 def value_roles(spec: Spec) -> dict[str, dict[str, tuple[Any, ...]]]:
     """``x-value-roles`` of every enum component: component → role → its values."""
     found: dict[str, dict[str, tuple[Any, ...]]] = {}

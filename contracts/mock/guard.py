@@ -60,11 +60,6 @@ _MAX_DIGITS = 4000
 _JSON_TYPE = re.compile(r"application/(?:[\w.+-]+\+)?json\Z")
 
 
-def role_code(spec: Spec, role: str) -> int:
-    """The catalogued code of ``components["x-error-roles"][role]`` (:mod:`contracts.error_facts`)."""
-    return spec.error_facts.role(role)
-
-
 class Refused(Exception):
     """The request is answered by the guard: ``code`` (catalogued; its status is the catalogue's), ``detail``."""
 
@@ -172,8 +167,8 @@ class Guard:
             raise ValueError("max_body must be at least 1 byte")
         self.app, self.spec, self.auth, self.max_body = app, spec, auth, max_body
         self.state: Any = getattr(app, "state", None)  # the store and strict findings, as before
-        self.invalid = role_code(spec, INVALID_INPUT)
-        self.denied = {role: role_code(spec, role) for role in get_args(Denial)}
+        self.invalid = spec.error_facts.role(INVALID_INPUT)
+        self.denied = {role: spec.error_facts.role(role) for role in get_args(Denial)}
         self.rules = {op.operation_id: _rules(spec, op, self.invalid) for op in spec.operations}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -309,7 +304,7 @@ def http_protocol(spec: Spec) -> type[asyncio.Protocol]:
     Content-Length) in the API's envelope with the invalid-input code instead of plain text."""
     from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
-    code = role_code(spec, INVALID_INPUT)
+    code = spec.error_facts.role(INVALID_INPUT)
     entry = spec.error_catalogue[code]
     message = f"{entry.message} (the request is not valid HTTP/1.1)"
     body = orjson.dumps({"data": None, "errors": [{"code": code, "message": message}], "warnings": None})
