@@ -11,12 +11,13 @@ Every fact carries the JSON pointer of where the spec states it, and a malformed
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from contracts.errors import SpecError
 from contracts.schemas import JSON_MEDIA, join_pointer
+from contracts.spec import Parameter, merged
 from contracts.types import Pointer
 
 if TYPE_CHECKING:
@@ -61,15 +62,10 @@ class Constraint:
 
 
 @dataclass(frozen=True)
-class ParameterFacts:
-    """The error facts of one parameter of an operation (every parameter has one, maybe empty)."""
+class ParameterFacts(Parameter):
+    """A parameter of an operation (:class:`~contracts.spec.Parameter`: its ``pointer`` is where its
+    object is written) with its error facts (every parameter has them, maybe none)."""
 
-    name: str
-    location: str
-    pointer: Pointer
-    """Where the parameter object is written (its component, when it is a ``$ref``)."""
-    schema: dict[str, Any]
-    """Its schema, dereferenced (the keywords the constraints name)."""
     not_found: Coded | None
     constraints: tuple[Constraint, ...]
 
@@ -216,56 +212,16 @@ def _constraints(node: dict[str, Any], pointer: Pointer) -> tuple[Constraint, ..
     return tuple(found)
 
 
-def merged(spec: Spec, node: Any) -> dict[str, Any]:
-    """``node`` with its ``$ref`` target below it: the keywords that apply where ``node`` is written
-    (3.1 allows keywords beside ``$ref``; the ones written there win)."""
-    if not isinstance(node, dict):
-        return {}
-    if "$ref" not in node:
-        return node
-    target = spec.deref(node)
-    siblings = {k: v for k, v in node.items() if k != "$ref"}
-    return {**target, **siblings} if isinstance(target, dict) else siblings
-
-
-def _parameter_pointers(op: Operation) -> Iterator[tuple[dict[str, Any], Pointer]]:
-    """(dereferenced parameter, where it is written) of the operation's, then the path item's, parameters."""
-    for base, level in (
-        (op.pointer, op.raw.get("parameters")),
-        (join_pointer("/paths", op.path), op.path_item.get("parameters")),
-    ):
-        for index, param in enumerate(level if isinstance(level, list) else []):
-            ref = param.get("$ref") if isinstance(param, dict) else None
-            resolved = op.spec.deref(param)
-            if isinstance(resolved, dict):
-                yield (
-                    resolved,
-                    str(ref)[1:] if isinstance(ref, str) else join_pointer(base, "parameters", index),
-                )
-
-
 def _parameter_facts(spec: Spec, op: Operation) -> tuple[ParameterFacts, ...]:
-    pointers = list(_parameter_pointers(op))
     found = []
-    for param in op.parameters():
-        name, location = param["name"], str(param.get("in", ""))
-        pointer = next(
-            (
-                p
-                for resolved, p in pointers
-                if resolved.get("name") == name and resolved.get("in") == location
-            ),
-            op.pointer,
-        )
-        raw_schema = param.get("schema", {})
-        schema = merged(spec, raw_schema)
-        constraints = _constraints(param, pointer)
+    for param in op.params:
+        constraints = _constraints(param.raw, param.pointer)
         if not constraints:  # "on a parameter or its schema"
-            for part, at in spec.schemas.parts([(raw_schema, join_pointer(pointer, "schema"))]):
+            raw_schema = param.raw.get("schema", {})
+            for part, at in spec.schemas.parts([(raw_schema, join_pointer(param.pointer, "schema"))]):
                 constraints = constraints or _constraints(part, at)
-        found.append(
-            ParameterFacts(name, location, pointer, schema, _code(param, NOT_FOUND_KEY, pointer), constraints)
-        )
+        not_found = _code(param.raw, NOT_FOUND_KEY, param.pointer)
+        found.append(ParameterFacts.extending(param, not_found=not_found, constraints=constraints))
     return tuple(found)
 
 

@@ -20,7 +20,7 @@ import orjson
 
 from contracts.exchange import Exchange
 from contracts.findings import Finding, Result
-from contracts.spec import Operation, Spec, escape_token, join_pointer
+from contracts.spec import Operation, Parameter, Spec, escape_token, join_pointer
 
 PARAMETER_CHECK = "request_parameter_conformance"
 BODY_CHECK = "request_body_conformance"
@@ -32,14 +32,11 @@ JSON_MEDIA = "application/json"
 
 
 @dataclass(frozen=True)
-class _Param:
-    name: str
-    location: str
-    required: bool
-    schema: dict[str, Any]
+class _Param(Parameter):
+    """A parameter (:class:`~contracts.spec.Parameter`) with its compiled validator."""
+
     validator: Any | None
     """None: the parameter has no schema, any value is its value."""
-    pointer: str
 
 
 @dataclass(frozen=True)
@@ -68,34 +65,12 @@ def _validator(spec: Spec, schema: Any) -> Any | None:
     return spec.schemas.validator(schema) if isinstance(schema, dict) else None
 
 
-def _param_pointers(op: Operation) -> dict[tuple[str, str], str]:
-    spec = op.spec
-    pointers: dict[tuple[str, str], str] = {}
-    levels = (
-        (spec.raw["paths"][op.path].get("parameters", []), join_pointer("/paths", op.path, "parameters")),
-        (op.raw.get("parameters", []), join_pointer(op.pointer, "parameters")),
-    )
-    for items, base in levels:
-        for index, raw in enumerate(items):
-            resolved = spec.deref(raw)
-            pointers[(resolved["name"], resolved["in"])] = f"{base}/{index}"
-    return pointers
-
-
 def _plan(op: Operation) -> RequestPlan:
     spec = op.spec
-    pointers = _param_pointers(op)
     params = tuple(
-        _Param(
-            p["name"],
-            p["in"],
-            bool(p.get("required")),
-            spec.deref(p.get("schema", {})),
-            _validator(spec, p.get("schema")),
-            pointers.get((p["name"], p["in"]), op.pointer),
-        )
-        for p in op.parameters()
-        if p["in"] in ("path", "query", "header")
+        _Param.extending(p, validator=_validator(spec, p.raw.get("schema")))
+        for p in op.params
+        if p.location in ("path", "query", "header")
     )
     raw_body = op.raw.get("requestBody", {})
     base = raw_body["$ref"][1:] if isinstance(raw_body, dict) and "$ref" in raw_body else None

@@ -11,11 +11,10 @@ import functools
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
-from contracts.error_facts import ErrorFacts
 from contracts.errors import SpecError, UsageError, did_you_mean
 from contracts.schemas import JSON_MEDIA, Schemas
 from contracts.schemas import escape_token as escape_token
@@ -29,6 +28,8 @@ if TYPE_CHECKING:
     from typing import IO
 
     from openapi_core import OpenAPI
+
+    from contracts.error_facts import ErrorFacts
 
 DEFAULT_SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "v3.json"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -101,6 +102,29 @@ class EnumSchema:
     name: str
     values: tuple[JSON, ...]
     pointer: Pointer
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of an operation, read once (``Operation.params``): the request checks, the error
+    facts and the mock's guard and validator each extend this view rather than re-read the object."""
+
+    name: str
+    location: str
+    """Its ``in``: ``path``, ``query``, ``header`` or ``cookie``."""
+    required: bool
+    schema: JSONObject
+    """Its schema dereferenced, keywords written beside a ``$ref`` on top (empty: any value)."""
+    pointer: Pointer
+    """Where the parameter object is written: its component when listed as a ``$ref``."""
+    raw: JSONObject = field(repr=False, compare=False)
+    """The parameter object, dereferenced: its raw ``schema`` and its x- facts (``x-not-found-code``,
+    ``x-constraint-codes``, ``x-collection``), which :mod:`contracts.error_facts` reads and checks."""
+
+    @classmethod
+    def extending(cls, base: Parameter, **extra: Any) -> Self:
+        """``base`` as a ``cls``, with the fields ``cls`` adds (a tool's own view of a parameter)."""
+        return cls(**{f.name: getattr(base, f.name) for f in fields(Parameter)}, **extra)
 
 
 @dataclass(frozen=True)
@@ -186,6 +210,32 @@ class Operation:
                 merged[(resolved["name"], str(resolved.get("in")))] = resolved
         return list(merged.values())
 
+    @functools.cached_property
+    def params(self) -> tuple[Parameter, ...]:
+        """:meth:`parameters` as :class:`Parameter` views, in the same order, each with its pointer."""
+        written: dict[tuple[str, str], Pointer] = {}
+        for base, level in (
+            (join_pointer("/paths", self.path, "parameters"), self.path_item.get("parameters")),
+            (join_pointer(self.pointer, "parameters"), self.raw.get("parameters")),
+        ):
+            for index, param in enumerate(_list(level)):
+                resolved = self.spec.deref(param)
+                if isinstance(resolved, dict) and isinstance(resolved.get("name"), str):
+                    ref = param.get("$ref")
+                    at = ref[1:] if isinstance(ref, str) else join_pointer(base, index)
+                    written[(resolved["name"], str(resolved.get("in")))] = at
+        return tuple(
+            Parameter(
+                name=p["name"],
+                location=str(p.get("in")),
+                required=bool(p.get("required")),
+                schema=merged(self.spec, p.get("schema", {})),
+                pointer=written.get((p["name"], str(p.get("in"))), self.pointer),
+                raw=p,
+            )
+            for p in self.parameters()
+        )
+
     def codes_for_status(self, status: int) -> tuple[int, ...]:
         """The operation's error codes whose catalogued HTTP status is ``status``."""
         catalogue = self.spec.error_catalogue
@@ -195,6 +245,18 @@ class Operation:
         """Path parameters when ``path`` (no query string) matches this operation's template."""
         found = self.path_regex.fullmatch(path)
         return None if found is None else found.groupdict()
+
+
+def merged(spec: Spec, node: Any) -> JSONObject:
+    """``node`` with its ``$ref`` target below it: the keywords that apply where ``node`` is written
+    (3.1 allows keywords beside ``$ref``; the ones written there win)."""
+    if not isinstance(node, dict):
+        return {}
+    if "$ref" not in node:
+        return node
+    target = spec.deref(node)
+    siblings = {k: v for k, v in node.items() if k != "$ref"}
+    return {**target, **siblings} if isinstance(target, dict) else siblings
 
 
 def _list(value: Any) -> list[Any]:
@@ -494,6 +556,8 @@ class Spec:
     @functools.cached_property
     def error_facts(self) -> ErrorFacts:
         """Which request earns which code, read and checked once (:mod:`contracts.error_facts`)."""
+        from contracts.error_facts import ErrorFacts  # it extends this module's Parameter
+
         return ErrorFacts(self)
 
     @functools.cached_property

@@ -1,17 +1,21 @@
-"""Click parameter types that apply the configuration schema, and output locations checked up front.
+"""Click parameter types that apply the configuration schema, the options several commands share, and
+output locations checked up front.
 
 A flag and its ``[tool.contracts]`` twin are judged by the same :class:`~contracts.config.Constraint`
-(:func:`setting`), so ``--timeout nan`` and ``timeout = nan`` fail alike. Output paths are checked
-before any work (:func:`writable_file`, :func:`writable_dir`), so a run never fails at its end
-because a report cannot be written.
+(:func:`setting`, or :func:`ranged` for click's range types), so ``--timeout nan`` and ``timeout = nan``
+fail alike. The options that several commands take (``--timeout``, ``--rate-limit``, ``--report``,
+``--jobs``) are written once here, each command giving only its help. Output paths are checked before
+any work (:func:`writable_file`, :func:`writable_dir`), so a run never fails at its end because a
+report cannot be written.
 """
 
 from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -66,6 +70,46 @@ def setting(section: str, key: str, kind: str = "str") -> Setting:
         raise LookupError(f"no schema entry for [tool.contracts.{section}] {key}")
     base, hint = _HINTS[kind]
     return Setting(section, key, base, hint)
+
+
+def ranged(section: str, key: str, kind: str = "float") -> click.ParamType[Any, Any]:
+    """click's ``FloatRange`` (``kind`` ``float``) or ``IntRange`` (``int``) with the bounds the schema
+    gives ``[tool.contracts.<section>] <key>``: the bounds are written once, in the schema."""
+    rule = constraint(section, key)
+    if rule is None or (rule.minimum is None and rule.maximum is None):
+        raise LookupError(f"no bounds in the schema for [tool.contracts.{section}] {key}")
+    if kind == "int":
+        low = None if rule.minimum is None else int(rule.minimum)
+        return click.IntRange(low, None if rule.maximum is None else int(rule.maximum))
+    return click.FloatRange(rule.minimum, rule.maximum)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def timeout_option(section: str, help: str) -> Callable[[F], F]:
+    """``--timeout SECONDS`` of ``[tool.contracts.<section>] timeout``."""
+    return click.option("--timeout", type=ranged(section, "timeout"), default=None, help=help)
+
+
+def rate_limit_option(section: str) -> Callable[[F], F]:
+    """``--rate-limit`` of ``[tool.contracts.<section>] rate-limit`` (``run``, ``replay``)."""
+    return click.option(
+        "--rate-limit",
+        type=ranged(section, "rate-limit"),
+        default=None,
+        help="Requests per second (default: unlimited on loopback, 2 elsewhere; 0 = unlimited).",
+    )
+
+
+def report_option(help: str) -> Callable[[F], F]:
+    """``--report DIR``: the folder the reports are written to."""
+    return click.option("--report", type=click.Path(path_type=Path, file_okay=False), default=None, help=help)
+
+
+def jobs_option(help: str) -> Callable[[F], F]:
+    """``--jobs/-j N``: worker processes (default: all cores)."""
+    return click.option("--jobs", "-j", type=click.IntRange(1), default=None, help=help)
 
 
 def finite(value: float, flag: str) -> float:

@@ -100,7 +100,7 @@ def _required_credentials(flag: str | None, variable: str) -> tuple[tuple[str, s
     "--max-body",
     type=setting("mock", "max-body", "int"),
     default=None,
-    help="Largest request body in bytes (default 1 MiB); a larger one is answered 413 at once.",
+    help="Largest request body in bytes (default 1 MiB); a larger one is refused at once with the invalid-input code.",
 )
 @click.pass_obj
 def command(

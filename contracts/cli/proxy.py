@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from contracts.cli import Context
+from contracts.cli._params import ranged, report_option, timeout_option
 from contracts.errors import ExitCode
 
 
@@ -14,7 +15,7 @@ from contracts.errors import ExitCode
 @click.option("--upstream", default=None, help="The server to forward to, e.g. https://staging.example.com.")
 @click.option("--host", default=None, help="Interface to bind (default 127.0.0.1; others get a warning).")
 @click.option(
-    "--port", type=click.IntRange(0, 65535), default=None, help="Port (default 4011; 0 = any free)."
+    "--port", type=ranged("proxy", "port", "int"), default=None, help="Port (default 4011; 0 = any free)."
 )
 @click.option(
     "--record",
@@ -22,12 +23,7 @@ from contracts.errors import ExitCode
     default=None,
     help="Stream every exchange, redacted, to this HAR file.",
 )
-@click.option(
-    "--report",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="On exit write junit.xml, report.json, summary.md and coverage.json here.",
-)
+@report_option("On exit write junit.xml, report.json, summary.md and coverage.json here.")
 @click.option(
     "--fallback",
     type=click.Choice(["mock"]),
@@ -37,10 +33,10 @@ from contracts.errors import ExitCode
 @click.option("--read-only", is_flag=True, default=None, help="Refuse write methods with a 403 envelope.")
 @click.option("--strict", is_flag=True, default=None, help="Answer a violating exchange with a 502 envelope.")
 @click.option("--no-header", is_flag=True, default=False, help="Do not add the Contracts-Violations header.")
-@click.option("--timeout", type=click.FloatRange(0.1), default=None, help="Upstream timeout in seconds (30).")
+@timeout_option("proxy", "Upstream timeout in seconds (30).")
 @click.option(
     "--verdict-cache",
-    type=click.IntRange(0),
+    type=ranged("proxy", "verdict-cache", "int"),
     default=None,
     help="Distinct answers whose verdict is remembered (4096; 0 = judge every answer afresh).",
 )

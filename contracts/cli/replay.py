@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from contracts.cli import Context
+from contracts.cli._params import jobs_option, rate_limit_option, report_option, timeout_option
 from contracts.errors import ExitCode
 
 
@@ -15,25 +16,11 @@ from contracts.errors import ExitCode
 @click.argument("har", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--base-url", default=None, help="The server to send the recorded requests to.")
 @click.option("--allow-writes", is_flag=True, default=None, help="Also re-send POST/PUT/DELETE/PATCH.")
-@click.option(
-    "--rate-limit",
-    type=click.FloatRange(0),
-    default=None,
-    help="Requests per second (default: unlimited on loopback, 2 elsewhere; 0 = unlimited).",
-)
-@click.option("--timeout", type=click.FloatRange(0.1), default=None, help="Request timeout in seconds (10).")
-@click.option(
-    "--report",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Write junit.xml, report.json, summary.md and coverage.json here.",
-)
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(1),
-    default=None,
-    help="Worker processes on loopback when read-only (default: all cores); elsewhere one keeps the pace.",
+@rate_limit_option("replay")
+@timeout_option("replay", "Request timeout in seconds (10).")
+@report_option("Write junit.xml, report.json, summary.md and coverage.json here.")
+@jobs_option(
+    "Worker processes on loopback when read-only (default: all cores); elsewhere one keeps the pace."
 )
 @click.pass_obj
 def command(

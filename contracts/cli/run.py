@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from contracts.cli import Context
+from contracts.cli._params import ranged, rate_limit_option, report_option, timeout_option
 from contracts.errors import ExitCode
 
 
@@ -20,7 +21,7 @@ def _names(value: str | None) -> tuple[str, ...] | None:
 )
 @click.option(
     "--max-examples",
-    type=click.IntRange(1, 10_000),
+    type=ranged("run", "max-examples", "int"),
     default=None,
     help="Examples per operation and phase (default 10).",
 )
@@ -45,7 +46,7 @@ def _names(value: str | None) -> tuple[str, ...] | None:
 )
 @click.option(
     "--max-duration",
-    type=click.FloatRange(0),
+    type=ranged("run", "max-duration"),
     default=None,
     help="Time budget of the run in seconds (default 1800; 0 = none). Retry-After is honoured within it.",
 )
@@ -55,18 +56,8 @@ def _names(value: str | None) -> tuple[str, ...] | None:
     default=None,
     help="Progress on stderr: rich on a terminal, plain lines otherwise (default auto).",
 )
-@click.option(
-    "--rate-limit",
-    type=click.FloatRange(0),
-    default=None,
-    help="Requests per second (default: unlimited on loopback, 2 elsewhere; 0 = unlimited).",
-)
-@click.option(
-    "--report",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Write junit.xml, report.json, summary.md, coverage.json and report.html here.",
-)
+@rate_limit_option("run")
+@report_option("Write junit.xml, report.json, summary.md, coverage.json and report.html here.")
 @click.option(
     "--checks",
     "check_names",
@@ -84,12 +75,10 @@ def _names(value: str | None) -> tuple[str, ...] | None:
     help="Fail (exit 1) below these observed shares, e.g. statuses=95,error-codes=95 "
     "(also enum-values, request-enum-values, operations).",
 )
-@click.option(
-    "--timeout", type=click.FloatRange(0.1), default=None, help="Request timeout in seconds (default 10)."
-)
+@timeout_option("run", "Request timeout in seconds (default 10).")
 @click.option(
     "--workers",
-    type=click.IntRange(1, 64),
+    type=ranged("run", "workers", "int"),
     default=None,
     help="Concurrent schemathesis workers (default 1): processes over shares of the operations against "
     "loopback at an unlimited rate, threads otherwise.",

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from contracts.cli import Context
+from contracts.cli._params import jobs_option
 from contracts.errors import ContractsError, ExitCode, UsageError
 
 
@@ -29,13 +30,7 @@ from contracts.errors import ContractsError, ExitCode, UsageError
 @click.option(
     "--request", "request", is_flag=True, help="The files are saved request bodies (needs --operation)."
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(1),
-    default=None,
-    help="Worker processes judging HAR/NDJSON entries (default: all cores); the report is the same.",
-)
+@jobs_option("Worker processes judging HAR/NDJSON entries (default: all cores); the report is the same.")
 @click.option(
     "--input-format",
     type=click.Choice(["auto", "har", "ndjson", "json"]),

@@ -22,10 +22,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from contracts.error_facts import INVALID_INPUT
 from contracts.errors import ConfigError
 from contracts.mock import handlers, seed
 from contracts.mock.auth import Auth
-from contracts.mock.facts import Collections, Facts, error_role, value_roles, values_at
+from contracts.mock.facts import Collections, Facts, value_roles, values_at
 from contracts.mock.guard import BODY, DEFAULT_MAX_BODY, Guard, http_protocol, parsed_body
 from contracts.mock.replies import Reply, error, ok
 from contracts.mock.requests import ABSENT, Invalid, RequestValidator, integral
@@ -51,7 +52,7 @@ class MockApp:
         self.lock = threading.Lock()
         self.validators = {op.operation_id: RequestValidator(spec, op) for op in spec.operations}
         self.selfcheck = SelfCheck(spec) if strict else None
-        self.invalid_input = error_role(spec, "invalid-input")
+        self.invalid_input = spec.error_facts.role(INVALID_INPUT)
         self.collections = Collections.of(spec)
         roles = value_roles(spec)
         store.running = roles.get(RUNNING[0], {}).get(RUNNING[1], ())

@@ -17,10 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contracts.checks._schemas import compile_schema
-from contracts.error_facts import REQUIRED, BodySite
-from contracts.spec import Operation, Spec
+from contracts.error_facts import REQUIRED, BodySite, Rule
+from contracts.errors import SpecError
+from contracts.spec import Operation, Spec, join_pointer, merged
 
 PARAM = re.compile(r"^\{(.+)\}$")
+SOFT_DELETE_KEY = "x-soft-delete"
+"""On a DELETE: the record stays, readable, with this boolean property false (docs/spec-conventions.md)."""
+COLLECTION_KEY = "x-collection"
+"""On a parameter: the collection its id names, where the path does not say (docs/spec-conventions.md)."""
 MAX_SCHEMA_DEPTH = 12
 """Request bodies nest a few levels (group → targets → defaultValues); deeper walks are cycles."""
 
@@ -60,9 +65,9 @@ class Collections:
                     found.by_param.setdefault(param.group(1), literal)
                     found.id_param.setdefault(literal, param.group(1))
         for op in spec.operations:
-            for declared in op.parameters():
-                if isinstance(declared.get("x-collection"), str):
-                    found.by_param.setdefault(declared["name"], declared["x-collection"])
+            for declared in op.params:
+                if isinstance(declared.raw.get(COLLECTION_KEY), str):
+                    found.by_param.setdefault(declared.name, declared.raw[COLLECTION_KEY])
         for path in paths:
             parts = _segments(path)
             for index in range(2, len(parts)):
@@ -125,16 +130,15 @@ class Facts:
         self.missing_codes: list[tuple[tuple[str, ...], int]] = []
         """``{"required": code}`` on a property: the objects at its place that lack it get the code."""
         self.unique: list[tuple[str, int]] = []
-        self.rules: dict[str, dict[str, Any]] = {
-            str(entry["rule"]): entry
-            for entry in op.raw.get("x-rules", [])
-            if isinstance(entry, dict) and "rule" in entry
-        }
+        facts = spec.error_facts.of(op)
+        self.rules: dict[str, Rule] = {rule.name: rule for rule in facts.rules}
+        """The operation's ``x-rules`` by name, as :mod:`contracts.error_facts` read and checked them."""
         self.behaviour: str | None = op.raw.get("x-behaviour")
-        self.param_names = frozenset(str(p["name"]) for p in op.parameters())
+        self.soft_delete: str | None = _soft_delete(op)
+        self.param_names = frozenset(p.name for p in op.params)
         self._defaults: dict[tuple[str, ...], dict[str, Any]] = {}
         seen: list[tuple[str, str]] = []
-        for param in spec.error_facts.of(op).parameters:
+        for param in facts.parameters:
             name, location, schema = param.name, param.location, param.schema
             for constraint in param.constraints:
                 if constraint.keyword in schema:
@@ -151,7 +155,7 @@ class Facts:
                 seen.append((name, collection))
         self.writes: str | None = self._written(op, collections)
         self.self_param = next((p for p, c in reversed(seen) if c == self.writes), None)
-        for site in spec.error_facts.of(op).body:
+        for site in facts.body:
             self._site(site)
 
     @staticmethod
@@ -177,16 +181,16 @@ class Facts:
     def code(self, rule: str) -> int:
         """The code the spec gives ``rule`` on this operation (``x-rules``)."""
         entry = self.rules.get(rule)
-        if entry is None or not isinstance(entry.get("code"), int):
+        if entry is None or entry.code is None:
             raise MockBug(f"{self.op.operation_id} applies rule {rule!r} but its x-rules give it no code")
-        return int(entry["code"])
+        return entry.code
 
     def arg(self, rule: str, name: str) -> Any:
         """An argument of ``rule`` on this operation (``{"rule": ..., "<name>": ...}`` in ``x-rules``)."""
         entry = self.rules.get(rule)
-        if entry is None or name not in entry:
+        if entry is None or name not in entry.args:
             raise MockBug(f"{self.op.operation_id}: x-rules gives rule {rule!r} no {name!r}")
-        return entry[name]
+        return entry.args[name]
 
     def defaults(self, *where: str) -> dict[str, Any]:
         """The ``default`` of each property of the request-body object at ``where`` (array items implied)."""
@@ -213,24 +217,20 @@ def _collect_defaults(spec: Spec, schema: Any, where: list[str], found: dict[str
             _collect_defaults(spec, properties[where[0]], where[1:], found, depth + 1)
         return
     for name, sub in properties.items():
-        sub = _with_siblings(spec, sub)
+        sub = merged(spec, sub)
         if "default" in sub:
             found.setdefault(name, sub["default"])
 
 
-def _with_siblings(spec: Spec, node: Any) -> dict[str, Any]:
-    """``node`` dereferenced, with the keywords written beside its ``$ref`` (3.1 allows them) on top."""
-    if not isinstance(node, dict):
-        return {}
-    resolved = spec.deref(node) if "$ref" in node else node
-    if resolved is node or not isinstance(resolved, dict):
-        return node if resolved is node else {}
-    return {**resolved, **{k: v for k, v in node.items() if k != "$ref"}}
-
-
-def error_role(spec: Spec, role: str) -> int:
-    """The catalogued code of a generic role (``invalid-input``, ``unauthenticated``, ``forbidden``)."""
-    return spec.error_facts.role(role)
+def _soft_delete(op: Operation) -> str | None:
+    flag = op.raw.get(SOFT_DELETE_KEY)
+    if flag is not None and not (isinstance(flag, str) and flag and op.method == "DELETE"):
+        raise SpecError(
+            f"{join_pointer(op.pointer, SOFT_DELETE_KEY)}: on a DELETE, the name of the boolean property "
+            f"a deleted record keeps false, not {flag!r:.60}",
+            hint="docs/spec-conventions.md, 'Mock extensions'",
+        )
+    return flag
 
 
 def value_roles(spec: Spec) -> dict[str, dict[str, tuple[Any, ...]]]:

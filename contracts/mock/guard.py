@@ -2,8 +2,9 @@
 
 A pure ASGI middleware in front of the mock app, in the order a real server's filters run:
 
-1. a body larger than ``max_body`` bytes: 413 at once from ``Content-Length``, or as soon as a chunked
-   body passes the limit (never more than ``max_body`` bytes are held, whatever the client sends);
+1. a body larger than ``max_body`` bytes: refused at once from ``Content-Length``, or as soon as a
+   chunked body passes the limit (never more than ``max_body`` bytes are held, whatever the client
+   sends), with the invalid-input code and its catalogued status (400: the spec documents no 413);
 2. credentials (:mod:`contracts.mock.auth`): 401 / 403 with the spec's role codes, before any body is
    read or parsed;
 3. integer path and query parameters that are not ASCII decimal integers within their ``format``
@@ -34,7 +35,7 @@ import orjson
 
 from contracts.error_facts import INVALID_INPUT
 from contracts.mock.auth import Auth, Denial
-from contracts.spec import Operation, Spec
+from contracts.spec import Operation, Parameter, Spec
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -59,25 +60,18 @@ _MAX_DIGITS = 4000
 _JSON_TYPE = re.compile(r"application/(?:[\w.+-]+\+)?json\Z")
 
 
-def role_code(spec: Spec, role: str) -> int:
-    """The catalogued code of ``components["x-error-roles"][role]`` (:mod:`contracts.error_facts`)."""
-    return spec.error_facts.role(role)
-
-
 class Refused(Exception):
-    """The request is answered by the guard: ``code`` (catalogued), ``detail``, optional status override."""
+    """The request is answered by the guard: ``code`` (catalogued; its status is the catalogue's), ``detail``."""
 
-    def __init__(self, code: int, detail: str, status: int | None = None) -> None:
+    def __init__(self, code: int, detail: str) -> None:
         super().__init__(detail)
-        self.code, self.detail, self.status = code, detail, status
+        self.code, self.detail = code, detail
 
 
 @dataclass(frozen=True)
-class IntegerParam:
+class IntegerParam(Parameter):
     """An integer path or query parameter: its bound (``None``: only the parser's) and refusal code."""
 
-    location: str
-    name: str
     bound: int | None
     code: int
 
@@ -99,7 +93,8 @@ def _rules(spec: Spec, op: Operation, invalid: int) -> Rules:
             continue
         code = param.code("type")
         code = code if code is not None and code in op.error_codes else invalid
-        params.append(IntegerParam(param.location, param.name, _RANGES.get(str(schema.get("format"))), code))
+        bound = _RANGES.get(str(schema.get("format")))
+        params.append(IntegerParam.extending(param, bound=bound, code=code))
     return Rules(
         op.request_schema() is not None,
         tuple(p for p in params if p.location == "path"),
@@ -172,8 +167,8 @@ class Guard:
             raise ValueError("max_body must be at least 1 byte")
         self.app, self.spec, self.auth, self.max_body = app, spec, auth, max_body
         self.state: Any = getattr(app, "state", None)  # the store and strict findings, as before
-        self.invalid = role_code(spec, INVALID_INPUT)
-        self.denied = {role: role_code(spec, role) for role in get_args(Denial)}
+        self.invalid = spec.error_facts.role(INVALID_INPUT)
+        self.denied = {role: spec.error_facts.role(role) for role in get_args(Denial)}
         self.rules = {op.operation_id: _rules(spec, op, self.invalid) for op in spec.operations}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -236,7 +231,7 @@ class Guard:
                     _check_integer(param, value)
 
     async def _read(self, receive: Receive) -> bytes:
-        """The whole body, holding at most ``max_body`` bytes: past that, Refused (413) at once."""
+        """The whole body, holding at most ``max_body`` bytes: past that, Refused at once."""
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -252,7 +247,8 @@ class Guard:
                 return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     def _too_large(self) -> Refused:
-        return Refused(self.invalid, f"body: larger than the mock's limit of {self.max_body} bytes", 413)
+        """Invalid input, as the spec says (no page documents a size limit or a 413; spec/NOTES.md)."""
+        return Refused(self.invalid, f"body: larger than the mock's limit of {self.max_body} bytes")
 
     async def _refuse(self, send: Send, refused: Refused) -> None:
         entry = self.spec.error_catalogue[refused.code]
@@ -261,9 +257,7 @@ class Guard:
             {"data": None, "errors": [{"code": refused.code, "message": message}], "warnings": None}
         )
         headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
-        await send(
-            {"type": "http.response.start", "status": refused.status or entry.status, "headers": headers}
-        )
+        await send({"type": "http.response.start", "status": entry.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
 
@@ -310,7 +304,7 @@ def http_protocol(spec: Spec) -> type[asyncio.Protocol]:
     Content-Length) in the API's envelope with the invalid-input code instead of plain text."""
     from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
-    code = role_code(spec, INVALID_INPUT)
+    code = spec.error_facts.role(INVALID_INPUT)
     entry = spec.error_catalogue[code]
     message = f"{entry.message} (the request is not valid HTTP/1.1)"
     body = orjson.dumps({"data": None, "errors": [{"code": code, "message": message}], "warnings": None})

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contracts.checks._schemas import compile_schema
-from contracts.spec import Operation, Spec
+from contracts.spec import Operation, Parameter, Spec
 
 ABSENT: Any = object()
 """No request body was sent (distinct from a JSON ``null``)."""
@@ -45,12 +45,10 @@ def _integral_float(raw: str) -> Any:
     return int(number) if number.is_integer() else raw
 
 
-@dataclass
-class Param:
-    name: str
-    location: str
-    required: bool
-    schema: dict[str, Any]
+@dataclass(frozen=True)
+class Param(Parameter):
+    """A parameter (:class:`~contracts.spec.Parameter`) with the mock's compiled validator."""
+
     validator: Any
 
 
@@ -60,14 +58,7 @@ class RequestValidator:
     def __init__(self, spec: Spec, op: Operation) -> None:
         self.op = op
         self.params = [
-            Param(
-                p["name"],
-                p["in"],
-                bool(p.get("required")),
-                spec.deref(p.get("schema", {})),
-                compile_schema(spec, p.get("schema", {})),
-            )
-            for p in op.parameters()
+            Param.extending(p, validator=compile_schema(spec, p.raw.get("schema", {}))) for p in op.params
         ]
         body = spec.deref(op.raw.get("requestBody", {}))
         schema = body.get("content", {}).get("application/json", {}).get("schema")

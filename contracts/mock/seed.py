@@ -85,10 +85,10 @@ HIERARCHY = "org-hierarchy"
 def _named_orgs(spec: Spec) -> set[int]:
     """Every org id the spec's examples give under an ``org-field`` of the hierarchy rule."""
     fields = {
-        str(rule["org-field"])
+        str(rule.args["org-field"])
         for op in spec.operations
-        for rule in op.raw.get("x-rules", [])
-        if isinstance(rule, dict) and rule.get("rule") == HIERARCHY and "org-field" in rule
+        for rule in spec.error_facts.of(op).rules
+        if rule.name == HIERARCHY and "org-field" in rule.args
     }
     found: set[int] = set()
     stack: list[Any] = [spec.raw] if fields else []

@@ -145,6 +145,11 @@ def test_modify_and_deactivate_target(client: TestClient) -> None:
     assert modified["defaultValues"][0]["defaultValue"] == 1.0
     assert client.delete(path).json()["data"] is True
     assert client.get(f"/v3/targetGroups/{created['id']}/targets").json()["data"][0]["active"] is False
+    # a soft delete (x-soft-delete): still readable, its communications too; includeOnlyActive leaves it out
+    assert client.get(f"{path}/communications").status_code == 200
+    group = f"/v3/targetGroups/{created['id']}"
+    assert [t["active"] for t in client.get(group).json()["data"]["targets"]] == [False]
+    assert client.get(group, params={"includeOnlyActive": "true"}).json()["data"]["targets"] == []
     assert (
         code(
             client.put(

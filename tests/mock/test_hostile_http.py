@@ -21,7 +21,10 @@ from typing import Any
 import httpx
 import pytest
 
+from contracts.checks import iter_findings
+from contracts.error_facts import FORBIDDEN, INVALID_INPUT, UNAUTHENTICATED
 from contracts.errors import ConfigError
+from contracts.exchange import Exchange
 from contracts.mock import create_app, serve_in_thread
 from contracts.mock.auth import CACHE_SIZE, Auth
 from contracts.mock.guard import DEFAULT_MAX_BODY, MAX_DEPTH, parse_json
@@ -30,14 +33,15 @@ from contracts.spec import DEFAULT_SPEC_PATH, Spec, load_spec
 
 SPEC = load_spec(DEFAULT_SPEC_PATH)
 PAYLOADS = Path(__file__).resolve().parents[1] / "payloads"
-ROLES: dict[str, int] = SPEC.raw["components"]["x-error-roles"]
-INVALID = ROLES["invalid-input"]
+INVALID = SPEC.error_facts.role(INVALID_INPUT)
 CREDS = ("hostile", "pw-hostile")
 LIMIT = 64 * 1024
 """The subprocess mock's ``--max-body`` (small, so the boundary cases stay cheap)."""
 GOOD_GET = "/v3/targetGroups/18044"
 CREATE = "/v3/targetGroups"
 JSON = {"content-type": "application/json"}
+TOO_LARGE = SPEC.error_catalogue[INVALID].status
+"""An oversized body is invalid input with its catalogued status: the spec documents no 413."""
 
 
 def _create_body() -> dict[str, Any]:
@@ -187,20 +191,20 @@ def basic(user: str, password: str) -> str:
 # -- body size -------------------------------------------------------------------------------------
 
 
-def test_a_declared_oversized_body_is_413_before_it_is_sent(mock: Mock) -> None:
+def test_a_declared_oversized_body_is_refused_before_it_is_sent(mock: Mock) -> None:
     """Content-Length alone decides: the answer comes although not one byte of the body was sent."""
     head = (
         f"POST {CREATE} HTTP/1.1\r\nHost: x\r\nAuthorization: {basic(*CREDS)}\r\n"
         f"Content-Type: application/json\r\nContent-Length: {50 * 1024 * 1024}\r\n\r\n"
     )
     status, body = parsed(raw_exchange(mock, head.encode(), timeout=20))
-    assert status == 413
+    assert status == TOO_LARGE
     assert [e["code"] for e in body["errors"]] == [INVALID]
     assert str(LIMIT) in body["errors"][0]["message"]
 
 
-def test_a_chunked_oversized_body_is_413_while_it_is_still_being_sent(mock: Mock) -> None:
-    """A chunked 50 MB body: the 413 arrives long before the client is done (the server stops reading)."""
+def test_a_chunked_oversized_body_is_refused_while_it_is_still_being_sent(mock: Mock) -> None:
+    """A chunked 50 MB body: the refusal arrives long before the client is done (the server stops reading)."""
     chunk = b"%x\r\n%s\r\n" % (65536, b"x" * 65536)
     head = (
         f"POST {CREATE} HTTP/1.1\r\nHost: x\r\nAuthorization: {basic(*CREDS)}\r\n"
@@ -218,11 +222,11 @@ def test_a_chunked_oversized_body_is_413_while_it_is_still_being_sent(mock: Mock
             sent += 65536
         reply = _read_reply(sock, 30)
     status, body = parsed(reply)
-    assert status == 413 and [e["code"] for e in body["errors"]] == [INVALID]
+    assert status == TOO_LARGE and [e["code"] for e in body["errors"]] == [INVALID]
     assert sent < 40 * 1024 * 1024, f"answered only after {sent} bytes"
 
 
-def test_a_body_at_the_limit_passes_one_byte_over_is_413(mock: Mock) -> None:
+def test_a_body_at_the_limit_passes_one_byte_over_is_refused(mock: Mock) -> None:
     body = _create_body()
     body["padding"] = ""  # not declared by the schema: the mock ignores it
     size = len(json.dumps(body).encode())
@@ -231,7 +235,26 @@ def test_a_body_at_the_limit_passes_one_byte_over_is_413(mock: Mock) -> None:
     assert len(at_limit) == LIMIT
     reply = mock.client.post(CREATE, content=at_limit, headers=JSON)
     assert reply.status_code == 200, reply.text
-    refused(mock.client.post(CREATE, content=at_limit + b" ", headers=JSON), 413, INVALID, str(LIMIT))
+    refused(mock.client.post(CREATE, content=at_limit + b" ", headers=JSON), TOO_LARGE, INVALID, str(LIMIT))
+
+
+def test_the_answer_to_an_oversized_body_is_what_the_spec_documents(mock: Mock) -> None:
+    """Every operation taking a body: the refusal passes every check (its code's catalogued status, a
+    documented status, the error envelope); the 413 it used to be is flagged by error_code_matches_status."""
+    over = b"[" + b"1," * LIMIT + b"1]"
+    judged = 0
+    for op in SPEC.operations:
+        if op.request_schema() is None:
+            continue
+        path = op.path.replace("{targetGroupId}", "18044").replace("{targetId}", "1").replace("{userId}", "1")
+        reply = mock.client.request(op.method, path, content=over, headers=JSON)
+        refused(reply, TOO_LARGE, INVALID, str(LIMIT))
+        exchange = Exchange(op.operation_id, reply.status_code, reply.content, headers=dict(reply.headers))
+        assert list(iter_findings(SPEC, exchange)) == [], op.operation_id
+        judged += 1
+    assert judged >= 10
+    as_before = Exchange(op.operation_id, 413, reply.content, headers=dict(reply.headers))
+    assert "error_code_matches_status" in {f.check for f in iter_findings(SPEC, as_before)}
 
 
 def test_a_50_mb_body_is_answered_fast_with_bounded_memory(tmp_path: Path) -> None:
@@ -241,13 +264,15 @@ def test_a_50_mb_body_is_answered_fast_with_bounded_memory(tmp_path: Path) -> No
         assert mock.client.get(GOOD_GET).status_code == 200
         before = mock.peak_rss_kib()
         big = b"[" + b"1," * (25 * 1024 * 1024 - 1) + b"1]"
-        refused(mock.client.post(CREATE, content=big, headers=JSON), 413, INVALID, str(DEFAULT_MAX_BODY))
+        refused(
+            mock.client.post(CREATE, content=big, headers=JSON), TOO_LARGE, INVALID, str(DEFAULT_MAX_BODY)
+        )
 
         def chunks() -> Iterator[bytes]:
             for _ in range(50):
                 yield b" " * (1024 * 1024)
 
-        refused(mock.client.post(CREATE, content=chunks(), headers=JSON), 413, INVALID)
+        refused(mock.client.post(CREATE, content=chunks(), headers=JSON), TOO_LARGE, INVALID)
         assert mock.client.get(GOOD_GET).status_code == 200
         grown = mock.peak_rss_kib() - before
         assert grown < 100 * 1024, f"peak RSS grew by {grown} KiB"
@@ -428,8 +453,8 @@ def test_the_no_access_credential_is_403_on_every_operation(mock: Mock, op: Any)
     reply = mock.client.request(
         op.method, _sample_path(op.path), auth=LOCAL_NOACCESS_CREDENTIALS, json={"name": "x"}
     )
-    refused(reply, 403, ROLES["forbidden"])
-    assert ROLES["forbidden"] in op.error_codes
+    refused(reply, 403, SPEC.error_facts.role(FORBIDDEN))
+    assert SPEC.error_facts.role(FORBIDDEN) in op.error_codes
 
 
 @pytest.mark.parametrize(
@@ -446,14 +471,14 @@ def test_the_no_access_credential_is_403_on_every_operation(mock: Mock, op: Any)
 def test_missing_or_wrong_credentials_are_401(mock: Mock, authorization: str | None) -> None:
     headers = {} if authorization is None else {"authorization": authorization}
     with httpx.Client(base_url=mock.url, timeout=30) as anonymous:
-        refused(anonymous.get(GOOD_GET, headers=headers), 401, ROLES["unauthenticated"])
+        refused(anonymous.get(GOOD_GET, headers=headers), 401, SPEC.error_facts.role(UNAUTHENTICATED))
 
 
 def test_credentials_are_judged_before_the_body(mock: Mock) -> None:
     """A client without access learns nothing about its body (and costs no parse)."""
     with httpx.Client(base_url=mock.url, timeout=30) as anonymous:
         reply = anonymous.post(CREATE, content=b"[" * 5000, headers={"content-type": "text/plain"})
-    refused(reply, 401, ROLES["unauthenticated"])
+    refused(reply, 401, SPEC.error_facts.role(UNAUTHENTICATED))
 
 
 def test_the_auth_cache_stays_bounded() -> None:
@@ -488,7 +513,7 @@ def test_the_default_body_limit_is_one_mib(spec: Spec) -> None:
         assert len(content) == DEFAULT_MAX_BODY
         assert httpx.post(url + CREATE, content=content, headers=JSON, auth=CREDS).status_code == 200
         too_big = httpx.post(url + CREATE, content=content + b" ", headers=JSON, auth=CREDS)
-        refused(too_big, 413, INVALID, str(DEFAULT_MAX_BODY))
+        refused(too_big, TOO_LARGE, INVALID, str(DEFAULT_MAX_BODY))
 
 
 def test_serve_in_thread_names_a_port_it_cannot_bind(spec: Spec) -> None:

@@ -6,12 +6,14 @@ import base64
 import copy
 from typing import Any
 
+import pytest
 from scripted_session import run
 from starlette.testclient import TestClient
 
+from contracts.errors import SpecError
 from contracts.mock import create_app
 from contracts.mock.facts import Collections, Facts
-from contracts.mock.handlers import CREATE, DELETE, LIST, READ, UPDATE, implied
+from contracts.mock.handlers import CREATE, DEACTIVATE, DELETE, LIST, READ, UPDATE, implied
 from contracts.spec import Spec
 
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"u:p").decode()}
@@ -35,10 +37,37 @@ def test_method_and_path_imply_the_behaviour(spec: Spec) -> None:
     assert all(behaviour_of(spec, op.operation_id) is not None for op in implied_ops)
 
 
+def test_a_soft_delete_is_what_the_spec_says_it_is(spec: Spec) -> None:
+    """``x-soft-delete`` makes a DELETE deactivate: taken off deactivate-target in a copy it deletes;
+    put on delete-target-group, the group stays with ``active: false``."""
+    assert behaviour_of(spec, "deactivate-target") == DEACTIVATE
+    raw = copy.deepcopy(spec.raw)
+    del raw["paths"][TARGETS + "/{targetId}"]["delete"]["x-soft-delete"]
+    raw["paths"]["/v3/targetGroups/{targetGroupId}"]["delete"]["x-soft-delete"] = "active"
+    changed = Spec(raw)
+    assert behaviour_of(changed, "deactivate-target") == DELETE
+    assert behaviour_of(changed, "delete-target-group") == DEACTIVATE
+    app = create_app(changed, credentials=("u", "p"))
+    client = TestClient(app, headers=AUTH)
+    store = app.state.store
+    target = next(t for t in store.targets.values() if t["targetGroupId"] in store.groups)
+    group_id = target["targetGroupId"]
+    assert client.delete(f"/v3/targetGroups/{group_id}/targets/{target['id']}").json()["data"] is True
+    assert target["id"] not in store.targets
+    assert client.delete(f"/v3/targetGroups/{group_id}").json()["data"] is True
+    reply = client.get(f"/v3/targetGroups/{group_id}")
+    assert reply.status_code == 200 and reply.json()["data"]["active"] is False, reply.text
+
+
+def test_a_malformed_soft_delete_is_one_spec_error(spec: Spec) -> None:
+    raw = copy.deepcopy(spec.raw)
+    raw["paths"][TARGETS + "/{targetId}"]["put"]["x-soft-delete"] = "active"  # not a DELETE
+    with pytest.raises(SpecError, match=r"/put/x-soft-delete: on a DELETE, the name of the boolean"):
+        create_app(Spec(raw), credentials=("u", "p"))
+
+
 def test_x_behaviour_is_kept_only_where_nothing_is_implied_or_something_else_happens(spec: Spec) -> None:
-    """A soft delete is a DELETE that does not delete: its x-behaviour says so; a user's projection of
-    groups (``/users/{userId}/targetGroups``) is no list of a group collection."""
-    assert behaviour_of(spec, "deactivate-target") == "deactivate"
+    """A user's projection of groups (``/users/{userId}/targetGroups``) is no list of a group collection."""
     raw = copy.deepcopy(spec.raw)
     op = raw["paths"]["/v3/users/{userId}/targetGroups"]["get"]
     del op["x-behaviour"]

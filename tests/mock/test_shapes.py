@@ -182,3 +182,41 @@ def test_the_field_name_test_fires_on_a_misspelling(spec: Spec) -> None:
     names = declared_names(spec)
     source = 'def f(r):\n    return {"targetGroupNme": r["targetGroupId"], "rank": r.get("rnak")}\n'
     assert [v for _, v in field_literals(source) if v not in names] == ["targetGroupNme", "rnak"]
+
+
+def _enrolled_view(raw: dict[str, Any]) -> dict[str, Any]:
+    """getusertargetgroupdetails' first group after customer 7 enrols in a new group's target."""
+    session = client(raw)
+    body = {
+        "name": "viewed",
+        "totalPeriods": 1,
+        "description": "seen",
+        "targets": [{**TARGET, "eventName": "E"}],
+    }
+    created = session.post(GROUPS, json=body).json()["data"]
+    enrol = f"{GROUPS}/{created['id']}/targets/{created['targets'][0]['id']}/enroll"
+    assert session.post(enrol, json=[{"customerId": 7}]).status_code == 200
+    reply = session.get("/v3/users/7/targetGroups")
+    assert reply.status_code == 200, reply.text
+    groups: list[dict[str, Any]] = reply.json()["data"]["targetGroups"]
+    return groups[0]
+
+
+def test_the_user_view_is_the_records_projected_onto_its_schema(spec: Spec) -> None:
+    """A group entry carries what the entry schema declares of the group (its attribution, as the real
+    payloads do), a target entry what it declares of the target (type, entity, event) and the enrolment's
+    date; a property added to ``UserTargetGroup`` under a name the group has is answered, no code change."""
+    entry = _enrolled_view(copy.deepcopy(spec.raw))
+    assert set(entry["attribution"]) >= {"createdOn", "createdBy"}
+    assert "description" not in entry  # not declared by UserTargetGroup
+    [target] = entry["targets"]
+    assert (target["targetType"], target["targetEntity"], target["eventName"]) == (
+        "SALES",
+        "TRANSACTION",
+        "E",
+    )
+    assert target["targetName"] == "t" and target["targetId"] == target["targetRuleId"]
+    assert target["enrolledOn"]
+    raw = copy.deepcopy(spec.raw)
+    components(raw)["UserTargetGroup"]["properties"]["description"] = {"type": "string"}
+    assert _enrolled_view(raw)["description"] == "seen"

@@ -25,8 +25,9 @@ TRIGGERS = "targetMilestoneTriggers"
 spec); a new target has none yet."""
 ID = "id"
 """The property every record is keyed by in the store."""
-CREATE, READ, UPDATE, LIST, DELETE = "create", "read", "update", "list", "delete"
-"""The behaviours a method and path imply (:func:`implied`); ``x-behaviour`` names the others."""
+CREATE, READ, UPDATE, LIST, DELETE, DEACTIVATE = "create", "read", "update", "list", "delete", "deactivate"
+"""The behaviours a method and path imply (:func:`implied`; a DELETE with ``x-soft-delete`` deactivates);
+``x-behaviour`` names the others."""
 
 
 @dataclass
@@ -127,7 +128,8 @@ def behaviour(name: str) -> Callable[[Behaviour], Behaviour]:
 def implied(facts: Facts, collections: Collections) -> str | None:
     """The behaviour an operation's method and path imply when ``x-behaviour`` names none: on a
     collection's path (``…/targets``) ``GET`` lists and ``POST`` creates; on a record's
-    (``…/targets/{targetId}``) ``GET`` reads, ``PUT``/``PATCH`` update and ``DELETE`` deletes."""
+    (``…/targets/{targetId}``) ``GET`` reads, ``PUT``/``PATCH`` update and ``DELETE`` deletes, or
+    deactivates where the spec says it is a soft delete (``x-soft-delete``)."""
     if facts.behaviour is not None:
         return facts.behaviour
     parts = [s for s in facts.op.path.split("/") if s]
@@ -137,6 +139,8 @@ def implied(facts: Facts, collections: Collections) -> str | None:
     if record is not None:
         if record.group(1) not in collections.by_param:
             return None
+        if method == "DELETE" and facts.soft_delete is not None:
+            return DEACTIVATE
         return {"GET": READ, "PUT": UPDATE, "PATCH": UPDATE, "DELETE": DELETE}.get(method)
     if last not in collections.id_param and last not in collections.parent:
         return None
@@ -246,6 +250,13 @@ def list_records(call: Call) -> Any:
         return [_answer(call, collection, records[key]) for key in sorted(records)]
     owner, link = call.owner(), call.link(parent)
     return [_answer(call, collection, r) for r in records.values() if r.get(link) == owner[ID]]
+
+
+@behaviour(DEACTIVATE)
+def deactivate(call: Call) -> Any:
+    """A soft delete (``x-soft-delete``): the record stays, readable, with the property the spec names false."""
+    call.owner()[str(call.facts.soft_delete)] = False
+    return True
 
 
 @behaviour(DELETE)

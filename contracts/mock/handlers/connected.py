@@ -25,7 +25,8 @@ def _zoned_now() -> str:
 
 @behaviour("user-ranks")
 def user_ranks(call: Call) -> Any:
-    """The user's rank on each requested rule; unknown or disabled ones are code-less warnings."""
+    """The user's rank on each requested rule (the enrolment projected onto the rank schema, plus the rank
+    and the target's id as ``targetRuleId``); unknown or disabled ones are code-less warnings."""
     user, store = call.params["userId"], call.store
     most = int(call.facts.arg("ranked-rules-limit", "limit"))
     ranks: list[JSONObject] = []
@@ -34,6 +35,7 @@ def user_ranks(call: Call) -> Any:
         warnings.append(
             f"Maximum number of target rules allowed is {most}, only first {most} target rules will be considered"
         )
+    rank_shape = call.shape.prop("userRanks").item()
     for item in call.body[:most]:
         group_id, rule_id = item["targetGroupId"], item["targetRuleId"]
         group, target = store.groups.get(group_id), store.targets.get(rule_id)
@@ -52,9 +54,8 @@ def user_ranks(call: Call) -> Any:
                 if enrolment["customerId"] == user:
                     ranks.append(
                         {
-                            "targetGroupId": group_id,
+                            **rank_shape.project(enrolment),
                             "targetRuleId": rule_id,
-                            "achievedValue": enrolment["achievedValue"],
                             "rank": rank,
                             "totalUsersInTargetGroup": len(enrolled),
                         }

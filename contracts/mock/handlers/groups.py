@@ -128,8 +128,9 @@ def leaderboard(call: Call) -> Any:
         key=lambda e: -e["achievedValue"],
     )
     size, offset = int(call.params["pageSize"]), int(call.params["pageOffset"])
+    ranking = call.shape.prop("rankings").item()
     rankings = [
-        {"rank": offset + i + 1, "userId": e["customerId"], "achievedValue": e["achievedValue"]}
+        {**ranking.project(e), "rank": offset + i + 1, "userId": e["customerId"]}
         for i, e in enumerate(enrolled[offset : offset + size])
     ]
     call.extra["pagination"] = {"limit": size, "offset": offset, "total": len(enrolled)}

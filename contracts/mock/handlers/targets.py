@@ -47,13 +47,6 @@ def target_updated(call: Call, target: JSONObject) -> None:
         target["expression"] = str(target["expression"]).lower()
 
 
-@behaviour("deactivate")
-def deactivate(call: Call) -> Any:
-    """A soft delete: the record stays, inactive (deactivate-target)."""
-    call.owner()["active"] = False
-    return True
-
-
 @behaviour("update-unified")
 def update_unified(call: Call) -> Any:
     group, body, store = call.owner(), call.body, call.store

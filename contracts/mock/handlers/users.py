@@ -63,7 +63,12 @@ def user_targets(call: Call) -> Any:
 
 @behaviour("user-target-groups")
 def user_target_groups(call: Call) -> Any:
+    """The user's groups, each the group record projected onto the entry schema, with the user's targets:
+    each the target record projected onto the target entry schema, plus what the view names otherwise
+    (the target's id and name as ``targetId``/``targetRuleId``/``targetName``) and the enrolment's."""
     user, store = call.params["userId"], call.store
+    entry_shape = call.shape.prop("targetGroups").item()
+    target_shape = entry_shape.prop("targets").item()
     groups: dict[int, JSONObject] = {}
     for target in _user_targets(call):
         if not (target.get("active", True) or call.params.get("includeInactiveTargets")):
@@ -71,19 +76,18 @@ def user_target_groups(call: Call) -> Any:
         if "targetRuleId" in call.params and target["id"] != call.params["targetRuleId"]:
             continue
         group = store.groups.get(target["targetGroupId"], {"id": target["targetGroupId"], "name": ""})
-        entry = groups.setdefault(
-            group["id"], {"id": group["id"], "name": group.get("name", ""), "targets": []}
-        )
-        for key in ("trackingType", "targetEvaluationType", "preferredTillId"):
-            if key in group:
-                entry[key] = group[key]
+        entry = groups.get(group["id"])
+        if entry is None:
+            entry = groups[group["id"]] = {**entry_shape.project(group), "targets": []}
         enrolment = store.enrolments[(target["id"], user)]
         entry["targets"].append(
             {
+                **target_shape.project(target),
                 "targetId": target["id"],
                 "targetName": target.get("name"),
                 "targetRuleId": target["id"],
                 "targetAchievedValue": enrolment["achievedValue"],
+                "enrolledOn": enrolment["enrolledOn"],
                 "currentPeriod": True,
                 "milestones": [],
             }
