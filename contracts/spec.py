@@ -11,7 +11,7 @@ import functools
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -83,10 +83,52 @@ def depth_exceeds(document: Any, limit: int = MAX_DEPTH) -> bool:
     return shape_problem(document, limit) is not None
 
 
-@dataclass(frozen=True)
-class ErrorCode:
+class _Value:
+    """An immutable value of the index, equal and hashed by its ``_compared`` fields, shown by its
+    ``_shown`` ones: what ``@dataclass(frozen=True)`` gives, written out because defining a frozen
+    dataclass compiles its generated methods at import (~4M instructions each, ~2% of a lint)."""
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+    """The constructor's arguments, in order (what a copy or a pickle is rebuilt from)."""
+    _compared: tuple[str, ...] = ()
+    _shown: tuple[str, ...] = ()
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return self.__class__, tuple(getattr(self, name) for name in self._fields)
+
+    def _key(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._compared)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._shown)
+        return f"{self.__class__.__qualname__}({shown})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+def _set(value: _Value, **fields: Any) -> None:
+    for name, given in fields.items():
+        object.__setattr__(value, name, given)
+
+
+class ErrorCode(_Value):
     """One entry of the error-code catalogue (``components["x-error-codes"]``)."""
 
+    _fields = _compared = _shown = ("code", "message", "status", "name", "source", "pointer")
+    __slots__ = tuple(sorted(_fields))
     code: int
     message: str
     status: int
@@ -94,29 +136,75 @@ class ErrorCode:
     source: str
     pointer: Pointer
 
+    def __init__(
+        self, code: int, message: str, status: int, name: str, source: str, pointer: Pointer
+    ) -> None:
+        _set(self, code=code, message=message, status=status, name=name, source=source, pointer=pointer)
 
-@dataclass(frozen=True)
-class EnumSchema:
+
+class EnumSchema(_Value):
     """A named enum component: its allowed values and where it lives in the spec."""
 
+    _fields = _compared = _shown = ("name", "values", "pointer")
+    __slots__ = tuple(sorted(_fields))
     name: str
     values: tuple[JSON, ...]
     pointer: Pointer
 
+    def __init__(self, name: str, values: tuple[JSON, ...], pointer: Pointer) -> None:
+        _set(self, name=name, values=values, pointer=pointer)
 
-@dataclass(frozen=True)
-class Operation:
-    """One HTTP operation of the spec, with the derived facts every tool needs."""
 
+class Operation(_Value):
+    """One HTTP operation of the spec, with the derived facts every tool needs. Equal by its
+    identifying fields; its ``raw`` object and ``spec`` are neither compared nor shown."""
+
+    _fields = (
+        "operation_id",
+        "method",
+        "path",
+        "pointer",
+        "raw",
+        "slugs",
+        "error_codes",
+        "deprecated",
+        "spec",
+    )
+    _compared = _shown = ("operation_id", "method", "path", "pointer", "slugs", "error_codes", "deprecated")
     operation_id: OperationId
     method: str
     path: str
     pointer: Pointer
-    raw: JSONObject = field(repr=False, compare=False)
+    raw: JSONObject
     slugs: tuple[str, ...]
     error_codes: tuple[int, ...]
     deprecated: bool
-    spec: Spec = field(repr=False, compare=False)
+    spec: Spec
+
+    def __init__(
+        self,
+        operation_id: OperationId,
+        method: str,
+        path: str,
+        pointer: Pointer,
+        raw: JSONObject,
+        slugs: tuple[str, ...],
+        error_codes: tuple[int, ...],
+        deprecated: bool,
+        spec: Spec,
+    ) -> None:
+        _set(
+            self,
+            operation_id=operation_id,
+            method=method,
+            path=path,
+            pointer=pointer,
+            raw=raw,
+            slugs=slugs,
+            error_codes=error_codes,
+            deprecated=deprecated,
+            spec=spec,
+        )
 
     @functools.cached_property
     def path_regex(self) -> re.Pattern[str]:
