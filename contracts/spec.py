@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contracts.errors import SpecError, UsageError, did_you_mean
-from contracts.schemas import JSON_MEDIA, Schemas
+from contracts.schemas import EXAMPLE_KEYS, JSON_MEDIA, Schemas, Walked
 from contracts.schemas import escape_token as escape_token
 from contracts.schemas import join_pointer as join_pointer
 from contracts.schemas import resolve_pointer as resolve_pointer
@@ -76,6 +76,60 @@ def shape_problem(document: Any, limit: int = MAX_DEPTH) -> str | None:
                 return f"more than {MAX_CONTAINERS:,} objects and arrays"
         level = below
     return None
+
+
+class _TooMany(Exception):
+    pass
+
+
+def walked_shape(document: Any, limit: int = MAX_DEPTH) -> tuple[str | None, Walked]:
+    """:func:`shape_problem` of ``document`` and, when there is none, :func:`contracts.schemas.walk`
+    of it (the same list), in one pass: the linter reads every object, so it walks once, not twice.
+
+    The verdict is :func:`shape_problem`'s, whichever order finds it: too many objects and arrays
+    down to one level below ``limit`` is that; else any container there is "nested deeper". The
+    recursion never goes more than ``limit + 1`` calls deep.
+    """
+    out: Walked = []
+    add = out.append
+    containers = (dict, list)
+    count = 0
+    deep = False
+
+    def visit(node: Any, where: str, in_example: bool, depth: int) -> None:
+        nonlocal count, deep
+        count += 1
+        if count > MAX_CONTAINERS:
+            raise _TooMany
+        if depth > limit:
+            deep = True
+            return
+        below = depth + 1
+        if isinstance(node, dict):
+            add((where, node, in_example))
+            properties = where.endswith("/properties")
+            for key, value in node.items():
+                if isinstance(value, containers):
+                    token = key.replace("~", "~0").replace("/", "~1") if "~" in key or "/" in key else key
+                    visit(
+                        value,
+                        f"{where}/{token}",
+                        in_example or (key in EXAMPLE_KEYS and not properties),
+                        below,
+                    )
+        else:
+            for index, value in enumerate(node):
+                if isinstance(value, containers):
+                    visit(value, f"{where}/{index}", in_example, below)
+
+    if isinstance(document, containers):
+        try:
+            visit(document, "", False, 1)
+        except _TooMany:
+            return f"more than {MAX_CONTAINERS:,} objects and arrays", []
+    if deep:
+        return f"nested deeper than {limit} levels", []
+    return None, out
 
 
 def depth_exceeds(document: Any, limit: int = MAX_DEPTH) -> bool:
@@ -309,7 +363,14 @@ class Spec:
         if not isinstance(raw, dict):
             kind = "an array" if isinstance(raw, list) else f"a {type(raw).__name__}"
             raise SpecError(f"{name}: not an OpenAPI document (no 'paths' object; the top level is {kind})")
-        problem = shape_problem(raw)
+        self.walked: Walked | None = None
+        """Every object of the document with its pointer (:func:`contracts.schemas.walk`'s list),
+        for a lenient (the linter's) spec, which reads every object: taken while its shape is
+        checked, so the document is walked once, not twice. None for a strict spec."""
+        if lenient:
+            problem, self.walked = walked_shape(raw)
+        else:
+            problem = shape_problem(raw)
         if problem:
             raise SpecError(f"{name}: {problem}; not a spec this tool reads")
         self.raw: JSONObject = raw

@@ -135,14 +135,19 @@ def openapi_valid(spec: Spec) -> Iterator[Finding]:
 def objects(spec: Spec) -> Walked:
     """Every object of the spec with its JSON pointer and whether it is (part of) an example.
 
-    The schema layer's one walk (:func:`contracts.schemas.walk`), done once per spec and shared by the
-    rules that look at every object.
+    One walk per spec, shared by the rules that look at every object: the one a lenient spec took
+    while checking its shape (:attr:`Spec.walked`), else the schema layer's (:func:`contracts.schemas.walk`).
     """
-    return spec.schemas.objects
+    return spec.walked if spec.walked is not None else spec.schemas.objects
 
 
 def _refs(spec: Spec) -> list[tuple[str, str]]:
-    return spec.schemas.refs
+    """(pointer of the object, its ``$ref``) of every string ``$ref``, in document order."""
+
+    def build() -> list[tuple[str, str]]:
+        return [(path, node["$ref"]) for path, node, _ in objects(spec) if isinstance(node.get("$ref"), str)]
+
+    return spec.schemas.memo("lint.refs", build)
 
 
 @rule(hint="point the $ref at an existing '#/components/...' entry")
