@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -101,7 +100,7 @@ def test_the_extension_is_called_as_the_package_calls_it(spec: Spec, monkeypatch
     assert ours[4] is structure._retrieve
 
 
-def test_a_valid_spec_is_judged_without_the_ports_package(tmp_path: Path) -> None:
+def test_a_valid_spec_is_judged_without_the_ports_package() -> None:
     """The port's Python package is imported only for a document with errors; loading its
     extension first does not stop the package from importing afterwards, sharing it."""
     script = (
