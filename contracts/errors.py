@@ -14,7 +14,6 @@ Only ``contracts.cli`` turns these into messages and exit codes.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from enum import IntEnum
 
@@ -56,6 +55,9 @@ class TargetError(ContractsError):
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str | None:
-    """A hint naming the closest known choice, or None when nothing is close."""
+    """A hint naming the closest known choice, or None when nothing is close (:mod:`difflib` is
+    imported here: most runs never misspell a name, and every run would pay for its import)."""
+    import difflib
+
     match = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
     return f"did you mean {match[0]!r}?" if match else None

@@ -24,7 +24,8 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 INTEGER_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 COMPONENT_SCHEMAS = "/components/schemas/"
 NO_ERROR_SCHEMA = "NoError"
-_EXAMPLE_KEYS = ("examples", "example")
+EXAMPLE_KEYS = ("examples", "example")
+"""Keys whose values are example data (in a ``properties`` map they are names)."""
 T = TypeVar("T")
 Walked = list[tuple[Pointer, dict[str, Any], bool]]
 Choose = Callable[[list[tuple[int, Any]]], list[tuple[int, Any]]]
@@ -86,7 +87,7 @@ def walk(document: Any, path: Pointer = "") -> Walked:
                 if isinstance(value, (dict, list)):
                     token = key.replace("~", "~0").replace("/", "~1") if "~" in key or "/" in key else key
                     below.append(
-                        (value, f"{where}/{token}", in_example or (key in _EXAMPLE_KEYS and not properties))
+                        (value, f"{where}/{token}", in_example or (key in EXAMPLE_KEYS and not properties))
                     )
             stack.extend(reversed(below))
         elif isinstance(node, list):

@@ -11,12 +11,12 @@ import functools
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import FrozenInstanceError, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from contracts.errors import SpecError, UsageError, did_you_mean
-from contracts.schemas import JSON_MEDIA, Schemas
+from contracts.schemas import EXAMPLE_KEYS, JSON_MEDIA, Schemas, Walked
 from contracts.schemas import escape_token as escape_token
 from contracts.schemas import join_pointer as join_pointer
 from contracts.schemas import resolve_pointer as resolve_pointer
@@ -78,15 +78,111 @@ def shape_problem(document: Any, limit: int = MAX_DEPTH) -> str | None:
     return None
 
 
+class _TooMany(Exception):
+    pass
+
+
+def walked_shape(document: Any, limit: int = MAX_DEPTH) -> tuple[str | None, Walked]:
+    """:func:`shape_problem` of ``document`` and, when there is none, :func:`contracts.schemas.walk`
+    of it (the same list), in one pass: the linter reads every object, so it walks once, not twice.
+
+    The verdict is :func:`shape_problem`'s, whichever order finds it: too many objects and arrays
+    down to one level below ``limit`` is that; else any container there is "nested deeper". The
+    recursion never goes more than ``limit + 1`` calls deep.
+    """
+    out: Walked = []
+    add = out.append
+    containers = (dict, list)
+    count = 0
+    deep = False
+
+    def visit(node: Any, where: str, in_example: bool, depth: int) -> None:
+        nonlocal count, deep
+        count += 1
+        if count > MAX_CONTAINERS:
+            raise _TooMany
+        if depth > limit:
+            deep = True
+            return
+        below = depth + 1
+        if isinstance(node, dict):
+            add((where, node, in_example))
+            properties = where.endswith("/properties")
+            for key, value in node.items():
+                if isinstance(value, containers):
+                    token = key.replace("~", "~0").replace("/", "~1") if "~" in key or "/" in key else key
+                    visit(
+                        value,
+                        f"{where}/{token}",
+                        in_example or (key in EXAMPLE_KEYS and not properties),
+                        below,
+                    )
+        else:
+            for index, value in enumerate(node):
+                if isinstance(value, containers):
+                    visit(value, f"{where}/{index}", in_example, below)
+
+    if isinstance(document, containers):
+        try:
+            visit(document, "", False, 1)
+        except _TooMany:
+            return f"more than {MAX_CONTAINERS:,} objects and arrays", []
+    if deep:
+        return f"nested deeper than {limit} levels", []
+    return None, out
+
+
 def depth_exceeds(document: Any, limit: int = MAX_DEPTH) -> bool:
     """Whether ``document`` is too deep (or too large) to walk safely."""
     return shape_problem(document, limit) is not None
 
 
-@dataclass(frozen=True)
-class ErrorCode:
+class _Value:
+    """An immutable value of the index, equal and hashed by its ``_compared`` fields, shown by its
+    ``_shown`` ones: what ``@dataclass(frozen=True)`` gives, written out because defining a frozen
+    dataclass compiles its generated methods at import (~4M instructions each, ~2% of a lint)."""
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+    """The constructor's arguments, in order (what a copy or a pickle is rebuilt from)."""
+    _compared: tuple[str, ...] = ()
+    _shown: tuple[str, ...] = ()
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return self.__class__, tuple(getattr(self, name) for name in self._fields)
+
+    def _key(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._compared)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._shown)
+        return f"{self.__class__.__qualname__}({shown})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+def _set(value: _Value, **fields: Any) -> None:
+    for name, given in fields.items():
+        object.__setattr__(value, name, given)
+
+
+class ErrorCode(_Value):
     """One entry of the error-code catalogue (``components["x-error-codes"]``)."""
 
+    _fields = _compared = _shown = ("code", "message", "status", "name", "source", "pointer")
+    __slots__ = tuple(sorted(_fields))
     code: int
     message: str
     status: int
@@ -94,15 +190,23 @@ class ErrorCode:
     source: str
     pointer: Pointer
 
+    def __init__(
+        self, code: int, message: str, status: int, name: str, source: str, pointer: Pointer
+    ) -> None:
+        _set(self, code=code, message=message, status=status, name=name, source=source, pointer=pointer)
 
-@dataclass(frozen=True)
-class EnumSchema:
+
+class EnumSchema(_Value):
     """A named enum component: its allowed values and where it lives in the spec."""
 
+    _fields = _compared = _shown = ("name", "values", "pointer")
+    __slots__ = tuple(sorted(_fields))
     name: str
     values: tuple[JSON, ...]
     pointer: Pointer
 
+    def __init__(self, name: str, values: tuple[JSON, ...], pointer: Pointer) -> None:
+        _set(self, name=name, values=values, pointer=pointer)
 
 @dataclass(frozen=True)
 class Parameter:
@@ -127,19 +231,57 @@ class Parameter:
         return cls(**{f.name: getattr(base, f.name) for f in fields(Parameter)}, **extra)
 
 
-@dataclass(frozen=True)
-class Operation:
-    """One HTTP operation of the spec, with the derived facts every tool needs."""
 
+class Operation(_Value):
+    """One HTTP operation of the spec, with the derived facts every tool needs. Equal by its
+    identifying fields; its ``raw`` object and ``spec`` are neither compared nor shown."""
+
+    _fields = (
+        "operation_id",
+        "method",
+        "path",
+        "pointer",
+        "raw",
+        "slugs",
+        "error_codes",
+        "deprecated",
+        "spec",
+    )
+    _compared = _shown = ("operation_id", "method", "path", "pointer", "slugs", "error_codes", "deprecated")
     operation_id: OperationId
     method: str
     path: str
     pointer: Pointer
-    raw: JSONObject = field(repr=False, compare=False)
+    raw: JSONObject
     slugs: tuple[str, ...]
     error_codes: tuple[int, ...]
     deprecated: bool
-    spec: Spec = field(repr=False, compare=False)
+    spec: Spec
+
+    def __init__(
+        self,
+        operation_id: OperationId,
+        method: str,
+        path: str,
+        pointer: Pointer,
+        raw: JSONObject,
+        slugs: tuple[str, ...],
+        error_codes: tuple[int, ...],
+        deprecated: bool,
+        spec: Spec,
+    ) -> None:
+        _set(
+            self,
+            operation_id=operation_id,
+            method=method,
+            path=path,
+            pointer=pointer,
+            raw=raw,
+            slugs=slugs,
+            error_codes=error_codes,
+            deprecated=deprecated,
+            spec=spec,
+        )
 
     @functools.cached_property
     def path_regex(self) -> re.Pattern[str]:
@@ -282,7 +424,14 @@ class Spec:
         if not isinstance(raw, dict):
             kind = "an array" if isinstance(raw, list) else f"a {type(raw).__name__}"
             raise SpecError(f"{name}: not an OpenAPI document (no 'paths' object; the top level is {kind})")
-        problem = shape_problem(raw)
+        self.walked: Walked | None = None
+        """Every object of the document with its pointer (:func:`contracts.schemas.walk`'s list),
+        for a lenient (the linter's) spec, which reads every object: taken while its shape is
+        checked, so the document is walked once, not twice. None for a strict spec."""
+        if lenient:
+            problem, self.walked = walked_shape(raw)
+        else:
+            problem = shape_problem(raw)
         if problem:
             raise SpecError(f"{name}: {problem}; not a spec this tool reads")
         self.raw: JSONObject = raw
@@ -555,8 +704,10 @@ class Spec:
 
     @functools.cached_property
     def error_facts(self) -> ErrorFacts:
-        """Which request earns which code, read and checked once (:mod:`contracts.error_facts`)."""
-        from contracts.error_facts import ErrorFacts  # it extends this module's Parameter
+        """Which request earns which code, read and checked once (:mod:`contracts.error_facts`;
+        imported here: it extends this module's Parameter, and its six dataclasses cost a lint,
+        which never asks, ~4% of its instructions)."""
+        from contracts.error_facts import ErrorFacts
 
         return ErrorFacts(self)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,6 +11,11 @@ from contracts.lint import finding, rule
 from contracts.schemas import Walked
 from contracts.spec import Spec, escape_token
 
+PORT = "openapi_spec_validator_rs"
+ITER_ERRORS_OFFSET = 4
+"""Frames the port's ``SpecValidator.iter_errors`` puts between its caller and the frame whose depth
+it hands the extension (``_stack._OFFSETS[("validators", "iter_errors")]`` in 0.2.x)."""
+
 
 def structural_errors(raw: dict[str, Any], *, rust: bool = True) -> list[Any]:
     """openapi-spec-validator's errors for ``raw``: the Rust port (~100x faster) unless it is missing
@@ -17,9 +23,7 @@ def structural_errors(raw: dict[str, Any], *, rust: bool = True) -> list[Any]:
     v31 = str(raw.get("openapi", "")).startswith("3.1")
     if rust:
         try:
-            from openapi_spec_validator_rs import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-
-            return list((OpenAPIV31SpecValidator if v31 else OpenAPIV30SpecValidator)(raw).iter_errors())
+            return _port_errors(raw, v31, _depth(sys._getframe()))
         except ImportError:
             pass
         except Exception:  # noqa: BLE001 - a young port failing on a document: the reference decides
@@ -34,6 +38,81 @@ def structural_errors(raw: dict[str, Any], *, rust: bool = True) -> list[Any]:
 
         plain = schemas.openapi_v31_schema_validator if v31 else schemas.openapi_v30_schema_validator
         return list(plain.iter_errors(raw))
+
+
+def _port_errors(raw: dict[str, Any], v31: bool, caller_depth: int) -> list[Any]:
+    """What ``OpenAPIV3xSpecValidator(raw).iter_errors()``, called from a frame ``caller_depth`` deep,
+    yields: the same call of its extension, with the same arguments (the retriever, and the depth
+    and limit from which it reproduces upstream's RecursionError).
+
+    The extension is loaded on its own while the port's Python package is not imported yet: that
+    package (exception classes, proxies, shortcuts, the version table) costs ~3% of a lint's
+    instructions, and a valid document needs none of it. Errors are turned into the package's
+    exception classes, as it does; the retriever imports its handlers on the first remote ``$ref``.
+    """
+    core = _extension()
+    errors = core.validate(
+        raw,
+        "3.1" if v31 else "3.0",
+        "",
+        True,
+        _retrieve,
+        caller_depth + ITER_ERRORS_OFFSET,
+        sys.getrecursionlimit(),
+    )
+    if not errors:
+        return []
+    from openapi_spec_validator_rs.exceptions import _from_core
+
+    return [_from_core(error) for error in errors]
+
+
+def _extension() -> Any:
+    """The port's compiled module, ``openapi_spec_validator_rs._core``: the package's own when it is
+    imported (or blocked: ImportError), else loaded alone and registered under its name, so a later
+    import of the package finds it (an extension initialises once per process)."""
+    if PORT in sys.modules:
+        from openapi_spec_validator_rs import _core
+
+        return _core
+    if f"{PORT}._core" in sys.modules:
+        return sys.modules[f"{PORT}._core"]
+    import importlib.machinery
+    import importlib.util
+
+    package = importlib.util.find_spec(PORT)
+    if package is None or not package.submodule_search_locations:
+        raise ImportError(f"no module named {PORT!r}")
+    found = importlib.machinery.PathFinder.find_spec(
+        f"{PORT}._core", list(package.submodule_search_locations)
+    )
+    if found is None or not isinstance(found.loader, importlib.machinery.ExtensionFileLoader):
+        raise ImportError(f"no compiled {PORT}._core")
+    core = importlib.util.module_from_spec(found)
+    sys.modules[found.name] = core
+    try:
+        found.loader.exec_module(core)
+        core._check_interpreter()  # what the package does on import
+    except BaseException:
+        del sys.modules[found.name]
+        raise
+    return core
+
+
+def _retrieve(url: str) -> bytes:
+    """The package's retriever of remote documents (``handlers.retrieve``), imported when needed."""
+    from openapi_spec_validator_rs.handlers import retrieve
+
+    return retrieve(url)
+
+
+def _depth(frame: Any) -> int:
+    """How deep ``frame`` is on the stack (the outermost frame counts 1), as the port counts it."""
+    depth = 0
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back
+    return depth
 
 
 @rule(hint="give the part the pointer names the shape OpenAPI gives it; lint reads the rest")
@@ -56,14 +135,19 @@ def openapi_valid(spec: Spec) -> Iterator[Finding]:
 def objects(spec: Spec) -> Walked:
     """Every object of the spec with its JSON pointer and whether it is (part of) an example.
 
-    The schema layer's one walk (:func:`contracts.schemas.walk`), done once per spec and shared by the
-    rules that look at every object.
+    One walk per spec, shared by the rules that look at every object: the one a lenient spec took
+    while checking its shape (:attr:`Spec.walked`), else the schema layer's (:func:`contracts.schemas.walk`).
     """
-    return spec.schemas.objects
+    return spec.walked if spec.walked is not None else spec.schemas.objects
 
 
 def _refs(spec: Spec) -> list[tuple[str, str]]:
-    return spec.schemas.refs
+    """(pointer of the object, its ``$ref``) of every string ``$ref``, in document order."""
+
+    def build() -> list[tuple[str, str]]:
+        return [(path, node["$ref"]) for path, node, _ in objects(spec) if isinstance(node.get("$ref"), str)]
+
+    return spec.schemas.memo("lint.refs", build)
 
 
 @rule(hint="point the $ref at an existing '#/components/...' entry")
