@@ -6,7 +6,6 @@ responses and HAR entries; no check knows where a response came from.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from contracts.cached import cached
 from contracts.types import JSON
 
 _MISSING: Any = object()
@@ -36,7 +36,7 @@ class Exchange:
     path_params: Mapping[str, str] | None = None
     """The URL's path parameters when whoever built the exchange matched it already (None: unknown)."""
 
-    @functools.cached_property
+    @cached
     def header_map(self) -> dict[str, str]:
         """Headers with lower-case names."""
         return {
@@ -49,7 +49,7 @@ class Exchange:
         raw = self.header_map.get("content-type")
         return raw.split(";", 1)[0].strip().lower() if raw else None
 
-    @functools.cached_property
+    @cached
     def _parsed(self) -> Any:
         if not self.body:
             return _MISSING

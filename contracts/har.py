@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import gc
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,14 +24,12 @@ from urllib.parse import urlsplit
 
 from contracts.errors import UsageError
 from contracts.exchange import Exchange
-from contracts.spec import MAX_DEPTH, Spec, depth_exceeds
+from contracts.spec import MAX_CONTAINERS, MAX_DEPTH, Spec, depth_exceeds
 
 MAX_BODY_DEPTH = MAX_DEPTH
 """Bodies nested deeper are refused: the checks walk bodies recursively."""
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$")
 """An HTTP method is a token (RFC 9110)."""
-_NOT_OPENING = bytes(sorted(set(range(256)) - set(b"[{")))
-"""Every byte but ``[`` and ``{``: deleting them leaves a body's opening brackets."""
 
 
 @dataclass(frozen=True)
@@ -91,9 +90,11 @@ def _headers(index: int, field: str, items: Any) -> dict[str, str | list[str]]:
         raise _bad(index, field, f"must be an array of {{name, value}}, not {_kind(items)}")
     headers: dict[str, str | list[str]] = {}
     for position, item in enumerate(items):
-        name = item.get("name") if type(item) is dict else None
-        value = item.get("value") if type(item) is dict else None
-        if type(name) is not str or type(value) is not str or not (name + value).isascii():
+        if type(item) is dict:
+            name, value = item.get("name"), item.get("value")
+        else:
+            name = value = None
+        if type(name) is not str or type(value) is not str or not (name.isascii() and value.isascii()):
             item = _object(index, f"{field}[{position}]", item)  # the slow path says what is wrong
             name = _string(index, f"{field}[{position}].name", item.get("name"))
             value = _string(index, f"{field}[{position}].value", item.get("value"))
@@ -106,10 +107,22 @@ def _headers(index: int, field: str, items: Any) -> dict[str, str | list[str]]:
     return headers
 
 
+def _joined(headers: dict[str, str | list[str]]) -> dict[str, str]:
+    """Repeated headers' values joined with ``, `` (the same dict when nothing repeats)."""
+    if all(type(v) is str for v in headers.values()):
+        return headers  # type: ignore[return-value]
+    return {k: ", ".join(v) if isinstance(v, list) else v for k, v in headers.items()}
+
+
 def _body(index: int, content: Any) -> bytes:
-    content = _object(index, "response.content", content, optional=True)
-    text = _string(index, "response.content.text", content.get("text"), optional=True)
-    encoding = _string(index, "response.content.encoding", content.get("encoding"), optional=True)
+    if type(content) is not dict:
+        content = _object(index, "response.content", content, optional=True)
+    text, encoding = content.get("text"), content.get("encoding")
+    if type(text) is not str:
+        text = _string(index, "response.content.text", text, optional=True)
+    if encoding is None:
+        return _encode(index, "response.content.text", text)
+    encoding = _string(index, "response.content.encoding", encoding, optional=True)
     if encoding == "base64":
         try:
             return base64.b64decode(text, validate=True)
@@ -127,21 +140,45 @@ def check_depth(index: int, exchange: Exchange) -> None:
 
     The body is parsed by the exchange itself, so the checks reuse this parse instead of a second one.
     """
-    body = exchange.body
-    if len(body) <= MAX_BODY_DEPTH or len(body.translate(None, _NOT_OPENING)) <= MAX_BODY_DEPTH:
-        return  # fewer brackets than levels allowed (one pass over the bytes, not two counts)
+    if len(exchange.body) <= MAX_BODY_DEPTH:
+        return  # fewer brackets than levels allowed
     try:
         parsed = exchange.json if exchange.is_json else None
     except RecursionError:
         parsed = None
         too_deep = True
     else:
-        too_deep = parsed is not None and depth_exceeds(parsed, MAX_BODY_DEPTH)
+        too_deep = (
+            parsed is not None
+            and not _shallow(parsed, MAX_BODY_DEPTH)
+            and depth_exceeds(parsed, MAX_BODY_DEPTH)
+        )
     if too_deep:
         raise UsageError(f"HAR entry {index}: response body is nested deeper than {MAX_BODY_DEPTH} levels")
 
 
+def _shallow(document: Any, limit: int) -> bool:
+    """True when ``document`` is surely no deeper than ``limit`` and holds no more than
+    :data:`~contracts.spec.MAX_CONTAINERS` values (False: :func:`depth_exceeds` must say).
+
+    Level by level in C: :func:`gc.get_referents` of a level's objects is the next level (the values
+    of objects, the items of arrays; strings and numbers have none), so a body costs one call a level
+    rather than a Python step a value. A level of values only counts as one more, so this errs high.
+    """
+    level = [document]
+    depth = seen = 0
+    while level:
+        depth += 1
+        seen += len(level)
+        if depth > limit or seen > MAX_CONTAINERS:
+            return False
+        level = gc.get_referents(*level)
+    return True
+
+
 def _status(index: int, value: Any) -> int:
+    if type(value) is int and 100 <= value <= 599:
+        return value
     if isinstance(value, bool) or not isinstance(value, int):
         shown = repr(value)[:24]
         raise _bad(index, "response.status", f"must be an integer HTTP status, not {shown}")
@@ -150,20 +187,43 @@ def _status(index: int, value: Any) -> int:
     return value
 
 
-def _request_line(index: int, entry: Any) -> tuple[dict[str, Any], dict[str, Any], str, str, str, int]:
-    entry = _object(index, "the entry", entry)
-    request = _object(index, "request", entry.get("request"))
-    response = _object(index, "response", entry.get("response"))
-    method = _string(index, "request.method", request.get("method"))
-    if not _TOKEN.match(method):
-        raise _bad(index, "request.method", f"{method[:32]!r} is not an HTTP method")
-    url = _string(index, "request.url", request.get("url"))
-    _encode(index, "request.url", url)
+def _path(index: int, url: str) -> str:
+    """The URL's path as :func:`urllib.parse.urlsplit` reads it; a plain ``http(s)://host/path``
+    (ASCII, no space or control character, no ``[`` in the host) without calling it."""
+    plain = _PLAIN_URL.match(url) if url.isascii() else None
+    if plain is not None:
+        return plain.group(1) or ""
     try:
-        path = urlsplit(url).path
+        return urlsplit(url).path
     except ValueError as exc:
         raise _bad(index, "request.url", f"does not parse as a URL ({exc})") from None
-    return request, response, method.upper(), url, path, _status(index, response.get("status"))
+
+
+_PLAIN_URL = re.compile(r"https?://[^/?#\[\]\x00-\x20\x7f]*(/[^?#\x00-\x20\x7f]*)?(?=[?#]|\Z)")
+"""A URL urlsplit reads as it is: nothing to strip or remove, the scheme lower-case, no IPv6 host."""
+_METHODS = frozenset({"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"})
+"""Methods known to be tokens (any other is matched against :data:`_TOKEN`)."""
+
+
+def _request_line(index: int, entry: Any) -> tuple[dict[str, Any], dict[str, Any], str, str, str, int]:
+    if type(entry) is not dict:
+        entry = _object(index, "the entry", entry)
+    request, response = entry.get("request"), entry.get("response")
+    if type(request) is not dict:
+        request = _object(index, "request", request)
+    if type(response) is not dict:
+        response = _object(index, "response", response)
+    method = request.get("method")
+    if type(method) is not str or method not in _METHODS:
+        method = _string(index, "request.method", method)
+        if not _TOKEN.match(method):
+            raise _bad(index, "request.method", f"{method[:32]!r} is not an HTTP method")
+        method = method.upper()
+    url = request.get("url")
+    if type(url) is not str or not url.isascii():
+        url = _string(index, "request.url", url)
+        _encode(index, "request.url", url)
+    return request, response, method, url, _path(index, url), _status(index, response.get("status"))
 
 
 def exchanges(spec: Spec, document: Any, *, base_path: str = "") -> Iterator[Exchange | Unmatched]:
@@ -192,20 +252,22 @@ def entry_item(spec: Spec, index: int, entry: Any, *, base_path: str = "") -> Ex
     found = spec.match(method, path)
     if found is None:
         return Unmatched(index, method, url)
-    post = _object(index, "request.postData", request.get("postData"), optional=True)
+    post = request.get("postData")
+    if type(post) is not dict:
+        post = _object(index, "request.postData", post, optional=True)
     text = post.get("text")
+    body = _body(index, response.get("content"))
+    headers = _headers(index, "response.headers", response.get("headers"))
+    request_headers = _joined(_headers(index, "request.headers", request.get("headers")))
     return Exchange(
         path_params=found[1],
         operation=found[0].operation_id,
         status=status,
-        body=_body(index, response.get("content")),
-        headers=_headers(index, "response.headers", response.get("headers")),
+        body=body,
+        headers=headers,
         method=method,
         url=url,
-        request_headers={
-            k: ", ".join(v) if isinstance(v, list) else v
-            for k, v in _headers(index, "request.headers", request.get("headers")).items()
-        },
+        request_headers=request_headers,
         request_body=None
         if text is None
         else _encode(index, "request.postData.text", _string(index, "request.postData.text", text)),

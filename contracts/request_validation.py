@@ -57,8 +57,25 @@ class RequestPlan:
 
 def plan(op: Operation) -> RequestPlan:
     """The operation's request plan, built once per spec (a memo of ``spec.schemas``)."""
-    found: RequestPlan = op.spec.schemas.memo(("request.plan", op.operation_id), lambda: _plan(op))
+    plans = _plans_of(op.spec)
+    found = plans.get(op.operation_id)
+    if found is None:
+        found = plans[op.operation_id] = _plan(op)
     return found
+
+
+def _plans_of(spec: Spec) -> dict[str, RequestPlan]:
+    """The request plans of ``spec`` by operationId; the last spec asked about is kept at hand."""
+    global _LAST_PLANS
+    last = _LAST_PLANS
+    if last is not None and last[0] is spec:
+        return last[1]
+    plans: dict[str, RequestPlan] = spec.schemas.memo("request.plans", dict)
+    _LAST_PLANS = (spec, plans)
+    return plans
+
+
+_LAST_PLANS: tuple[Spec, dict[str, RequestPlan]] | None = None
 
 
 def _validator(spec: Spec, schema: Any) -> Any | None:
@@ -136,19 +153,30 @@ def iter_request_findings(
     ``judge_body=False`` leaves the body alone (the proxy does for bodies too large to buffer).
     """
     judged = plan(op)
-    lowered = {k.lower(): v for k, v in headers.items()} if headers else {}
-    sources: dict[str, dict[str, list[str]]] = {"path": {}, "query": {}, "header": {}}
-    if judged.params:
-        for name, value in path_params.items():
-            sources["path"][name] = [value]
-        if "query" in judged.locations:
-            for name, value in query:
-                sources["query"].setdefault(name, []).append(value)
-        for name, value in lowered.items():
-            sources["header"][name] = [value]
-    for param in judged.params:
-        key = param.name.lower() if param.location == "header" else param.name
-        given = sources[param.location].get(key)
+    params = judged.params
+    lowered: dict[str, str] | None = None
+    content_type = None
+    if headers:
+        if params and "header" in judged.locations:
+            lowered = {k.lower(): v for k, v in headers.items()}
+            content_type = lowered.get("content-type")
+        else:
+            content_type = _content_type(headers)
+    queried: dict[str, list[str]] | None = None
+    for param in params:
+        location = param.location
+        if location == "query":
+            if queried is None:
+                queried = {}
+                for name, value in query:
+                    queried.setdefault(name, []).append(value)
+            given = queried.get(param.name)
+        else:
+            if location == "path":
+                one = path_params.get(param.name)
+            else:
+                one = None if lowered is None else lowered.get(param.name.lower())
+            given = None if one is None else [one]
         if given is None:
             if param.required:
                 yield _finding(
@@ -172,13 +200,22 @@ def iter_request_findings(
             )
             break
     if judge_body:
-        yield from _body_findings(judged, op, body, lowered.get("content-type"))
+        yield from _body_findings(judged, op, body, content_type)
+
+
+def _content_type(headers: Mapping[str, str]) -> str | None:
+    """The Content-Type of ``headers`` whatever the case of its name (the last one when repeated)."""
+    found = None
+    for name, value in headers.items():
+        if len(name) == 12 and name.lower() == "content-type":
+            found = value
+    return found
 
 
 def _body_findings(
     judged: RequestPlan, op: Operation, body: bytes | None, content_type: str | None
 ) -> Iterator[Finding]:
-    sent = body is not None and body.strip() != b""
+    sent = body is not None and bool(body) and (not body[:1].isspace() or body.strip() != b"")
     body_pointer = judged.body_pointer.rsplit("/content/", 1)[0]
     if not sent:
         if judged.body_required:
@@ -260,14 +297,19 @@ def judge_request(
 
 
 def judge_exchange(spec: Spec, exchange: Exchange) -> list[Finding]:
-    """The request findings of a captured exchange (its operation is already known)."""
+    """The request findings of a captured exchange (its operation is already known); the query is
+    read only for an operation that has query parameters."""
     op = spec.operation(exchange.operation)
     path_params = exchange.path_params
     if path_params is None:
         path_params = op.match_path(exchange.path) or {}
     url = exchange.url
-    query = parse_qsl(urlsplit(url).query, keep_blank_values=True) if "?" in url else []
-    return Result.of(
+    query = (
+        parse_qsl(urlsplit(url).query, keep_blank_values=True)
+        if "?" in url and "query" in plan(op).locations
+        else []
+    )
+    found = list(
         iter_request_findings(
             spec,
             op,
@@ -276,7 +318,8 @@ def judge_exchange(spec: Spec, exchange: Exchange) -> list[Finding]:
             headers=exchange.request_headers,
             body=exchange.request_body,
         )
-    ).findings
+    )
+    return found if len(found) < 2 else Result.of(found).findings  # fewer: nothing to de-duplicate
 
 
 def judge_body(spec: Spec, operation: str, document: Any) -> list[Finding]:

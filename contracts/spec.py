@@ -613,24 +613,47 @@ class Spec:
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
         """The operation and path parameters serving ``method path`` (query string ignored)."""
         key = (method.upper(), path.split("?", 1)[0])
-        if key not in self._match_cache:
-            if len(self._match_cache) >= 4096:
-                self._match_cache.clear()
-            self._match_cache[key] = self._match(*key)
-        found = self._match_cache[key]
+        found = self._match_cache.get(key, _UNMATCHED)
+        if found is _UNMATCHED:
+            found = self._match(*key)
+            if found is None or not found[1]:  # a path with parameters (an id) seldom comes again
+                if len(self._match_cache) >= 4096:
+                    self._match_cache.clear()
+                self._match_cache[key] = found
         return None if found is None else (found[0], dict(found[1]))
 
     def _match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
-        for op in self._match_order:
-            params = op.match_path(path)
-            if params is None:
-                continue
-            # The most literal template owns the path, whatever the method (as routers do).
-            for candidate in self._match_order:
-                if candidate.path == op.path and candidate.method == method:
-                    return candidate, params
+        pattern, templates = self._matcher
+        hit = pattern.fullmatch(path)
+        if hit is None:
             return None
-        return None
+        # The most literal template owns the path, whatever the method (as routers do).
+        at = hit.lastindex or 0
+        names, by_method = templates[at]
+        op = by_method.get(method)
+        return None if op is None else (op, dict(zip(names, hit.groups()[at : at + len(names)], strict=True)))
+
+    @functools.cached_property
+    def _matcher(self) -> tuple[re.Pattern[str], dict[int, tuple[tuple[str, ...], dict[str, Operation]]]]:
+        """Every path template in one alternation, most literal first (``/targetGroups/channels``
+        before ``/{id}``): the first alternative matching is the template :meth:`Operation.match_path`
+        would find first in that order. Group ``k`` encloses a template, its parameters follow it."""
+        alternatives: list[str] = []
+        templates: dict[int, tuple[tuple[str, ...], dict[str, Operation]]] = {}
+        by_path: dict[str, dict[str, Operation]] = {}
+        group = 1
+        for op in self._match_order:
+            if op.path in by_path:
+                by_path[op.path].setdefault(op.method, op)
+                continue
+            by_path[op.path] = {op.method: op}
+            parts = re.split(r"(\{[^}/]+\})", op.path)
+            names = tuple(re.sub(r"[^0-9A-Za-z_]", "_", p[1:-1]) for p in parts if p.startswith("{"))
+            body = "".join("([^/]+)" if p.startswith("{") else re.escape(p) for p in parts)
+            alternatives.append(f"({body}/?)")
+            templates[group] = (names, by_path[op.path])
+            group += 1 + len(names)
+        return re.compile("|".join(alternatives) or "(?!)"), templates
 
     def methods_at(self, path: str) -> list[str]:
         """The methods of the path template serving ``path`` (literal segments winning), for ``Allow``."""
@@ -723,6 +746,7 @@ class Spec:
 
 
 _UNREAD = object()
+_UNMATCHED: Any = object()
 
 
 def _fast_json(text: str) -> Any:

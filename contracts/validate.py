@@ -426,10 +426,13 @@ def _judge_sides(spec: Spec, side: str, names: Sequence[str] | None) -> Callable
     chosen = sides(side)
     selected = checks.select(names)
 
+    request, response = SIDE_REQUEST in chosen, SIDE_RESPONSE in chosen
+
     def judge(item: Exchange) -> list[Finding]:
-        found = judge_exchange(spec, item) if SIDE_REQUEST in chosen else []
-        if SIDE_RESPONSE in chosen:
-            found += Result.of(checks.iter_findings(spec, item, selected)).findings
+        found = judge_exchange(spec, item) if request else []
+        if response:
+            answered = list(checks.iter_findings(spec, item, selected))
+            found += answered if len(answered) < 2 else Result.of(answered).findings
         return found
 
     return judge

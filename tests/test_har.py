@@ -106,3 +106,32 @@ def test_a_body_is_not_a_har() -> None:
     body = json.loads((PAYLOADS / "get-targets__response__200__1.json").read_text())
     assert not is_har(body)
     assert not is_har([{"log": {"entries": []}}])
+
+
+def test_the_plain_url_path_is_the_one_urlsplit_reads() -> None:
+    """har._path's fast path for plain URLs agrees with urllib.parse.urlsplit, and leaves it the rest."""
+    from urllib.parse import urlsplit
+
+    from contracts.har import _path
+
+    urls = [
+        "https://h/v3/targetGroups/1?x=1#f",
+        "https://h",
+        "https://h?x",
+        "https://h#/a",
+        "http://u@h:80/p",
+        "https://h//p",
+        "https://h/p;x?y",
+        "https://h/a b",
+        "https://h/a\tb",
+        " https://h/p",
+        "HTTPS://h/p",
+        "https://[::1]/p",
+        "https://h/é",
+        "https://h/p?q=[1]",
+        "https://h/p\x7f",
+        "/v3/targetGroups",
+        "ftp://h/p",
+    ]
+    for url in urls:
+        assert _path(0, url) == urlsplit(url).path, url

@@ -31,23 +31,47 @@ if TYPE_CHECKING:
 Requirement = Literal["json", "documented_status", "success", "error"]
 """``json``: the body parses as JSON; ``documented_status``: the spec documents the status;
 ``success``: 2xx; ``error``: 4xx or 5xx."""
+Quiet = Literal["documented_status", "schema_valid", "declares_all"]
+"""A fact under which a check finds nothing, declared with ``quiet=`` so the registry skips calling it:
+``documented_status`` (as above), ``schema_valid``: the JSON body is valid for the documented
+response schema, ``declares_all``: valid and every property declared (the closed schema). The body
+facts are :meth:`ResponsePlan.verdicts <contracts.checks._schemas.ResponsePlan.verdicts>`, worked out
+once per exchange: a conforming response costs one validation for all the checks that ask."""
+_BODY_FACTS: frozenset[Quiet] = frozenset({"schema_valid", "declares_all"})
+_UNSET: Any = object()
 
 
-@dataclass(frozen=True)
+@functools.cache
+def _plan_of() -> Callable[[Operation, int], ResponsePlan | None]:
+    """:func:`contracts.checks._schemas.plan`, imported once (that module imports this package)."""
+    from contracts.checks._schemas import plan
+
+    return plan
+
+
 class CheckContext:
-    """What a check sees: the spec, the operation it answers for and the exchange."""
+    """What a check sees: the spec, the operation it answers for and the exchange (built once per
+    exchange, so a plain class: a frozen dataclass's ``__init__`` alone cost as much as a check)."""
 
-    spec: Spec
-    operation: Operation
-    exchange: Exchange
+    __slots__ = ("_plan", "exchange", "operation", "spec")
 
-    @functools.cached_property
+    def __init__(self, spec: Spec, operation: Operation, exchange: Exchange) -> None:
+        self.spec = spec
+        self.operation = operation
+        self.exchange = exchange
+        self._plan: Any = _UNSET
+
+    def __repr__(self) -> str:
+        return f"CheckContext(operation={self.operation.operation_id!r}, status={self.exchange.status})"
+
+    @property
     def plan(self) -> ResponsePlan | None:
         """The plan of the documented response (:func:`contracts.checks._schemas.plan`), looked up
         once per exchange for all the checks that ask (None when the status is undocumented)."""
-        from contracts.checks._schemas import plan
-
-        return plan(self.operation, self.exchange.status)
+        found = self._plan
+        if found is _UNSET:
+            found = self._plan = _plan_of()(self.operation, self.exchange.status)
+        return found  # type: ignore[no-any-return]
 
     def finding(self, message: str, pointer: str = "", spec_pointer: str = "", **fields: Any) -> Finding:
         """A finding about this exchange (operation and status filled in; the registry adds the check)."""
@@ -73,6 +97,8 @@ class Check:
     module: str
     severity: Severity = "error"
     """The severity of its findings; ``strict`` makes a warning an error (:func:`iter_findings`)."""
+    quiet: frozenset[Quiet] = frozenset()
+    """Facts any one of which means the check finds nothing (:data:`Quiet`): then it is not called."""
 
     @property
     def summary(self) -> str:
@@ -83,32 +109,75 @@ class Check:
 
 
 def facts(ctx: CheckContext) -> frozenset[Requirement]:
-    """The preconditions that hold for ``ctx``'s exchange (worked out once per exchange, not per check)."""
+    """The preconditions that hold for ``ctx``'s exchange (worked out once per exchange, not per check;
+    what depends only on the operation and the status, once per pair)."""
     ex = ctx.exchange
-    status = ex.status
-    held: list[Requirement] = []
-    if ex.is_json:
-        held.append("json")
-    if ctx.operation.response_key(status) is not None:
-        held.append("documented_status")
-    if 200 <= status < 300:
-        held.append("success")
-    elif status >= 400:
-        held.append("error")
-    return frozenset(held)
+    return _status_facts(ctx.spec, ctx.operation, ex.status)[1 if ex.is_json else 0]
+
+
+_STATUS_FACTS: tuple[Spec, dict[tuple[str, int], tuple[frozenset[Any], frozenset[Any]]]] | None = None
+"""The last spec asked about, and its (operation, status) → (facts without, with a JSON body)."""
+
+
+def _status_facts(spec: Spec, op: Operation, status: int) -> tuple[frozenset[Any], frozenset[Any]]:
+    global _STATUS_FACTS
+    memo = _STATUS_FACTS
+    if memo is None or memo[0] is not spec:
+        memo = _STATUS_FACTS = (spec, spec.schemas.memo("checks.status_facts", dict))
+    key = (op.operation_id, status)
+    found = memo[1].get(key)
+    if found is None:
+        held: list[Requirement] = []
+        if op.response_key(status) is not None:
+            held.append("documented_status")
+        if 200 <= status < 300:
+            held.append("success")
+        elif status >= 400:
+            held.append("error")
+        found = memo[1][key] = (frozenset(held), frozenset([*held, "json"]))
+    return found
+
+
+def body_facts(ctx: CheckContext) -> frozenset[Quiet]:
+    """Which of ``schema_valid`` and ``declares_all`` hold for the JSON body of a documented status
+    (one closed validation, shared with the checks through :meth:`ResponsePlan.verdicts`)."""
+    documented = ctx.plan
+    if documented is None or not ctx.exchange.is_json:
+        return frozenset()
+    valid, closed = documented.verdicts(ctx.exchange)
+    return _VERDICT_FACTS[valid, closed]
+
+
+_VERDICT_FACTS: dict[tuple[bool, bool], frozenset[Quiet]] = {
+    (True, True): frozenset({"schema_valid", "declares_all"}),
+    (True, False): frozenset({"schema_valid"}),
+    (False, False): frozenset(),
+    (False, True): frozenset({"declares_all"}),
+}
 
 
 REGISTRY: Registry[Check] = Registry("check")
 
 
 def check(
-    *, requires: Sequence[Requirement] = (), severity: Severity = "error"
+    *,
+    requires: Sequence[Requirement] = (),
+    severity: Severity = "error",
+    quiet: Sequence[Quiet] = (),
 ) -> Callable[[CheckFunction], CheckFunction]:
-    """Register the decorated function as a check named after it (``severity``: of its findings)."""
+    """Register the decorated function as a check named after it (``severity``: of its findings;
+    ``quiet``: facts under which it finds nothing, so it is not called; a test holds each to it)."""
 
     def register(function: CheckFunction) -> CheckFunction:
         REGISTRY.register(
-            Check(function.__name__, function, frozenset(requires), function.__module__, severity)
+            Check(
+                function.__name__,
+                function,
+                frozenset(requires),
+                function.__module__,
+                severity,
+                frozenset(quiet),
+            )
         )
         return function
 
@@ -129,15 +198,26 @@ def select(names: Iterable[str] | None = None) -> list[Check]:
 def iter_findings(
     spec: Spec, exchange: Exchange, checks: Sequence[Check] | None = None, *, strict: bool = False
 ) -> Iterator[Finding]:
-    """Every finding of every applicable check on one exchange; ``strict``: warnings become errors."""
+    """Every finding of every applicable check on one exchange; ``strict``: warnings become errors.
+
+    A check whose ``quiet`` facts hold is not called: the body facts are worked out (one validation)
+    when the first check that declares them applies."""
     ctx = CheckContext(spec, spec.operation(exchange.operation), exchange)
-    held = facts(ctx)
+    held: frozenset[Any] = facts(ctx)
+    body_known = False
     for chk in checks if checks is not None else select():
-        if chk.requires <= held:
-            for finding in chk.function(ctx):
-                if not finding.check:  # the registry writes the name (contracts.registry)
-                    finding = dataclasses.replace(finding, check=chk.name)
-                yield escalate(finding) if strict else finding
+        if not chk.requires <= held:
+            continue
+        quiet = chk.quiet
+        if quiet:
+            if not body_known and not quiet.isdisjoint(_BODY_FACTS):
+                held, body_known = held | body_facts(ctx), True
+            if not quiet.isdisjoint(held):
+                continue
+        for finding in chk.function(ctx):
+            if not finding.check:  # the registry writes the name (contracts.registry)
+                finding = dataclasses.replace(finding, check=chk.name)
+            yield escalate(finding) if strict else finding
 
 
 def escalate(finding: Finding) -> Finding:

@@ -23,7 +23,7 @@ def _near(value: JSON, allowed: tuple[JSON, ...]) -> str | None:
     return next((v for v in allowed if isinstance(v, str) and _shape(v) == shape), None)
 
 
-@check(requires=["json", "documented_status"])
+@check(requires=["json", "documented_status"], quiet=["schema_valid"])
 def enum_value_documented(ctx: CheckContext) -> Iterator[Finding]:
     """Enum values are documented; a value that differs only in casing or separators says so."""
     documented = ctx.plan

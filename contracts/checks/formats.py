@@ -57,13 +57,13 @@ def _format_findings(ctx: CheckContext, check_name: str) -> Iterator[Finding]:
         )
 
 
-@check(requires=["json", "documented_status"])
+@check(requires=["json", "documented_status"], quiet=["schema_valid"])
 def date_format(ctx: CheckContext) -> Iterator[Finding]:
     """Dates are ``YYYY-MM-DD`` (every component with ``format: date`` and a pattern)."""
     yield from _format_findings(ctx, DATE_CHECK)
 
 
-@check(requires=["json", "documented_status"])
+@check(requires=["json", "documented_status"], quiet=["schema_valid"])
 def timestamp_format(ctx: CheckContext) -> Iterator[Finding]:
     """Timestamps match their component (``Timestamp`` is ``2024-04-01T16:04:29.145+0530``, not RFC 3339)."""
     yield from _format_findings(ctx, TIMESTAMP_CHECK)

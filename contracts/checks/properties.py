@@ -69,7 +69,7 @@ def undeclared(
                 yield from undeclared(spec, sub, value, at, f"{path}/{index}", depth + 1)
 
 
-@check(requires=["json", "documented_status"], severity="warning")
+@check(requires=["json", "documented_status"], severity="warning", quiet=["declares_all"])
 def undocumented_property(ctx: CheckContext) -> Iterator[Finding]:
     """Each response property the documented schema does not declare (warning; an error when strict)."""
     ex = ctx.exchange

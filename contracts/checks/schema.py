@@ -109,7 +109,7 @@ def written_at(ctx: CheckContext, check: str, pointer: Pointer, default: Pointer
     return next((at for by, where, at, _ in judged(ctx) if by == check and where == pointer), default)
 
 
-@check(requires=["json", "documented_status"])
+@check(requires=["json", "documented_status"], quiet=["schema_valid"])
 def response_schema_conformance(ctx: CheckContext) -> Iterator[Finding]:
     """The JSON body conforms to the documented response schema."""
     seen: set[tuple[str, str]] = set()

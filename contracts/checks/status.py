@@ -8,7 +8,7 @@ from contracts.checks import CheckContext, check
 from contracts.findings import Finding
 
 
-@check()
+@check(quiet=["documented_status"])
 def status_code_documented(ctx: CheckContext) -> Iterator[Finding]:
     """The status is documented for the operation (exactly, by range or as default)."""
     op, status = ctx.operation, ctx.exchange.status
