@@ -296,12 +296,16 @@ def judge_stream(
     pending: deque[tuple[list[tuple[int, Any]], Any]] = deque()
     pool: Any = None
 
+    held: int | None = None
+
     def keep() -> None:
         """Keep the input's bytes from the first piece not yet merged (a rewind reads them)."""
+        nonlocal held
+        held = next(
+            (e.start for c in [*(p[0] for p in pending), batch] for _, e in c if isinstance(e, Raw)), None
+        )
         if stream is not None:
-            first = pending[0][0] if pending else batch
-            starts = [e.start for _, e in first if isinstance(e, Raw)]
-            stream.hold(starts[0] if starts else None)
+            stream.hold(held)
 
     def drain(left: int) -> None:
         while len(pending) > left:
@@ -330,15 +334,16 @@ def judge_stream(
                         batch.append((index, entry))
                         index += 1
                         size += entry.end - entry.start if isinstance(entry, Raw) else 0
+                        if held is None and isinstance(entry, Raw):
+                            keep()
                         if len(batch) < chunk and size < CHUNK_BYTES:
-                            if len(batch) == 1:
-                                keep()
                             continue
                         if pool is None and not report.exchanges and not report.unmatched:
                             # the first chunk judged here: its operations' validators are compiled
                             # once, before the fork, instead of once in every worker
                             _merge(report, batch, _judge_chunk(batch))
                             batch, size = [], 0
+                            keep()
                             continue
                         if pool is None:
                             pool = _pool(jobs)
@@ -357,6 +362,7 @@ def judge_stream(
                     future.cancel()
                 pending.clear()
                 batch, size = [], 0
+                keep()
                 assert stream is not None
                 stream.rewind(split.start)
                 iterator = iter(stream)
