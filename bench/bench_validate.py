@@ -13,8 +13,11 @@ Then ``contracts validate`` end to end on a generated HAR (``BENCH_ENTRIES`` ent
 till ids and descriptions vary per entry, and one entry in ``INVALID_EVERY`` answers its id as a
 string, so findings are produced and no per-body cache can serve a repeat) with ``--jobs 1`` and
 all cores, beside
-an openapi-core ``validate_response`` loop, with the peak memory of the whole process tree, and the
-peak memory on a 10 MB and a 1 GB HAR (written to the temporary directory, deleted after).
+an openapi-core ``validate_response`` loop and beside the hardware's ceiling (:func:`ceiling_rate`:
+the C work an entry needs at all, orjson and jsonschema-rs with no Python check, per core times
+the cores), with the peak memory and the CPU seconds of the whole process tree, the reading
+process's CPU per entry, and the peak memory on a 10 MB and a 1 GB HAR (written to the temporary
+directory, deleted after).
 
 Run: ``.venv/bin/python bench/bench_validate.py`` (part of ``make bench``).
 """
@@ -30,6 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +41,7 @@ import orjson
 from openapi_core.testing import MockRequest, MockResponse
 
 from contracts.checks import Check, iter_findings, select
-from contracts.checks._schemas import response_validator
+from contracts.checks._schemas import MEDIA, response_validator
 from contracts.exchange import Exchange
 from contracts.spec import Operation, Spec, load_spec
 from contracts.validate import default_jobs
@@ -242,11 +246,13 @@ def write_har(path: Path, *, entries: int | None = None, size: int | None = None
     return count
 
 
-def _tree_rss(root: int) -> int:
-    """Proportional resident KB (PSS: a page shared by forked workers counted once in all) of
-    ``root`` and all its descendants now (from /proc)."""
+def _tree_memory(root: int) -> tuple[int, int]:
+    """(proportional resident KB of ``root`` and all its descendants now: PSS, a page shared by
+    forked workers counted once in all; the largest peak resident KB of one of them: VmHWM, which
+    starts again at exec, unlike a child's ru_maxrss, which counts the bench's own pages it was
+    forked with), from /proc."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
+    peaks: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -256,6 +262,7 @@ def _tree_rss(root: int) -> int:
         except OSError:
             continue
         parents[int(entry)] = int(fields.get("PPid", "0").strip() or 0)
+        peaks[int(entry)] = int(fields.get("VmHWM", "0 kB").split()[0])
     tree, frontier = {root}, [root]
     while frontier:
         pid = frontier.pop()
@@ -263,30 +270,62 @@ def _tree_rss(root: int) -> int:
             if parent == pid and child not in tree:
                 tree.add(child)
                 frontier.append(child)
+    pss = 0
     for pid in tree:
         try:
             with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as handle:
-                rss[pid] = sum(int(line.split()[1]) for line in handle if line.startswith("Pss:"))
+                pss += sum(int(line.split()[1]) for line in handle if line.startswith("Pss:"))
         except OSError:
             continue
-    return sum(rss.values())
+    return pss, max((peaks.get(pid, 0) for pid in tree), default=0)
 
 
-def run_validate(args: list[str]) -> tuple[float, int, int, str]:
-    """(seconds, peak KB of the whole process tree, peak KB of its largest process, last line)."""
+@dataclass
+class Run:
+    """One ``contracts validate`` process tree, measured from outside."""
+
+    seconds: float
+    tree_kb: int
+    """Peak PSS of the whole tree (a page shared by forked workers counted once)."""
+    largest_kb: int
+    """Peak RSS of its largest process (as polled)."""
+    cpu: float
+    """User + system CPU seconds of the whole tree."""
+    reader_cpu: float
+    """CPU seconds of the reading process alone (start-up and any entries it judges included)."""
+    last: str
+
+
+def _cpu_of(pid: int) -> float | None:
+    """User + system CPU seconds of ``pid`` so far (/proc), None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_validate(args: list[str]) -> Run:
+    """``contracts validate ARGS``, its peak memory polled every 50 ms (the reading process's CPU too,
+    read last just before it exits: a 50 ms tick at most is missed)."""
     command = [sys.executable, "-m", "contracts", "validate", *args]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as proc:
-        peak = 0
+        peak = largest = 0
+        reader = 0.0
         while proc.poll() is None:
-            peak = max(peak, _tree_rss(proc.pid))
+            tree, one = _tree_memory(proc.pid)
+            peak, largest = max(peak, tree), max(largest, one)
+            reader = _cpu_of(proc.pid) or reader
             time.sleep(0.05)
         out = proc.stdout.read() if proc.stdout else ""
     elapsed = time.perf_counter() - start
-    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     last = out.strip().splitlines()[-1] if out.strip() else ""
-    return elapsed, peak, largest if largest > before else before, last
+    return Run(elapsed, peak, largest, cpu, reader, last)
 
 
 def openapi_core_rate(spec: Spec, count: int = 200) -> float:
@@ -305,6 +344,36 @@ def openapi_core_rate(spec: Spec, count: int = 200) -> float:
     return count / (time.perf_counter() - start)
 
 
+def ceiling_rate(spec: Spec, count: int = 2000) -> float:
+    """Entries/s one core does of the C work alone that judging an entry needs: orjson parses the
+    entry, its response body and its request body, and the compiled validators' ``is_valid`` run on
+    both bodies (the closed response validator, which a conforming body passes in one validation,
+    and the request body's) — no Python check, no matching, no reading. Times the cores, it is what
+    this machine can do at all."""
+    validators = {}
+    for _, _, operation in EXCHANGES:
+        op = spec.operation(operation)
+        response = (op.response(200) or {})["content"][MEDIA]["schema"]
+        request = spec.deref(op.raw["requestBody"])["content"][MEDIA]["schema"]
+        validators[operation] = (spec.schemas.closed_validator(response), spec.schemas.validator(request))
+    cases = [
+        (orjson.dumps(har_entry(i)), *validators[EXCHANGES[i % len(EXCHANGES)][2]]) for i in range(count)
+    ]
+
+    def judge_all() -> None:
+        for raw, closed, body in cases:
+            entry = orjson.loads(raw)
+            closed.is_valid(orjson.loads(entry["response"]["content"]["text"]))
+            body.is_valid(orjson.loads(entry["request"]["postData"]["text"]))
+
+    judge_all()  # warm
+    rounds, start = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < SECONDS or rounds < 2:
+        judge_all()
+        rounds += 1
+    return rounds * count / elapsed
+
+
 def stream_figures(spec: Spec) -> None:
     jobs = default_jobs()
     print(f"\ncontracts validate, whole process; machine: {os.cpu_count()} cores, load {_load()}")
@@ -313,43 +382,55 @@ def stream_figures(spec: Spec) -> None:
         write_har(har, entries=ENTRIES)
         size = har.stat().st_size / 1024 / 1024
         peer = openapi_core_rate(spec)
+        core = ceiling_rate(spec)
         print(
             f"{ENTRIES:,} entries, {size:,.0f} MB, all checks, both sides; peer: openapi-core loop {peer:,.0f}/s"
         )
         expected = f"{expected_violations(ENTRIES)} violation(s) in {ENTRIES} response(s)"
         print(f"every entry's bodies distinct; expected verdict: {expected}")
         print(
-            f"{'run':28} {'seconds':>8} {'entries/s':>10} {'x peer':>7} {'tree MB':>8} {'1 proc MB':>9}  (tree: PSS of all processes)"
+            f"{'run':28} {'seconds':>8} {'entries/s':>10} {'x peer':>7} {'of ceil':>7} {'tree MB':>8}"
+            f" {'1 proc MB':>9} {'CPU s':>6} {'reader us/entry':>15}"
         )
         print(
-            f"{'target (issue 14)':28} {'':>8} {TARGETS['entries/s']:>10,} {TARGETS['x peer']:>6}x"
+            f"{'target (issue 14)':28} {'':>8} {TARGETS['entries/s']:>10,} {TARGETS['x peer']:>6}x {'':>7}"
             f" {TARGETS['peak MB']:>8} {TARGETS['peak MB']:>9}  (entries/s and x peer: all cores)"
         )
+        print(
+            f"{f'ceiling: C work x {jobs} cores':28} {'':>8} {core * jobs:>10,.0f} {core * jobs / peer:>6.0f}x"
+            f" {'100%':>7}  (orjson of entry+bodies, is_valid of both: {core:,.0f}/s a core)"
+        )
+        one = Path(tmp) / "one.har"
+        write_har(one, entries=1)
+        startup = run_validate(["--jobs", str(jobs), str(one)]).reader_cpu  # and one entry judged
         for label, args in (
             ("--jobs 1", ["--jobs", "1"]),
             (f"--jobs {jobs} (all cores)", ["--jobs", str(jobs)]),
         ):
-            seconds, tree, largest, last = run_validate([*args, str(har)])
-            assert last == expected, (last, expected)
-            rate = ENTRIES / seconds
+            run = run_validate([*args, str(har)])
+            assert run.last == expected, (run.last, expected)
+            rate = ENTRIES / run.seconds
             print(
-                f"{label:28} {seconds:>8.1f} {rate:>10,.0f} {rate / peer:>6.0f}x"
-                f" {tree / 1024:>8.0f} {largest / 1024:>9.0f}"
+                f"{label:28} {run.seconds:>8.1f} {rate:>10,.0f} {rate / peer:>6.0f}x"
+                f" {rate / (core * jobs):>7.0%} {run.tree_kb / 1024:>8.0f} {run.largest_kb / 1024:>9.0f}"
+                f" {run.cpu:>6.1f} {(run.reader_cpu - startup) / ENTRIES * 1e6:>15.1f}"
             )
+        print(
+            f"  (tree MB: PSS of all processes; CPU s: user+system of the tree; reader: CPU of the reading"
+            f" process beyond its start-up ({startup:.2f} s), the entries it judges itself included)"
+        )
         har.unlink()
         print(
             f"memory flatness (--checks {FLAT_CHECKS} --side response --jobs {jobs}: reading, not judging):"
         )
         for target in (SMALL_BYTES, BIG_BYTES):
             count = write_har(har, size=target)
-            seconds, tree, largest, last = run_validate(
-                ["--checks", FLAT_CHECKS, "--jobs", str(jobs), str(har)]
-            )
-            assert "conform" in last, last
+            run = run_validate(["--checks", FLAT_CHECKS, "--jobs", str(jobs), str(har)])
+            assert "conform" in run.last, run.last
             print(
                 f"  {har.stat().st_size / 1024 / 1024:>7,.0f} MB HAR, {count:>7,} entries:"
-                f" peak {tree / 1024:>5.0f} MB (tree), {largest / 1024:>5.0f} MB (largest process),"
-                f" {count / seconds:>8,.0f} entries/s (target: peak <= {TARGETS['peak MB']} MB, flat)"
+                f" peak {run.tree_kb / 1024:>5.0f} MB (tree), {run.largest_kb / 1024:>5.0f} MB (largest process),"
+                f" {count / run.seconds:>8,.0f} entries/s (target: peak <= {TARGETS['peak MB']} MB, flat)"
             )
             har.unlink()
     print(f"load after: {_load()}")

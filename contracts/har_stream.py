@@ -13,7 +13,9 @@ is right exactly when the slice parses (a JSON object is prefix-free). When no g
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from collections.abc import Generator, Iterator
 from typing import IO, Any
 
@@ -37,6 +39,16 @@ def _origin(handle: IO[bytes], head: bytes) -> int | None:
     """The offset in ``handle`` where ``head`` (read from it just before) started, if it can seek."""
     try:
         return handle.tell() - len(head) if handle.seekable() else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _regular_fd(handle: IO[bytes]) -> int | None:
+    """The descriptor of ``handle`` when it is a regular file (so any byte of it can be read again
+    by offset, by this process or a forked one), else None (a pipe, a terminal)."""
+    try:
+        fd = handle.fileno()
+        return fd if stat.S_ISREG(os.fstat(fd).st_mode) else None
     except (OSError, ValueError, AttributeError):
         return None
 
@@ -87,7 +99,7 @@ class _Window:
         self.keep: int | None = None
         """An absolute offset from which bytes are kept when the window refills (pieces handed to
         workers and not yet judged: :meth:`EntryStream.rewind` may read them again)."""
-        self._origin = _origin(handle, head)
+        self.origin = _origin(handle, head)
         """Where the input started in a seekable handle: the dropped bytes' newlines are counted from
         the file when an error names a line (a count per block costs as much as judging an entry);
         None for a pipe, whose dropped bytes are counted as they are dropped."""
@@ -104,7 +116,7 @@ class _Window:
                 self.eof = True
                 break
             if cut:
-                if self._origin is None:
+                if self.origin is None:
                     self._lines += self.buf.count(b"\n", 0, cut)
                     self._counted += cut
                 self.dropped += cut
@@ -113,6 +125,14 @@ class _Window:
             else:
                 self.buf += data
         return len(self.buf) - self.pos >= need
+
+    def seek(self, at: int) -> None:
+        """Read on from absolute offset ``at`` of a seekable input (the buffer is dropped, so nothing
+        needs to be kept for a rewind)."""
+        assert self.origin is not None
+        self.handle.seek(self.origin + at)
+        self.buf, self.pos, self.eof, self.dropped = b"", 0, False, at
+        self._lines = self._counted = 0  # counted again from the file if an error names a line
 
     def skip_ws(self) -> int:
         """The next byte that is not whitespace (consumed up to it, not past), or -1 at the end."""
@@ -129,11 +149,11 @@ class _Window:
     @property
     def lines(self) -> int:
         """Newlines in the bytes dropped from the front of buf."""
-        if self._counted < self.dropped and self._origin is not None:
+        if self._counted < self.dropped and self.origin is not None:
             handle = self.handle
             here = handle.tell()
             try:
-                handle.seek(self._origin + self._counted)
+                handle.seek(self.origin + self._counted)
                 while self._counted < self.dropped:
                     data = handle.read(min(BLOCK, self.dropped - self._counted))
                     if not data:
@@ -168,6 +188,8 @@ class _Values:
         self.w = window
         self.pattern = b""
         """The bytes between two entries plus the start of the next: where an entry likely ends."""
+        self.skip = 0
+        """Bytes from the start of :attr:`pattern` to the next entry's first byte."""
         self.last = 4096
 
     def guessed(self) -> tuple[Any, int] | None:
@@ -185,7 +207,9 @@ class _Values:
         w = self.w
         if not self.pattern:
             return None
-        w.fill(2 * self.last + len(self.pattern))
+        need = 2 * self.last + len(self.pattern)
+        if len(w.buf) - w.pos < need:
+            w.fill(need)
         found = w.buf.find(self.pattern, w.pos, w.pos + MAX_ENTRY_BYTES)
         if found < 0:
             return None
@@ -283,27 +307,53 @@ class _Values:
         quote = w.buf.find(b'"', w.pos, w.pos + 40)
         if quote > 0 and previous_end > 0:
             self.pattern = w.buf[previous_end - 1 : min(quote + 12, len(w.buf))]
+            self.skip = w.pos - (previous_end - 1)
 
 
 class Raw:
-    """An entry's bytes as found between two separators, not parsed: a worker parses (and so checks)
-    them; when they are not one JSON value, :meth:`EntryStream.rewind` reads them again exactly."""
+    """An entry's place (bytes ``start:end`` of the input) as found between two separators, not
+    parsed: a worker parses (and so checks) it; when it is not one JSON value,
+    :meth:`EntryStream.rewind` reads it again exactly. ``data`` holds its bytes when the input is a
+    pipe; from a regular file a worker reads them itself (:func:`load_pieces`): only the offsets
+    cross the pipe to it."""
 
-    __slots__ = ("data", "start")
+    __slots__ = ("data", "end", "start")
 
-    def __init__(self, data: bytes, start: int) -> None:
-        self.data, self.start = data, start
+    def __init__(self, data: bytes | memoryview | None, start: int, end: int) -> None:
+        self.data, self.start, self.end = data, start, end
 
-    def __reduce__(self) -> tuple[Any, tuple[bytes, int]]:
-        return Raw, (self.data, self.start)
+    def __reduce__(self) -> tuple[Any, tuple[bytes | None, int, int]]:
+        data = self.data
+        return Raw, (None if data is None else bytes(data), self.start, self.end)
+
+
+GAP = 64 * 1024
+"""Pieces of one chunk fewer bytes apart than this are read by one ``pread``."""
+
+
+def load_pieces(pieces: list[Raw], source: tuple[int, int]) -> None:
+    """Fill the ``data`` of ``pieces`` (in input order, by offset only) from ``source``, the input's
+    (descriptor, offset of its first byte): one ``pread`` per run of nearby pieces, each a view of it."""
+    fd, origin = source
+    run: list[Raw] = []
+    for piece in [*pieces, None]:
+        if run and (piece is None or piece.start - run[-1].end > GAP):
+            first = run[0].start
+            view = memoryview(os.pread(fd, run[-1].end - first, origin + first))
+            for done in run:
+                done.data = view[done.start - first : done.end - first]
+            run = []
+        if piece is not None:
+            run.append(piece)
 
 
 def parse_raw(raw: Raw) -> Any:
     """The entry of ``raw``; orjson.JSONDecodeError when its bytes are not one JSON value as orjson
     reads it (the caller rewinds the stream to read it exactly: stdlib fallback, line:column)."""
+    assert raw.data is not None
     entry = orjson.loads(raw.data)
     if isinstance(entry, dict) and _status_is_float(entry):
-        entry = _stdlib(raw.data.decode("utf-8"))[0]
+        entry = _stdlib(bytes(raw.data).decode("utf-8"))[0]
     return entry
 
 
@@ -316,6 +366,9 @@ class EntryStream:
     With ``raw``, an entry whose end the learned separator marks (an NDJSON line: its newline) comes
     as a :class:`Raw`, its bytes unread, for a worker process to parse: the reading process only
     finds boundaries. The first entries, and any entry :meth:`rewind` goes back to, are parsed here.
+    From a regular file (``source`` set) a Raw carries only its offsets, and a rewind reads the file
+    again; from a pipe it carries its bytes, and the window keeps those of pieces not yet judged
+    (:meth:`hold`).
     """
 
     def __init__(
@@ -328,6 +381,10 @@ class EntryStream:
         self._rewind: int | None = None
         self._values = _Values(self.window)
         self._streamed = False
+        fd = _regular_fd(handle) if raw else None
+        origin = self.window.origin
+        self.source = (fd, origin) if fd is not None and origin is not None else None
+        """(descriptor, offset of the input's first byte) when pieces are handed over by offset."""
 
     def __iter__(self) -> Iterator[Any]:
         resume, self._rewind = self._rewind, None
@@ -335,17 +392,26 @@ class EntryStream:
             self.window.pos = resume - self.window.dropped
         return self._lines(resume is not None) if self.ndjson else self._har(resume is not None)
 
+    def hold(self, start: int | None) -> None:
+        """Keep the bytes from absolute offset ``start`` on (the first piece not yet judged) until told
+        otherwise: a rewind may read them again. A regular file is read again instead."""
+        if self.source is None:
+            self.window.keep = start
+
     def rewind(self, start: int) -> None:
-        """Make the next ``iter()`` read again from absolute offset ``start`` (a :class:`Raw`'s, still
-        in the window: :attr:`_Window.keep`), that entry parsed exactly, whether or not the last
-        iterator ended (at the end of the input or on an error after that entry)."""
+        """Make the next ``iter()`` read again from absolute offset ``start`` (a :class:`Raw`'s: still
+        in the window, :meth:`hold`, or in the file), that entry parsed exactly, whether or not the
+        last iterator ended (at the end of the input or on an error after that entry)."""
         self._rewind = start
+        if self.source is not None:
+            self.window.seek(start)
 
     def _lines(self, exact: bool = False) -> Iterator[Any]:
         w = self.window
         number = 0
         while True:
-            w.fill(BLOCK)
+            # read more only when the line does not end in the window: a refill then copies a part
+            # of one line, not a block read ahead (a copy of 36 KB a line)
             end = w.buf.find(b"\n", w.pos)
             while end < 0 and not w.eof:
                 if len(w.buf) - w.pos > MAX_ENTRY_BYTES:
@@ -361,10 +427,11 @@ class EntryStream:
             line = memoryview(w.buf)[w.pos : end]
             start, w.pos = w.pos, end + 1
             number += 1
-            if not line.tobytes().strip():
+            if (not line or line[0] in _WS) and not line.tobytes().strip():
                 continue
             if self.raw and not exact:
-                yield Raw(line.tobytes(), w.dropped + start)
+                at = w.dropped + start
+                yield Raw(None if self.source else line.tobytes(), at, at + len(line))
                 continue
             exact = False
             try:
@@ -454,18 +521,19 @@ class EntryStream:
             start = w.dropped + w.pos
             end = None if exact or not self.raw else values.span()
             if end is not None:
-                entry: Any = Raw(w.buf[w.pos : end], start)
-                w.pos = end
-            else:
-                try:
-                    entry = values.value(guess=not exact)
-                    if isinstance(entry, dict) and _status_is_float(entry):
-                        entry = _stdlib(w.buf[start - w.dropped : w.pos].decode("utf-8"))[0]
-                except UsageError:
-                    if not streamed:
-                        raise
-                    self.dropped = 1
-                    return False
+                piece = Raw(None if self.source else w.buf[w.pos : end], start, start + end - w.pos)
+                w.pos = end - 1 + values.skip  # the separator matched: at the next entry's first byte
+                yield piece
+                continue
+            try:
+                entry: Any = values.value(guess=not exact)
+                if isinstance(entry, dict) and _status_is_float(entry):
+                    entry = _stdlib(w.buf[start - w.dropped : w.pos].decode("utf-8"))[0]
+            except UsageError:
+                if not streamed:
+                    raise
+                self.dropped = 1
+                return False
             yield entry
             exact = False
             end, dropped = w.pos, w.dropped

@@ -150,12 +150,28 @@ def _usage(message: str, hint: str | None) -> UsageError:
 _JUDGE: Callable[[Exchange], list[Finding]] | None = None
 """The judge of the stream being validated, inherited by forked workers (closures do not pickle)."""
 _SPEC: Spec | None = None
+_SOURCE: tuple[int, int] | None = None
+"""The regular file the stream reads (descriptor, offset of its first byte): workers read the
+pieces handed to them by offset."""
 CHUNK = 256
 """Entries per task sent to a worker process."""
 CHUNK_BYTES = 1024 * 1024
 """Bytes per task at most (a chunk also ends here): the pieces in flight stay bounded in memory."""
 Judged = Unmatched | list[Finding]
 """What one entry came to: no operation serves it, or its findings."""
+
+
+@dataclass
+class _Outcome:
+    """What a chunk came to, sparse (most entries have no finding): how many entries were judged,
+    the findings by entry index, the unmatched entries, and what stopped it, if anything:
+    ``("usage", message, hint)`` (an entry that cannot be judged) or ``("split", position)`` (a
+    piece that is not one JSON value)."""
+
+    exchanges: int = 0
+    located: list[tuple[int, list[Finding]]] = field(default_factory=list)
+    unmatched: list[Unmatched] = field(default_factory=list)
+    error: tuple[Any, ...] | None = None
 
 
 class _Resplit(Exception):
@@ -196,36 +212,42 @@ def _judge_entry(spec: Spec, index: int, entry: Any, judge: Callable[[Exchange],
     return judge(item)
 
 
-def _judge_chunk(
-    chunk: list[tuple[int, Any]],
-) -> tuple[list[Judged], tuple[str, int, str | None] | None]:
-    """In a worker: each entry of ``chunk`` (a :class:`Raw` is parsed here) judged, up to the first
-    that cannot be judged (``("usage", message, hint)``) or is not one JSON value (``("split", k)``)."""
-    from contracts.har_stream import Raw, parse_raw
+def _judge_chunk(chunk: list[tuple[int, Any]]) -> _Outcome:
+    """In a worker: each entry of ``chunk`` (a :class:`Raw` is read and parsed here) judged, up to the
+    first that cannot be judged or is not one JSON value."""
+    from contracts.har_stream import Raw, load_pieces, parse_raw
 
     assert _JUDGE is not None and _SPEC is not None
-    done: list[Judged] = []
+    if _SOURCE is not None:
+        load_pieces([e for _, e in chunk if isinstance(e, Raw) and e.data is None], _SOURCE)
+    outcome = _Outcome()
     for position, (index, entry) in enumerate(chunk):
         if isinstance(entry, Raw):
             try:
                 entry = parse_raw(entry)
             except (ValueError, UnicodeDecodeError, RecursionError):  # orjson's error is a ValueError
-                return done, ("split", position, None)
+                outcome.error = ("split", position)
+                return outcome
         try:
-            done.append(_judge_entry(_SPEC, index, entry, _JUDGE))
+            found = _judge_entry(_SPEC, index, entry, _JUDGE)
         except UsageError as exc:
-            return done, ("usage", exc.message, exc.hint)  # type: ignore[return-value]
-    return done, None
-
-
-def _merge(report: FileReport, chunk: list[tuple[int, Any]], result: Any) -> None:
-    done, error = result
-    for (index, _), found in zip(chunk, done, strict=False):
+            outcome.error = ("usage", exc.message, exc.hint)
+            return outcome
         if isinstance(found, Unmatched):
-            report.unmatched.append(found)
+            outcome.unmatched.append(found)
             continue
-        report.exchanges += 1
-        report.located.extend((f"{report.name}#{index}", f) for f in found)
+        outcome.exchanges += 1
+        if found:
+            outcome.located.append((index, found))
+    return outcome
+
+
+def _merge(report: FileReport, chunk: list[tuple[int, Any]], outcome: _Outcome) -> None:
+    report.exchanges += outcome.exchanges
+    report.unmatched.extend(outcome.unmatched)
+    name = report.name
+    report.located.extend((f"{name}#{index}", f) for index, found in outcome.located for f in found)
+    error = outcome.error
     if error is None:
         return
     if error[0] == "split":
@@ -265,22 +287,25 @@ def judge_stream(
 
     from contracts.har_stream import EntryStream, Raw
 
-    global _JUDGE, _SPEC
+    global _JUDGE, _SPEC, _SOURCE
     report = FileReport(path, har=True)
     parallel = jobs > 1 and _sys.platform != "win32"
     stream = entries if isinstance(entries, EntryStream) else None
-    window = stream.window if stream is not None else None
     batch: list[tuple[int, Any]] = []
     size = 0
     pending: deque[tuple[list[tuple[int, Any]], Any]] = deque()
     pool: Any = None
 
+    held: int | None = None
+
     def keep() -> None:
-        """Keep the window's bytes from the first piece not yet merged (a rewind reads them)."""
-        if window is not None:
-            first = pending[0][0] if pending else batch
-            starts = [e.start for _, e in first if isinstance(e, Raw)]
-            window.keep = starts[0] if starts else None
+        """Keep the input's bytes from the first piece not yet merged (a rewind reads them)."""
+        nonlocal held
+        held = next(
+            (e.start for c in [*(p[0] for p in pending), batch] for _, e in c if isinstance(e, Raw)), None
+        )
+        if stream is not None:
+            stream.hold(held)
 
     def drain(left: int) -> None:
         while len(pending) > left:
@@ -288,7 +313,13 @@ def judge_stream(
             _merge(report, done, future.result())
             keep()
 
-    _JUDGE, _SPEC = judge, spec
+    def last(batch: list[tuple[int, Any]]) -> None:
+        """The last chunk judged here while the workers finish theirs, merged after them."""
+        outcome = _judge_chunk(batch)
+        drain(0)
+        _merge(report, batch, outcome)
+
+    _JUDGE, _SPEC, _SOURCE = judge, spec, stream.source if stream is not None else None
     iterator = iter(entries)
     index = 0
     try:
@@ -302,16 +333,17 @@ def judge_stream(
                             continue
                         batch.append((index, entry))
                         index += 1
-                        size += len(entry.data) if isinstance(entry, Raw) else 0
+                        size += entry.end - entry.start if isinstance(entry, Raw) else 0
+                        if held is None and isinstance(entry, Raw):
+                            keep()
                         if len(batch) < chunk and size < CHUNK_BYTES:
-                            if len(batch) == 1:
-                                keep()
                             continue
                         if pool is None and not report.exchanges and not report.unmatched:
                             # the first chunk judged here: its operations' validators are compiled
                             # once, before the fork, instead of once in every worker
                             _merge(report, batch, _judge_chunk(batch))
                             batch, size = [], 0
+                            keep()
                             continue
                         if pool is None:
                             pool = _pool(jobs)
@@ -320,11 +352,9 @@ def judge_stream(
                         drain(2 * jobs)
                 except _Broken as broken:
                     # the input broke after these entries: judged first, their first defect is the first one
-                    drain(0)
-                    _merge(report, batch, _judge_chunk(batch))
+                    last(batch)
                     raise broken.error from None
-                drain(0)
-                _merge(report, batch, _judge_chunk(batch))
+                last(batch)
                 break
             except _Resplit as split:
                 # a wrong boundary (or a value orjson refuses): read again from that entry, exactly
@@ -332,6 +362,7 @@ def judge_stream(
                     future.cancel()
                 pending.clear()
                 batch, size = [], 0
+                keep()
                 assert stream is not None
                 stream.rewind(split.start)
                 iterator = iter(stream)
@@ -339,9 +370,9 @@ def judge_stream(
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-        if window is not None:
-            window.keep = None
-        _JUDGE = _SPEC = None
+        if stream is not None:
+            stream.hold(None)
+        _JUDGE = _SPEC = _SOURCE = None
     return report
 
 

@@ -32,7 +32,7 @@ from contracts.har import is_har, read_streamed
 from contracts.proxy.answer import HOP_BY_HOP
 from contracts.proxy.har import CREDENTIAL_HEADERS
 from contracts.proxy.server import Outcome, write_reports
-from contracts.report.coverage import Coverage
+from contracts.report.coverage import Coverage, Observation
 from contracts.report.curl import curl
 from contracts.report.redact import MASK
 from contracts.runner.auth import Credentials
@@ -103,7 +103,9 @@ class _Step:
     """``unreadable``, ``unmatched``, ``skipped``, ``failed``, ``unjudged`` (a retry status the
     operation does not document) or ``judged``."""
     incidents: list[Incident]
-    exchange: Exchange | None = None
+    seen: Observation | None = None
+    """What the judged answer adds to the coverage, worked out where it was judged (a worker sends
+    this, not the exchange and its body)."""
     findings: list[Finding] = dataclasses.field(default_factory=list)
 
 
@@ -115,6 +117,8 @@ class _Replayer:
         self.loopback = is_loopback(base_url)
         self.safety = Safety(settings.allow_writes, prefix=f"contracts-{uuid.uuid4().hex[:8]}-")
         self.selected = checks.select()
+        self.coverage = Coverage(spec)
+        """The run's coverage, recorded by the main process; a worker only works out observations."""
         self._pid = -1
         self._client: httpx.Client | None = None
         self.throttle = Throttle(default_rate(settings.rate_limit, self.loopback, DEFAULT_REMOTE_RATE))
@@ -187,7 +191,7 @@ class _Replayer:
             finding.extra.setdefault("curl", line)
             finding.extra.setdefault("har_entry", index)
             findings.append(finding)
-        return done("judged", exchange=exchange, findings=findings)
+        return done("judged", seen=self.coverage.observation(exchange), findings=findings)
 
 
 _REPLAYER: _Replayer | None = None
@@ -278,7 +282,7 @@ def replay(spec: Spec, path: Path, settings: ReplaySettings, out: TextIO, *, job
     redactor = creds.redactor(settings.basic_password_env, settings.bearer_token_env)
     replayer = _Replayer(spec, base_url, settings, creds)
     throttle = Throttle(0)  # the merged record of every process's incidents, in input order
-    coverage = Coverage(spec)
+    coverage = replayer.coverage
     selected = replayer.selected
     found: dict[tuple[Any, ...], Finding] = {}
     counts = {"sent": 0, "judged": 0, "skipped": 0, "unmatched": 0, "failed": 0}
@@ -293,10 +297,10 @@ def replay(spec: Spec, path: Path, settings: ReplaySettings, out: TextIO, *, job
                 counts[step.kind] += 1
             if step.kind in ("failed", "unjudged", "judged"):
                 counts["sent"] += 1
-            if step.kind != "judged" or step.exchange is None:
+            if step.kind != "judged" or step.seen is None:
                 continue
             counts["judged"] += 1
-            coverage.observe(step.exchange)
+            coverage.record(step.seen)
             for finding in step.findings:
                 found.setdefault(finding.key, finding)
     finally:

@@ -23,7 +23,7 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from contracts.checks._positions import Position, fold
 from contracts.checks._schemas import walk_components
@@ -132,6 +132,18 @@ def parse_bars(text: str | None) -> dict[str, float]:
     return bars
 
 
+class Observation(NamedTuple):
+    """What one exchange adds to the coverage (:meth:`Coverage.observation`)."""
+
+    operation: str
+    status: int
+    values: list[tuple[str, Any]]
+    """(enum component, value) the response carried."""
+    codes: tuple[int, ...]
+    sent: list[tuple[str, Any]]
+    """(enum component, value) the request sent."""
+
+
 @dataclass
 class Coverage:
     spec: Spec
@@ -147,6 +159,11 @@ class Coverage:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def observe(self, exchange: Exchange) -> None:
+        self.record(self.observation(exchange))
+
+    def observation(self, exchange: Exchange) -> Observation:
+        """What ``exchange`` adds, worked out without recording it (the costly part: walking the
+        body), so a worker process can work it out and send the run's Coverage only this."""
         op = self.spec.operation(exchange.operation)
         schema = op.response_schema(exchange.status) if exchange.is_json else None
         values = []
@@ -156,18 +173,21 @@ class Coverage:
                 for _, name, value in walk_components(self.spec, schema, exchange.json)
                 if name in self.spec.enums and isinstance(value, (str, int))
             ]
-        sent = self._sent_enums(op, exchange)
-        codes = exchange.error_codes
+        return Observation(
+            op.operation_id, exchange.status, values, exchange.error_codes, self._sent_enums(op, exchange)
+        )
+
+    def record(self, seen: Observation) -> None:
         with self._lock:
-            self.responses[op.operation_id] += 1
-            self.statuses[op.operation_id].add(exchange.status)
-            self.status_counts[(op.operation_id, exchange.status)] += 1
-            for name, value in values:
-                self.enum_values[(op.operation_id, name)].add(value)
-            self.error_codes[op.operation_id].update(codes)
-            for code in codes:
-                self.code_counts[(op.operation_id, code)] += 1
-            for name, value in sent:
+            self.responses[seen.operation] += 1
+            self.statuses[seen.operation].add(seen.status)
+            self.status_counts[(seen.operation, seen.status)] += 1
+            for name, value in seen.values:
+                self.enum_values[(seen.operation, name)].add(value)
+            self.error_codes[seen.operation].update(seen.codes)
+            for code in seen.codes:
+                self.code_counts[(seen.operation, code)] += 1
+            for name, value in seen.sent:
                 self.request_enum_values[name].add(value)
 
     def _sent_enums(self, op: Operation, exchange: Exchange) -> list[tuple[str, Any]]:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import copy
 import io
 import json
+import pickle
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hostile._support import assert_refused, run_cli
 
-from contracts.cli import main
 from contracts.errors import UsageError
+from contracts.har_stream import BLOCK, GAP, EntryStream, Raw, load_pieces
 from contracts.spec import Spec
 from contracts.validate import CHUNK, judge_stream, validate_input
 
@@ -60,31 +63,17 @@ def _write_har(path: Path, entries: list[dict[str, Any]], indent: int | None = N
     return path
 
 
-def _run(
-    args: list[str], capsys: pytest.CaptureFixture[str], stdin: bytes | None = None
-) -> tuple[int, str, str]:
-    saved = sys.stdin
-    if stdin is not None:
-        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
-    try:
-        code = main(args)
-    finally:
-        sys.stdin = saved
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_jobs_two_reports_byte_for_byte_what_jobs_one_does(
     fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Enough entries for several chunks, so the workers really judge them; order included."""
     har = _write_har(tmp_path / "mixed.har", _mixed(3 * CHUNK + 7))
-    one = _run(["validate", "--format", fmt, "--jobs", "1", str(har)], capsys)
-    two = _run(["validate", "--format", fmt, "--jobs", "2", str(har)], capsys)
-    assert one[0] == 1
+    one = run_cli(["validate", "--format", fmt, "--jobs", "1", str(har)], capsys)
+    two = run_cli(["validate", "--format", fmt, "--jobs", "2", str(har)], capsys)
+    assert one.code == 1
     assert one == two
-    assert f"{har}#{3 * CHUNK + 3}:" in one[1] or fmt == "json"  # the last chunk's findings are there
+    assert f"{har}#{3 * CHUNK + 3}:" in one.out or fmt == "json"  # the last chunk's findings are there
 
 
 def test_workers_give_the_first_broken_entry_as_jobs_one_does(spec: Spec, tmp_path: Path) -> None:
@@ -135,9 +124,7 @@ def test_broken_streamed_har_is_one_line(
 ) -> None:
     file = tmp_path / "broken.har"
     file.write_text(text.replace("UNMATCHED", UNMATCHED))
-    code, out, err = _run(["validate", str(file)], capsys)
-    assert (code, out) == (2, "")
-    assert err.startswith("error: ") and message in err.splitlines()[0] and "Traceback" not in err
+    assert_refused(run_cli(["validate", str(file)], capsys), message)
 
 
 def test_ndjson_is_judged_as_the_har_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -146,28 +133,26 @@ def test_ndjson_is_judged_as_the_har_is(tmp_path: Path, capsys: pytest.CaptureFi
     lines = "\n".join(json.dumps(e) for e in entries) + "\n"
     for name in ("c.ndjson", "c.jsonl", "sniffed.log"):
         (tmp_path / name).write_text(lines)
-    expected = _run(["validate", "--format", "json", str(har)], capsys)[1]
+    expected = run_cli(["validate", "--format", "json", str(har)], capsys).out
     for name in ("c.ndjson", "c.jsonl", "sniffed.log"):
-        code, out, _ = _run(["validate", "--format", "json", str(tmp_path / name)], capsys)
-        assert code == 1
-        assert out == expected.replace(str(har), str(tmp_path / name))
-    code, out, _ = _run(
-        ["validate", "--input-format", "ndjson", "--format", "json", "-"], capsys, lines.encode()
+        got = run_cli(["validate", "--format", "json", str(tmp_path / name)], capsys)
+        assert got.code == 1
+        assert got.out == expected.replace(str(har), str(tmp_path / name))
+    got = run_cli(
+        ["validate", "--input-format", "ndjson", "--format", "json", "-"], capsys, stdin=lines.encode()
     )
-    assert out == expected.replace(str(har), "<stdin>")
+    assert got.out == expected.replace(str(har), "<stdin>")
 
 
 def test_broken_ndjson_line_names_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     file = tmp_path / "c.ndjson"
     file.write_text(json.dumps(_entry("https://h/v3/targetGroups/channels", CHANNELS)) + '\n{"request": \n')
-    code, out, err = _run(["validate", str(file)], capsys)
-    assert (code, out) == (2, "")
-    assert f"{file}:2:1: malformed JSON" in err.splitlines()[0]
+    assert_refused(run_cli(["validate", str(file)], capsys), f"{file}:2:1: malformed JSON")
     file.write_text(
         '{"request": {"method": "GET", "url": "/x"}, "response": {"status": 99999999999999999999}}\n'
     )
-    code, _, err = _run(["validate", str(file)], capsys)
-    assert code == 2 and "response.status 99999999999999999999 is not an HTTP status" in err
+    got = run_cli(["validate", str(file)], capsys)
+    assert got.code == 2 and "response.status 99999999999999999999 is not an HTTP status" in got.err
 
 
 def test_a_break_past_the_first_megabytes_names_its_line(
@@ -183,10 +168,9 @@ def test_a_break_past_the_first_megabytes_names_its_line(
     assert len(broken) > 3 * 1024 * 1024
     file = tmp_path / "broken.har"
     file.write_text(broken)
-    code, _, err = _run(["validate", str(file)], capsys)
-    assert code == 2 and f"{file}:{line}:{column}: malformed JSON" in err, err
-    code, _, err = _run(["validate", "-"], capsys, broken.encode())
-    assert code == 2 and f"<stdin>:{line}:{column}: malformed JSON" in err, err
+    assert_refused(run_cli(["validate", str(file)], capsys), f"{file}:{line}:{column}: malformed JSON")
+    got = run_cli(["validate", "-"], capsys, stdin=broken.encode())
+    assert_refused(got, f"<stdin>:{line}:{column}: malformed JSON")
 
 
 def _compact(entries: list[dict[str, Any]]) -> str:
@@ -204,9 +188,9 @@ def test_a_separator_met_inside_an_entry_is_read_again_exactly(
     har = tmp_path / "compact.har"
     har.write_text(_compact(entries))
     assert har.read_text().count('},{"startedDateTime"') > len(entries)  # more separators than entries
-    one = _run(["validate", "--format", "json", "--jobs", "1", str(har)], capsys)
-    two = _run(["validate", "--format", "json", "--jobs", "2", str(har)], capsys)
-    assert one[0] == 1 and one == two
+    one = run_cli(["validate", "--format", "json", "--jobs", "1", str(har)], capsys)
+    two = run_cli(["validate", "--format", "json", "--jobs", "2", str(har)], capsys)
+    assert one.code == 1 and one == two
 
 
 @pytest.mark.parametrize("where", [40, CHUNK + 3, 3 * CHUNK + 5])
@@ -222,9 +206,9 @@ def test_a_malformed_entry_mid_stream_is_the_error_jobs_one_gives(
     ndjson = tmp_path / "broken.ndjson"
     ndjson.write_text("\n".join(texts) + "\n")
     for file in (har, ndjson):
-        one = _run(["validate", "--jobs", "1", str(file)], capsys)
-        two = _run(["validate", "--jobs", "2", str(file)], capsys)
-        assert one[0] == 2 and "malformed JSON" in one[2] and one == two, (file, one[2], two[2])
+        one = run_cli(["validate", "--jobs", "1", str(file)], capsys)
+        two = run_cli(["validate", "--jobs", "2", str(file)], capsys)
+        assert one.code == 2 and "malformed JSON" in one.err and one == two, (file, one.err, two.err)
 
 
 def test_integers_orjson_refuses_are_read_by_the_stream(
@@ -235,6 +219,69 @@ def test_integers_orjson_refuses_are_read_by_the_stream(
     for index in range(10, len(entries), 50):
         entries[index]["_big"] = 2**70
     har = _write_har(tmp_path / "big.har", entries)
-    one = _run(["validate", "--format", "json", "--jobs", "1", str(har)], capsys)
-    two = _run(["validate", "--format", "json", "--jobs", "2", str(har)], capsys)
-    assert one[0] == 1 and one == two
+    one = run_cli(["validate", "--format", "json", "--jobs", "1", str(har)], capsys)
+    two = run_cli(["validate", "--format", "json", "--jobs", "2", str(har)], capsys)
+    assert one.code == 1 and one == two
+
+
+def _pieces(stream: EntryStream) -> list[Raw]:
+    return [e for e in stream if isinstance(e, Raw)]
+
+
+def test_from_a_regular_file_only_offsets_are_handed_over(tmp_path: Path) -> None:
+    """A worker reads a piece of a regular file itself: what crosses the pipe is two offsets, and the
+    bytes it reads (one pread per run of nearby pieces) are those the reading process cut."""
+    entries = _mixed(30)
+    entries[20]["_padding"] = "x" * (2 * GAP)  # far apart: pieces 19 and 21 are read by separate preads
+    har = _write_har(tmp_path / "c.har", entries, indent=1)
+    data = har.read_bytes()
+    with har.open("rb") as handle:
+        stream = EntryStream(handle, str(har), ndjson=False, head=handle.read(BLOCK), raw=True)
+        assert stream.source is not None
+        pieces = _pieces(stream)
+        assert all(p.data is None for p in pieces)
+        assert all(len(pickle.dumps(p)) < 64 for p in pieces)
+        load_pieces(pieces, stream.source)
+    assert [bytes(p.data or b"") for p in pieces] == [data[p.start : p.end] for p in pieces]
+    # the first entry is read before the separator is learned, the last has none after it
+    assert [json.loads(bytes(p.data or b"")) for p in pieces] == entries[1:-1]
+
+
+def test_from_what_is_not_a_regular_file_the_bytes_are_handed_over() -> None:
+    entries = _mixed(12)
+    text = json.dumps({"log": {"entries": entries}}).encode()
+    handle = io.BytesIO(text)  # no descriptor, as a pipe's bytes cannot be read twice
+    stream = EntryStream(handle, "<stdin>", ndjson=False, head=handle.read(BLOCK), raw=True)
+    assert stream.source is None
+    pieces = _pieces(stream)
+    assert pieces and [p.data for p in pieces] == [text[p.start : p.end] for p in pieces]
+    assert [json.loads(bytes(p.data or b"")) for p in pieces] == entries[1:-1]
+
+
+def test_a_pipe_at_jobs_two_reads_broken_pieces_again_exactly(tmp_path: Path) -> None:
+    """Through a real pipe (the window keeps the pieces in flight): a separator inside an entry and a
+    malformed entry in a later chunk give the report and the error of a file at --jobs 1."""
+    entries = _mixed(3 * CHUNK + 7)
+    for index, entry in enumerate(entries):  # megabytes: chunks in flight span several blocks
+        entry["_padding"] = "x" * 8000
+        if index % 97 == 5:
+            entry["_pages"] = [{"startedDateTime": "a"}, {"startedDateTime": "b"}]
+    good = _compact(entries)
+    texts = [json.dumps(e, separators=(",", ":")) for e in entries]
+    texts[2 * CHUNK + 1] = texts[2 * CHUNK + 1].replace('"status":', '"status" 7,', 1)
+    broken = '{"log":{"entries":[\n' + ",\n".join(texts) + "\n]}}"
+    for text in (good, broken):
+        file = tmp_path / "c.har"
+        file.write_text(text)
+        command = [sys.executable, "-m", "contracts", "validate", "--format", "json"]
+        one = subprocess.run(
+            [*command, "--jobs", "1", str(file)], capture_output=True, text=True, check=False
+        )
+        two = subprocess.run(
+            [*command, "--jobs", "2", "-"], input=text, capture_output=True, text=True, check=False
+        )
+        assert one.returncode in (1, 2) and "Traceback" not in one.stderr
+        expected = (one.returncode, one.stdout, one.stderr)
+        assert (two.returncode, two.stdout, two.stderr) == tuple(
+            part.replace(str(file), "<stdin>") if isinstance(part, str) else part for part in expected
+        )

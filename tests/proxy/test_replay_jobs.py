@@ -54,9 +54,13 @@ def test_two_workers_report_what_one_does(
             out = capsys.readouterr().out
             report = json.loads((reports / "report.json").read_text())
             report["summary"].pop("duration_seconds")
-            outputs.append((code, out, report))
+            coverage = json.loads((reports / "coverage.json").read_text())
+            outputs.append((code, out, report, coverage))
     assert outputs[0][0] == 1 and outputs[0][2]["violations"] and outputs[0][2]["infrastructure"]
-    assert outputs[0] == outputs[1]  # stdout and report.json, order included (the run's time aside)
+    seen = outputs[0][3]["operations"]["get-target-groups-id"]
+    assert seen["responses"] and any(v for values in seen["enums"].values() for v in values.values())
+    # stdout, report.json and coverage.json (worked out by the workers), order included, the time aside
+    assert outputs[0] == outputs[1]
     assert "enum_value_documented" in outputs[0][1] and "1 write(s) skipped" in outputs[0][1]
 
 
