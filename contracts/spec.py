@@ -208,6 +208,7 @@ class EnumSchema(_Value):
     def __init__(self, name: str, values: tuple[JSON, ...], pointer: Pointer) -> None:
         _set(self, name=name, values=values, pointer=pointer)
 
+
 @dataclass(frozen=True)
 class Parameter:
     """One parameter of an operation, read once (``Operation.params``): the request checks, the error
@@ -229,7 +230,6 @@ class Parameter:
     def extending(cls, base: Parameter, **extra: Any) -> Self:
         """``base`` as a ``cls``, with the fields ``cls`` adds (a tool's own view of a parameter)."""
         return cls(**{f.name: getattr(base, f.name) for f in fields(Parameter)}, **extra)
-
 
 
 class Operation(_Value):
