@@ -10,7 +10,8 @@ operation whose business rules refuse some schema-valid requests (a duplicate na
 ``refusal_is_a_business_rule``: fails any such 400 whose code is not one of the operation's business-rule
 codes in the spec, so a schema-valid request refused as invalid input still fails. ``filter_failure``: drops
 ``ensure_resource_availability``'s "created resource not found" when the 404's codes name another record
-than the one just created (the rule ``contracts run`` applies, :func:`~contracts.schemathesis_support.keeps_failure`).
+than the one just created, and ``use_after_free``'s finding after a DELETE the spec marks ``x-soft-delete`` (the
+rules ``contracts run`` applies, :func:`~contracts.schemathesis_support.keeps_failure`).
 Importing this module registers all five for the process.
 """
 
@@ -105,5 +106,6 @@ def refusal_is_a_business_rule(ctx: Any, response: Any, case: Any) -> bool | Non
 
 @schemathesis.hook
 def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool:
-    """A 404 after a create that names another record (enrol's period) is not "created resource not found"."""
+    """A 404 after a create that names another record (enrol's period) is not "created resource not found";
+    a read after a soft delete (deactivate-target) answering 200 is not a use after free."""
     return keeps_failure(spec(), failure, response)

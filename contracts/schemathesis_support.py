@@ -111,12 +111,23 @@ def created_not_found_codes(spec_: Spec, created_with: str, follow_up: str) -> f
 
 def keeps_failure(spec_: Spec, failure: Any, response: Any) -> bool:
     """Whether a schemathesis failure stands (``filter_failure``): all do but a "created resource not found"
-    whose 404 names another record than the one just created (:func:`names_the_created_resource`)."""
-    from schemathesis.openapi.checks import EnsureResourceAvailability
+    whose 404 names another record than the one just created (:func:`names_the_created_resource`) and a
+    "deleted resource still available" after a soft delete (:func:`freed_by_soft_delete`)."""
+    from schemathesis.openapi.checks import EnsureResourceAvailability, UseAfterFree
 
+    if isinstance(failure, UseAfterFree):
+        return not freed_by_soft_delete(spec_, str(getattr(failure, "free", "")))
     if not isinstance(failure, EnsureResourceAvailability):
         return True
     return names_the_created_resource(spec_, failure, response.status_code, response.content or b"")
+
+
+def freed_by_soft_delete(spec_: Spec, free: str) -> bool:
+    """Whether ``free`` (``use_after_free``'s ``DELETE /v3/…`` with its ids) is an operation the spec marks
+    ``x-soft-delete``: the record stays readable after it (deactivate-target), so a 200 there is the contract."""
+    method, _, path = free.partition(" ")
+    found = spec_.match(method, path) if path.startswith("/") else None
+    return found is not None and found[0].soft_delete is not None
 
 
 def names_the_created_resource(spec_: Spec, failure: Any, status: int, body: bytes) -> bool:

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 DEFAULT_SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "v3.json"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SOFT_DELETE_KEY = "x-soft-delete"
+"""A DELETE that deactivates (:attr:`Operation.soft_delete`); docs/spec-conventions.md."""
+SOFT_DELETE_SHAPE = "on a DELETE, the name of the boolean property a deleted record keeps false"
 ERROR_CATALOGUE_KEY = "x-error-codes"
 ENVELOPE_SCHEMA = "Envelope"
 ERROR_ENVELOPE_SCHEMA = "ErrorEnvelope"
@@ -287,6 +290,18 @@ class Operation(_Value):
     def path_regex(self) -> re.Pattern[str]:
         """The path template as a regex (compiled on first match: a lint never matches a path)."""
         return _path_regex(self.path)
+
+    @functools.cached_property
+    def soft_delete(self) -> str | None:
+        """``x-soft-delete``: the boolean property this DELETE sets false instead of removing the record.
+        The mock deactivates, and a read after it answering 200 is no use-after-free. Malformed: SpecError."""
+        flag = self.raw.get(SOFT_DELETE_KEY)
+        if flag is not None and not (isinstance(flag, str) and flag and self.method == "DELETE"):
+            raise SpecError(
+                f"{join_pointer(self.pointer, SOFT_DELETE_KEY)}: {SOFT_DELETE_SHAPE}, not {flag!r:.60}",
+                hint="docs/spec-conventions.md, 'Mock extensions'",
+            )
+        return flag
 
     @property
     def is_write(self) -> bool:

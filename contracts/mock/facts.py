@@ -18,11 +18,9 @@ from typing import Any
 
 from contracts.checks._schemas import compile_schema
 from contracts.error_facts import REQUIRED, BodySite, Rule
-from contracts.errors import SpecError
-from contracts.spec import Operation, Spec, join_pointer, merged
+from contracts.spec import Operation, Spec, merged
 
 PARAM = re.compile(r"^\{(.+)\}$")
-SOFT_DELETE_KEY = "x-soft-delete"
 """On a DELETE: the record stays, readable, with this boolean property false (docs/spec-conventions.md)."""
 COLLECTION_KEY = "x-collection"
 """On a parameter: the collection its id names, where the path does not say (docs/spec-conventions.md)."""
@@ -134,7 +132,7 @@ class Facts:
         self.rules: dict[str, Rule] = {rule.name: rule for rule in facts.rules}
         """The operation's ``x-rules`` by name, as :mod:`contracts.error_facts` read and checked them."""
         self.behaviour: str | None = op.raw.get("x-behaviour")
-        self.soft_delete: str | None = _soft_delete(op)
+        self.soft_delete: str | None = op.soft_delete
         self.param_names = frozenset(p.name for p in op.params)
         self._defaults: dict[tuple[str, ...], dict[str, Any]] = {}
         seen: list[tuple[str, str]] = []
@@ -220,17 +218,6 @@ def _collect_defaults(spec: Spec, schema: Any, where: list[str], found: dict[str
         sub = merged(spec, sub)
         if "default" in sub:
             found.setdefault(name, sub["default"])
-
-
-def _soft_delete(op: Operation) -> str | None:
-    flag = op.raw.get(SOFT_DELETE_KEY)
-    if flag is not None and not (isinstance(flag, str) and flag and op.method == "DELETE"):
-        raise SpecError(
-            f"{join_pointer(op.pointer, SOFT_DELETE_KEY)}: on a DELETE, the name of the boolean property "
-            f"a deleted record keeps false, not {flag!r:.60}",
-            hint="docs/spec-conventions.md, 'Mock extensions'",
-        )
-    return flag
 
 
 def value_roles(spec: Spec) -> dict[str, dict[str, tuple[Any, ...]]]:

@@ -82,3 +82,22 @@ def test_a_value_role_outside_the_enum_and_a_bad_behaviour_name(spec: Spec) -> N
     assert len(found) == 2
     assert any("x-value-roles 'running' must list values of the enum (not ['STARTED'])" in f for f in found)
     assert any("x-behaviour 'Read Group' is not a kebab-case name" in f for f in found)
+
+
+TARGET = GROUP + "/targets/{targetId}"
+
+
+def test_a_soft_delete_off_a_delete_or_naming_no_boolean(spec: Spec) -> None:
+    """x-soft-delete on a PUT, and one naming a property no schema declares a boolean (``name`` is a string)."""
+
+    def mutate(raw: dict[str, Any]) -> None:
+        raw["paths"][TARGET]["put"]["x-soft-delete"] = "active"
+        raw["paths"][TARGET]["delete"]["x-soft-delete"] = "name"
+
+    found = findings(spec, "extensions_well_formed", mutate)
+    assert found == [
+        "/paths/~1v3~1targetGroups~1{targetGroupId}~1targets~1{targetId}/put/x-soft-delete modify-target: "
+        "x-soft-delete 'active': on a DELETE, the name of the boolean property a deleted record keeps false",
+        "/paths/~1v3~1targetGroups~1{targetGroupId}~1targets~1{targetId}/delete/x-soft-delete deactivate-target: "
+        "x-soft-delete names 'name', which no schema of the components declares a boolean",
+    ]

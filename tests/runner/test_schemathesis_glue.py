@@ -1,5 +1,6 @@
 """schemathesis's ``ensure_resource_availability`` after a create: its 404 stands only when it says the *created*
-resource is missing (the not-found code of the path parameter naming it, or no code at all).
+resource is missing (the not-found code of the path parameter naming it, or no code at all); its
+``use_after_free`` after a DELETE stands only when the spec does not mark that DELETE ``x-soft-delete``.
 
 The exchange is the one that failed ``make contract`` (run 3 of 2026-12-02): create-targets created a target
 in group 2911, then schemathesis enrolled fuzzed customers into it; the mock answered 404 for the period the
@@ -30,7 +31,7 @@ from contracts.runner.safety import Safety
 from contracts.runner.settings import RunSettings
 from contracts.runner.throttle import Throttle
 from contracts.schemathesis_support import created_not_found_codes, keeps_failure
-from contracts.spec import Spec
+from contracts.spec import Spec, load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 PAIR = ("u", "p")
@@ -208,21 +209,26 @@ def test_the_runner_drops_the_false_finding_through_schemathesis(spec: Spec, cli
 
 
 def test_plain_schemathesis_hooks_drop_it_too(spec: Spec, client: TestClient) -> None:
-    """schemathesis.toml's hooks register the same rule as ``filter_failure`` (run in a process of its own:
-    importing the hooks registers checks for the whole process)."""
+    """schemathesis.toml's hooks register the same rules as ``filter_failure`` (run in a process of its own:
+    importing the hooks registers checks for the whole process): the enrolment's 404, and a read after the
+    soft delete (deactivate-target) but not after the hard one (delete-target-group)."""
     answer = _enrol(client, 2911, _created_target(client))
     other = _enrol(client, 2911, 99999999)
     script = f"""
 import json, sys
 from schemathesis.core.transport import Response
-from schemathesis.openapi.checks import EnsureResourceAvailability
+from schemathesis.openapi.checks import EnsureResourceAvailability, UseAfterFree
 from contracts import schemathesis_hooks as hooks
 def ask(status, body):
     r = Response(status, {{}}, body.encode(), request=None, elapsed=0.0, verify=True)
     f = EnsureResourceAvailability(operation={CREATE!r}, message="", created_with={CREATE!r},
                                    not_available_with={ENROL!r})
     return hooks.filter_failure(None, f, None, r)
-print(json.dumps([ask(404, sys.argv[1]), ask(404, sys.argv[2])]))
+def freed(free):
+    r = Response(200, {{}}, b"{{}}", request=None, elapsed=0.0, verify=True)
+    return hooks.filter_failure(None, UseAfterFree(operation="", message="", free=free, usage=""), None, r)
+print(json.dumps([ask(404, sys.argv[1]), ask(404, sys.argv[2]),
+                  freed("DELETE /v3/targetGroups/2911/targets/1"), freed("DELETE /v3/targetGroups/2911")]))
 """
     done = subprocess.run(
         [sys.executable, "-c", script, answer.text, other.text],
@@ -232,4 +238,42 @@ print(json.dumps([ask(404, sys.argv[1]), ask(404, sys.argv[2])]))
         timeout=120,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(done.stdout) == [False, True]
+    assert json.loads(done.stdout) == [False, True, False, True]
+
+
+def _freed(free: str, usage: str) -> Any:
+    from schemathesis.openapi.checks import UseAfterFree
+
+    return UseAfterFree(
+        operation=usage, message="The API did not return a `HTTP 404 Not Found`", free=free, usage=usage
+    )
+
+
+def test_a_read_after_a_soft_delete_is_no_use_after_free(spec: Spec, client: TestClient) -> None:
+    """deactivate-target keeps the target and its communications (``x-soft-delete: active``): the mock
+    answers the read after it 200, as the real API does, and schemathesis's finding is dropped."""
+    target = _created_target(client)
+    base = f"/v3/targetGroups/2911/targets/{target}"
+    assert client.delete(base).status_code == 200
+    read = client.get(base + "/communications")
+    assert read.status_code == 200, read.text
+    assert not keeps_failure(spec, _freed(f"DELETE {base}", f"GET {base}/communications"), _answer(read))
+
+
+def test_a_read_after_a_hard_delete_stands(spec: Spec, client: TestClient) -> None:
+    """delete-target-group removes the group: a 2xx read after it is the violation schemathesis says it is."""
+    answer = _answer(client.get("/v3/targetGroups/2911"))
+    assert keeps_failure(spec, _freed("DELETE /v3/targetGroups/2911", "GET /v3/targetGroups/2911"), answer)
+    assert keeps_failure(spec, _freed("", "GET /v3/targetGroups/2911"), answer)  # nothing to match: it stands
+
+
+def test_the_soft_delete_is_the_specs_word(tmp_path: Path, client: TestClient) -> None:
+    """Without ``x-soft-delete`` on deactivate-target (a copy of the spec) the same finding stands."""
+    raw = json.loads((ROOT / "spec" / "v3.json").read_text())
+    del raw["paths"]["/v3/targetGroups/{targetGroupId}/targets/{targetId}"]["delete"]["x-soft-delete"]
+    (tmp_path / "v3.json").write_text(json.dumps(raw))
+    base = "/v3/targetGroups/2911/targets/1"
+    answer = _answer(client.get(base + "/communications"))
+    assert keeps_failure(
+        load_spec(tmp_path / "v3.json"), _freed(f"DELETE {base}", f"GET {base}/communications"), answer
+    )

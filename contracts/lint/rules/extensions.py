@@ -10,10 +10,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from contracts.errors import SpecError
 from contracts.findings import Finding
 from contracts.lint import finding, rule
 from contracts.lint.rules import follow
-from contracts.spec import Operation, Spec, escape_token, join_pointer
+from contracts.spec import SOFT_DELETE_KEY, SOFT_DELETE_SHAPE, Operation, Spec, escape_token, join_pointer
 
 CODED = ("x-not-found-code", "x-unique")
 KEBAB = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -124,7 +125,8 @@ def extension_codes_listed(spec: Spec) -> Iterator[Finding]:
 
 @rule(hint="see docs/spec-conventions.md, 'Error facts' and 'Mock extensions', for each extension's shape")
 def extensions_well_formed(spec: Spec) -> Iterator[Finding]:
-    """x-constraint-codes, x-collection, x-behaviour, x-rules and x-value-roles have their documented shape."""
+    """x-constraint-codes, x-collection, x-behaviour, x-rules, x-soft-delete and x-value-roles have their documented
+    shape."""
     segments = {s for op in spec.operations for s in op.path.split("/") if s and not s.startswith("{")}
     for op in spec.operations:
         for pointer, message in _op_problems(op, segments):
@@ -164,6 +166,7 @@ def _op_problems(op: Operation, segments: set[str]) -> Iterator[tuple[str, str]]
                 join_pointer(pointer, "x-collection"),
                 f"x-collection {collection!r} is no collection of the paths",
             )
+    yield from _soft_delete_problems(op)
     behaviour = op.raw.get("x-behaviour")
     if behaviour is not None and not (isinstance(behaviour, str) and KEBAB.match(behaviour)):
         yield join_pointer(op.pointer, "x-behaviour"), f"x-behaviour {behaviour!r} is not a kebab-case name"
@@ -178,3 +181,25 @@ def _op_problems(op: Operation, segments: set[str]) -> Iterator[tuple[str, str]]
                 join_pointer(op.pointer, "x-rules", index),
                 "an x-rules entry needs a kebab-case 'rule' name",
             )
+
+
+def _soft_delete_problems(op: Operation) -> Iterator[tuple[str, str]]:
+    """The shape is :attr:`Operation.soft_delete`'s to judge; the named property must be a boolean one."""
+    pointer = join_pointer(op.pointer, SOFT_DELETE_KEY)
+    try:
+        flag = op.soft_delete
+    except SpecError:
+        yield pointer, f"x-soft-delete {op.raw.get(SOFT_DELETE_KEY)!r:.60}: {SOFT_DELETE_SHAPE}"
+        return
+    if flag is not None and flag not in _boolean_properties(op.spec):
+        yield pointer, f"x-soft-delete names {flag!r}, which no schema of the components declares a boolean"
+
+
+def _boolean_properties(spec: Spec) -> set[str]:
+    return {
+        name
+        for schema in (spec.raw.get("components", {}).get("schemas") or {}).values()
+        if isinstance(schema, dict)
+        for name, sub in (schema.get("properties") or {}).items()
+        if isinstance(sub, dict) and sub.get("type") == "boolean"
+    }
