@@ -4,7 +4,7 @@ output locations checked up front.
 A flag and its ``[tool.contracts]`` twin are judged by the same :class:`~contracts.config.Constraint`
 (:func:`setting`, or :func:`ranged` for click's range types), so ``--timeout nan`` and ``timeout = nan``
 fail alike. The options that several commands take (``--timeout``, ``--rate-limit``, ``--report``,
-``--jobs``) are written once here, each command giving only its help. Output paths are checked before
+``--jobs``, the credentials' variables) are written once here, each command giving only its help. Output paths are checked before
 any work (:func:`writable_file`, :func:`writable_dir`), so a run never fails at its end because a
 report cannot be written.
 """
@@ -110,6 +110,33 @@ def report_option(help: str) -> Callable[[F], F]:
 def jobs_option(help: str) -> Callable[[F], F]:
     """``--jobs/-j N``: worker processes (default: all cores)."""
     return click.option("--jobs", "-j", type=click.IntRange(1), default=None, help=help)
+
+
+def credential_env_options(command: F) -> F:
+    """``--basic-user-env``, ``--basic-password-env``, ``--bearer-token-env`` (``run``, ``replay``): the
+    variables the credentials are read from, so a secret is never a flag's value."""
+    for option in reversed(
+        (
+            click.option(
+                "--basic-user-env",
+                default=None,
+                help="Variable holding the Basic user (default CONTRACTS_BASIC_USER).",
+            ),
+            click.option(
+                "--basic-password-env",
+                default=None,
+                help="Variable holding the Basic password (default CONTRACTS_BASIC_PASSWORD); never a password "
+                "itself.",
+            ),
+            click.option(
+                "--bearer-token-env",
+                default=None,
+                help="Variable holding a bearer token (default CONTRACTS_BEARER_TOKEN); never a token itself.",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
 
 
 def finite(value: float, flag: str) -> float:

@@ -8,7 +8,13 @@ from pathlib import Path
 import click
 
 from contracts.cli import Context
-from contracts.cli._params import jobs_option, rate_limit_option, report_option, timeout_option
+from contracts.cli._params import (
+    credential_env_options,
+    jobs_option,
+    rate_limit_option,
+    report_option,
+    timeout_option,
+)
 from contracts.errors import ExitCode
 
 
@@ -22,6 +28,7 @@ from contracts.errors import ExitCode
 @jobs_option(
     "Worker processes on loopback when read-only (default: all cores); elsewhere one keeps the pace."
 )
+@credential_env_options
 @click.pass_obj
 def command(
     ctx: Context,
@@ -32,10 +39,14 @@ def command(
     timeout: float | None,
     report: Path | None,
     jobs: int | None = None,
+    basic_user_env: str | None = None,
+    basic_password_env: str | None = None,
+    bearer_token_env: str | None = None,
 ) -> int:
     """Re-send the requests of HAR (read-only unless --allow-writes) and judge the answers.
 
-    Credentials come from CONTRACTS_BASIC_USER/CONTRACTS_BASIC_PASSWORD or CONTRACTS_BEARER_TOKEN.
+    Credentials come from CONTRACTS_BASIC_USER/CONTRACTS_BASIC_PASSWORD or CONTRACTS_BEARER_TOKEN (or
+    the variables --basic-user-env, --basic-password-env, --bearer-token-env name).
     Exit 0 conformant, 1 violations, 2 could not judge.
     """
     from contracts.config import load_table, settings_from
@@ -52,6 +63,9 @@ def command(
         rate_limit=rate_limit,
         timeout=timeout,
         report=str(report) if report else None,
+        basic_user_env=basic_user_env,
+        basic_password_env=basic_password_env,
+        bearer_token_env=bearer_token_env,
     )
     if not settings.base_url:
         raise UsageError(

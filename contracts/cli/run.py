@@ -7,7 +7,13 @@ from pathlib import Path
 import click
 
 from contracts.cli import Context
-from contracts.cli._params import ranged, rate_limit_option, report_option, timeout_option
+from contracts.cli._params import (
+    credential_env_options,
+    ranged,
+    rate_limit_option,
+    report_option,
+    timeout_option,
+)
 from contracts.errors import ExitCode
 
 
@@ -84,19 +90,7 @@ def _names(value: str | None) -> tuple[str, ...] | None:
     "loopback at an unlimited rate, threads otherwise.",
 )
 @click.option("--basic-user", default=None, help="Basic auth user (default: $CONTRACTS_BASIC_USER).")
-@click.option(
-    "--basic-user-env", default=None, help="Variable holding the Basic user (default CONTRACTS_BASIC_USER)."
-)
-@click.option(
-    "--basic-password-env",
-    default=None,
-    help="Variable holding the Basic password (default CONTRACTS_BASIC_PASSWORD); never a password itself.",
-)
-@click.option(
-    "--bearer-token-env",
-    default=None,
-    help="Variable holding a bearer token (default CONTRACTS_BEARER_TOKEN); never a token itself.",
-)
+@credential_env_options
 @click.option("--seed", type=int, default=None, help="Seed for reproducible generation.")
 @click.pass_obj
 def command(

@@ -110,3 +110,29 @@ def test_replay_to_a_closed_port_or_of_a_bad_file_is_exit_2(
     assert "malformed JSON" in capsys.readouterr().err
     assert main(["replay", str(recorded)]) == 2
     assert "needs --base-url" in capsys.readouterr().err
+
+
+def test_credentials_come_from_the_variables_the_flags_name(
+    recorded: Path, spec: Spec, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``--basic-user-env``/``--basic-password-env`` (as ``contracts run`` has them): the pair is read from
+    those variables, sent to the server, and never written to the report."""
+    for name in ("CONTRACTS_BASIC_USER", "CONTRACTS_BASIC_PASSWORD", "CONTRACTS_BEARER_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TEAM_USER", CREDS[0])
+    monkeypatch.setenv("TEAM_SECRET", CREDS[1])
+    upstream = Broken(create_app(spec, credentials=CREDS), lambda p, s, h, b: (s, h, b))
+    flags = [
+        "--basic-user-env",
+        "TEAM_USER",
+        "--basic-password-env",
+        "TEAM_SECRET",
+        "--report",
+        str(tmp_path / "r"),
+    ]
+    with serve(upstream) as url:
+        assert main(["replay", str(recorded), "--base-url", url, *flags]) == 0
+    sent = [headers.get("authorization") for _, _, headers in upstream.requests]
+    assert sent == [AUTH["Authorization"]] * 3
+    assert all(CREDS[1] not in f.read_text() for f in (tmp_path / "r").iterdir())
+    assert main(["replay", str(recorded), "--base-url", url, "--basic-user-env", ""]) == 2
