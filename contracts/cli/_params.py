@@ -4,9 +4,9 @@ output locations checked up front.
 A flag and its ``[tool.contracts]`` twin are judged by the same :class:`~contracts.config.Constraint`
 (:func:`setting`, or :func:`ranged` for click's range types), so ``--timeout nan`` and ``timeout = nan``
 fail alike. The options that several commands take (``--timeout``, ``--rate-limit``, ``--report``,
-``--jobs``, the credentials' variables) are written once here, each command giving only its help. Output paths are checked before
-any work (:func:`writable_file`, :func:`writable_dir`), so a run never fails at its end because a
-report cannot be written.
+``--jobs``, the credentials' variables) are written once here, each command giving only its help.
+Output paths are checked before any work (:func:`writable_file`, :func:`writable_dir`), so a run never
+fails at its end because a report cannot be written.
 """
 
 from __future__ import annotations

@@ -277,3 +277,14 @@ def test_the_soft_delete_is_the_specs_word(tmp_path: Path, client: TestClient) -
     assert keeps_failure(
         load_spec(tmp_path / "v3.json"), _freed(f"DELETE {base}", f"GET {base}/communications"), answer
     )
+
+
+def test_a_malformed_soft_delete_excuses_nothing(tmp_path: Path, client: TestClient) -> None:
+    """``x-soft-delete: true`` (not a property name; lint says so) leaves the finding standing, no error mid-run."""
+    raw = json.loads((ROOT / "spec" / "v3.json").read_text())
+    raw["paths"]["/v3/targetGroups/{targetGroupId}/targets/{targetId}"]["delete"]["x-soft-delete"] = True
+    (tmp_path / "v3.json").write_text(json.dumps(raw))
+    base = "/v3/targetGroups/2911/targets/1"
+    answer = _answer(client.get(base + "/communications"))
+    freed = _freed(f"DELETE {base}", f"GET {base}/communications")
+    assert keeps_failure(load_spec(tmp_path / "v3.json"), freed, answer)

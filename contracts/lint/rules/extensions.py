@@ -125,8 +125,8 @@ def extension_codes_listed(spec: Spec) -> Iterator[Finding]:
 
 @rule(hint="see docs/spec-conventions.md, 'Error facts' and 'Mock extensions', for each extension's shape")
 def extensions_well_formed(spec: Spec) -> Iterator[Finding]:
-    """x-constraint-codes, x-collection, x-behaviour, x-rules, x-soft-delete and x-value-roles have their documented
-    shape."""
+    """x-constraint-codes, x-collection, x-behaviour, x-rules, x-soft-delete and x-value-roles have their
+    documented shape."""
     segments = {s for op in spec.operations for s in op.path.split("/") if s and not s.startswith("{")}
     for op in spec.operations:
         for pointer, message in _op_problems(op, segments):
