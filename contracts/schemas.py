@@ -130,6 +130,44 @@ _DYNAMIC = frozenset(
     }
 )
 """Keywords that make which properties a schema declares depend on the instance (or declare all)."""
+_ANNOTATIONS = frozenset(
+    {
+        "title",
+        "description",
+        "readOnly",
+        "writeOnly",
+        "deprecated",
+        "default",
+        "example",
+        "examples",
+        "$comment",
+    }
+)
+"""Keywords that say nothing about which values a schema accepts."""
+
+
+def _never_object(schema: Any) -> bool:
+    """True when ``schema``'s own ``type`` refuses every object (``{"type": "null"}``)."""
+    if not isinstance(schema, dict) or "type" not in schema:
+        return schema is False
+    kind = schema["type"]
+    return "object" not in (kind if isinstance(kind, list) else [kind])
+
+
+def _object_branch(schema: dict[str, Any]) -> tuple[str, int] | None:
+    """(keyword, index) when ``schema`` is an ``anyOf``/``oneOf`` (annotations beside it at most) one
+    branch of which alone may accept an object, the others' ``type`` refusing objects (a nullable
+    ``[{"$ref": ...}, {"type": "null"}]``): at an object only that branch applies, so closing it
+    closes the whole, and ``unevaluatedProperties`` (every branch evaluated again for its
+    annotations) is not needed."""
+    for keyword in ("anyOf", "oneOf"):
+        branches = schema.get(keyword)
+        if isinstance(branches, list) and schema.keys() - {keyword} <= _ANNOTATIONS:
+            open_to_objects = [i for i, sub in enumerate(branches) if not _never_object(sub)]
+            return (keyword, open_to_objects[0]) if len(open_to_objects) == 1 else None
+    return None
+
+
 _NOT_SCHEMA = frozenset(
     {"const", "enum", "default", "example", "examples", "properties", "patternProperties"}
 )
@@ -232,6 +270,12 @@ class Schemas:
         ``unevaluatedProperties``' cost (which re-evaluates the subtree to collect annotations)."""
         if not isinstance(schema, dict):
             return schema
+        branch = _object_branch(schema)
+        if branch is not None:  # closed in the one branch an object can take
+            keyword, index = branch
+            branches = list(schema[keyword])
+            branches[index] = self._closed(branches[index])
+            return {**schema, keyword: branches}
         parts = [node for node, _ in self.parts([(schema, "")])]
         if not any("properties" in node for node in parts):
             return schema
