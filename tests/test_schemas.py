@@ -244,3 +244,40 @@ def test_a_branch_only_an_object_can_take_is_closed_in_place() -> None:
     assert _object_branch({"anyOf": [ref("Named"), {"type": "object"}]}) is None
     assert _object_branch({"anyOf": [ref("Named"), {"type": "null"}], "properties": {}}) is None
     assert _object_branch({"anyOf": [ref("Named"), {"type": ["null", "object"]}]}) is None
+
+
+def test_a_ref_to_one_static_component_is_closed_by_its_twin() -> None:
+    """A ``$ref`` to a component that is one static part declaring properties points at its closed
+    twin (the component with ``additionalProperties: false``): the verdicts of wrapping the ``$ref``."""
+    named = {"type": "object", "properties": {"name": {"type": "string"}, "odd": ref("Odd~0Name")}}
+    odd = {"type": "object", "properties": {"x": {"type": "integer"}}}
+    both = {"allOf": [ref("Named"), {"properties": {"c": {"type": "string"}}}]}
+    spec = Spec(
+        {
+            "openapi": "3.1.0",
+            "paths": {},
+            "components": {"schemas": {"Named": named, "Odd~Name": odd, "Both": both}},
+        }
+    )
+    assert spec.schemas._twinned == {"Named", "Odd~Name"}
+    assert spec.schemas._twin({"$ref": "#/components/schemas/Named", "readOnly": True}) == {
+        "$ref": "#/components/x-closed-schemas/Named",
+        "readOnly": True,
+    }
+    assert spec.schemas._twin(ref("Both")) is None
+    assert spec.schemas._twin({"$ref": "#/components/schemas/Named", "type": "object"}) is None
+    closed = spec.schemas.closed_validator(
+        {"type": "object", "properties": {"n": ref("Named"), "b": ref("Both")}}
+    )
+    good: list[Any] = [{"n": {"name": "a", "odd": {"x": 1}}}, {"b": {"name": "a", "c": "d"}}, {"n": {}}]
+    for value in good:
+        assert closed.is_valid(value), value
+    bad: list[Any] = [
+        {"n": {"name": "a", "zz": 1}},
+        {"n": {"odd": {"x": 1, "zz": 1}}},
+        {"n": {"name": 5}},
+        {"b": {"name": "a", "zz": 1}},
+        {"zz": 1},
+    ]
+    for value in bad:
+        assert not closed.is_valid(value), value
