@@ -466,7 +466,7 @@ def _judge_sides(spec: Spec, side: str, names: Sequence[str] | None) -> Callable
     from contracts.request_validation import SIDE_REQUEST, SIDE_RESPONSE, judge_exchange, sides
 
     chosen = sides(side)
-    selected = checks.select(names)
+    selected = tuple(checks.select(names))
 
     request, response = SIDE_REQUEST in chosen, SIDE_RESPONSE in chosen
 
