@@ -90,6 +90,14 @@ class Exchange:
         )
 
     @classmethod
+    def of(cls, **fields: Any) -> Exchange:
+        """An exchange of ``fields``, every field named: set in one step, not by the frozen
+        ``__init__``'s ``object.__setattr__`` a field (a capture builds one per entry; 3x faster)."""
+        exchange = object.__new__(cls)
+        exchange.__dict__.update(fields)
+        return exchange
+
+    @classmethod
     def from_json(cls, operation: str, status: int, body: JSON, **kwargs: Any) -> Exchange:
         """An exchange for a captured body (``contracts validate`` on a saved file)."""
         headers = kwargs.pop("headers", {"Content-Type": "application/json"})

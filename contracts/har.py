@@ -82,8 +82,9 @@ def _encode(index: int, field: str, text: str) -> bytes:
         raise _bad(index, field, f"holds {bad}, a lone surrogate that is not Unicode text") from None
 
 
-def _headers(index: int, field: str, items: Any) -> dict[str, str | list[str]]:
-    """HAR's ``[{name, value}]`` as a mapping; a repeated header keeps every value."""
+def _headers(index: int, field: str, items: Any, *, joined: bool = False) -> dict[str, str | list[str]]:
+    """HAR's ``[{name, value}]`` as a mapping; a repeated header keeps every value (``joined``: in
+    one string, ``, `` between them, as they are read on the request side)."""
     if items is None:
         return {}
     if not isinstance(items, list):
@@ -102,16 +103,11 @@ def _headers(index: int, field: str, items: Any) -> dict[str, str | list[str]]:
         previous = headers.get(name)
         if previous is None:
             headers[name] = value
+        elif joined:
+            headers[name] = f"{previous}, {value}"
         else:
             headers[name] = [*([previous] if isinstance(previous, str) else previous), value]
     return headers
-
-
-def _joined(headers: dict[str, str | list[str]]) -> dict[str, str]:
-    """Repeated headers' values joined with ``, `` (the same dict when nothing repeats)."""
-    if all(type(v) is str for v in headers.values()):
-        return headers  # type: ignore[return-value]
-    return {k: ", ".join(v) if isinstance(v, list) else v for k, v in headers.items()}
 
 
 def _body(index: int, content: Any) -> bytes:
@@ -258,8 +254,8 @@ def entry_item(spec: Spec, index: int, entry: Any, *, base_path: str = "") -> Ex
     text = post.get("text")
     body = _body(index, response.get("content"))
     headers = _headers(index, "response.headers", response.get("headers"))
-    request_headers = _joined(_headers(index, "request.headers", request.get("headers")))
-    return Exchange(
+    request_headers: Any = _headers(index, "request.headers", request.get("headers"), joined=True)  # all str
+    return Exchange.of(
         path_params=found[1],
         operation=found[0].operation_id,
         status=status,

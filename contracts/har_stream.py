@@ -195,8 +195,10 @@ class _Values:
     def guessed(self) -> tuple[Any, int] | None:
         """The value at pos when the learned separator marks its end, else None."""
         end = self.span()
-        if end is None:
-            return None
+        return None if end is None else self.parsed(end)
+
+    def parsed(self, end: int) -> tuple[Any, int] | None:
+        """(the value from pos to ``end``, ``end``) when those bytes are one value orjson reads, else None."""
         try:
             return orjson.loads(memoryview(self.w.buf)[self.w.pos : end]), end
         except orjson.JSONDecodeError:
@@ -519,14 +521,23 @@ class EntryStream:
             return True
         while True:
             start = w.dropped + w.pos
-            end = None if exact or not self.raw else values.span()
-            if end is not None:
+            end = None if exact else values.span()
+            if end is not None and self.raw:
                 piece = Raw(None if self.source else w.buf[w.pos : end], start, start + end - w.pos)
                 w.pos = end - 1 + values.skip  # the separator matched: at the next entry's first byte
                 yield piece
                 continue
+            guessed = None if end is None else values.parsed(end)
+            if guessed is not None:  # the separator matched and the entry parses: read on past it
+                entry: Any
+                entry, end = guessed
+                if isinstance(entry, dict) and _status_is_float(entry):
+                    entry = _stdlib(w.buf[w.pos : end].decode("utf-8"))[0]
+                w.pos = end - 1 + values.skip
+                yield entry
+                continue
             try:
-                entry: Any = values.value(guess=not exact)
+                entry = values.value(guess=False)
                 if isinstance(entry, dict) and _status_is_float(entry):
                     entry = _stdlib(w.buf[start - w.dropped : w.pos].decode("utf-8"))[0]
             except UsageError:

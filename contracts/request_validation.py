@@ -54,6 +54,11 @@ class RequestPlan:
     locations: frozenset[str] = frozenset()
     """Where its parameters are read (``path``, ``query``, ``header``): the others are not gathered."""
 
+    @property
+    def body_at(self) -> str:
+        """Pointer into the spec of the request body object (worked out only for a finding about it)."""
+        return self.body_pointer.rsplit("/content/", 1)[0]
+
 
 def plan(op: Operation) -> RequestPlan:
     """The operation's request plan, built once per spec (a memo of ``spec.schemas``)."""
@@ -216,10 +221,9 @@ def _body_findings(
     judged: RequestPlan, op: Operation, body: bytes | None, content_type: str | None
 ) -> Iterator[Finding]:
     sent = body is not None and bool(body) and (not body[:1].isspace() or body.strip() != b"")
-    body_pointer = judged.body_pointer.rsplit("/content/", 1)[0]
     if not sent:
         if judged.body_required:
-            yield _finding(BODY_CHECK, "the request body is required", op, spec_pointer=body_pointer)
+            yield _finding(BODY_CHECK, "the request body is required", op, spec_pointer=judged.body_at)
         return
     if not judged.media:
         return  # a body the operation does not read: servers ignore it, so it breaks nothing
@@ -233,7 +237,7 @@ def _body_findings(
             MEDIA_CHECK,
             f"Content-Type {media!r} is not documented for this request body",
             op,
-            spec_pointer=body_pointer + "/content",
+            spec_pointer=judged.body_at + "/content",
             expected=list(judged.media),
             actual=media,
         )

@@ -130,6 +130,47 @@ _DYNAMIC = frozenset(
     }
 )
 """Keywords that make which properties a schema declares depend on the instance (or declare all)."""
+_TWINS = "x-closed-schemas"
+"""Where the closed components keep the closed twins of schema components (:meth:`Schemas._twinned`)."""
+_REF_SCHEMAS = "#" + COMPONENT_SCHEMAS
+_ANNOTATIONS = frozenset(
+    {
+        "title",
+        "description",
+        "readOnly",
+        "writeOnly",
+        "deprecated",
+        "default",
+        "example",
+        "examples",
+        "$comment",
+    }
+)
+"""Keywords that say nothing about which values a schema accepts."""
+
+
+def _never_object(schema: Any) -> bool:
+    """True when ``schema``'s own ``type`` refuses every object (``{"type": "null"}``)."""
+    if not isinstance(schema, dict) or "type" not in schema:
+        return schema is False
+    kind = schema["type"]
+    return "object" not in (kind if isinstance(kind, list) else [kind])
+
+
+def _object_branch(schema: dict[str, Any]) -> tuple[str, int] | None:
+    """(keyword, index) when ``schema`` is an ``anyOf``/``oneOf`` (annotations beside it at most) one
+    branch of which alone may accept an object, the others' ``type`` refusing objects (a nullable
+    ``[{"$ref": ...}, {"type": "null"}]``): at an object only that branch applies, so closing it
+    closes the whole, and ``unevaluatedProperties`` (every branch evaluated again for its
+    annotations) is not needed."""
+    for keyword in ("anyOf", "oneOf"):
+        branches = schema.get(keyword)
+        if isinstance(branches, list) and schema.keys() - {keyword} <= _ANNOTATIONS:
+            open_to_objects = [i for i, sub in enumerate(branches) if not _never_object(sub)]
+            return (keyword, open_to_objects[0]) if len(open_to_objects) == 1 else None
+    return None
+
+
 _NOT_SCHEMA = frozenset(
     {"const", "enum", "default", "example", "examples", "properties", "patternProperties"}
 )
@@ -197,7 +238,45 @@ class Schemas:
         closed = with_integer_bounds(self.spec.raw.get("components", {}))
         for node in _schema_nodes(closed):
             self._close_children(node)
+        if self._twinned:
+            schemas = closed["schemas"]
+            closed[_TWINS] = {
+                name: {**schemas[name], "additionalProperties": False} for name in self._twinned
+            }
         return closed
+
+    @functools.cached_property
+    def _twinned(self) -> frozenset[str]:
+        """Schema components that are one static part declaring ``properties`` (no ``$ref``, ``allOf``
+        or keyword in :data:`_DYNAMIC`): each has a closed twin, itself with ``additionalProperties:
+        false``, under :data:`_TWINS` in the closed components. A ``$ref`` to one is closed by pointing
+        at its twin: one validation of the object, not the component's and then the declared names'."""
+        schemas = self.spec.raw.get("components", {}).get("schemas")
+        return frozenset(
+            name
+            for name, node in (schemas.items() if isinstance(schemas, dict) else ())
+            if isinstance(node, dict)
+            and "properties" in node
+            and "$ref" not in node
+            and "allOf" not in node
+            and _DYNAMIC.isdisjoint(node)
+        )
+
+    def _twin(self, schema: dict[str, Any]) -> dict[str, Any] | None:
+        """``schema`` pointing at the closed twin of its target, when it is a ``$ref`` (annotations
+        beside it at most) to a component that has one."""
+        ref = schema.get("$ref")
+        if (
+            not isinstance(ref, str)
+            or not ref.startswith(_REF_SCHEMAS)
+            or not schema.keys() - {"$ref"} <= _ANNOTATIONS
+        ):
+            return None
+        tail = ref[len(_REF_SCHEMAS) :]
+        found = self.target(ref)
+        if "/" in tail or found is None or component_name(found[0]) not in self._twinned:
+            return None
+        return {**schema, "$ref": f"#/components/{_TWINS}/{tail}"}
 
     def closed_validator(self, schema: Any) -> Any:
         """A validator of ``schema`` that also refuses, at every place whose schema declares
@@ -232,6 +311,15 @@ class Schemas:
         ``unevaluatedProperties``' cost (which re-evaluates the subtree to collect annotations)."""
         if not isinstance(schema, dict):
             return schema
+        twin = self._twin(schema)
+        if twin is not None:
+            return twin
+        branch = _object_branch(schema)
+        if branch is not None:  # closed in the one branch an object can take
+            keyword, index = branch
+            branches = list(schema[keyword])
+            branches[index] = self._closed(branches[index])
+            return {**schema, keyword: branches}
         parts = [node for node, _ in self.parts([(schema, "")])]
         if not any("properties" in node for node in parts):
             return schema

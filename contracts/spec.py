@@ -627,14 +627,15 @@ class Spec:
 
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
         """The operation and path parameters serving ``method path`` (query string ignored)."""
-        key = (method.upper(), path.split("?", 1)[0])
+        key = (method if method.isupper() else method.upper(), path.split("?", 1)[0] if "?" in path else path)
         found = self._match_cache.get(key, _UNMATCHED)
         if found is _UNMATCHED:
             found = self._match(*key)
-            if found is None or not found[1]:  # a path with parameters (an id) seldom comes again
-                if len(self._match_cache) >= 4096:
-                    self._match_cache.clear()
-                self._match_cache[key] = found
+            if found is not None and found[1]:  # a path with parameters (an id) seldom comes again
+                return found  # not cached: its dict is the caller's
+            if len(self._match_cache) >= 4096:
+                self._match_cache.clear()
+            self._match_cache[key] = found
         return None if found is None else (found[0], dict(found[1]))
 
     def _match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:

@@ -47,6 +47,10 @@ UNREAD: Any = object()
 """``-`` names standard input, as everywhere on the command line."""
 
 
+Judged = Unmatched | list[Finding]
+"""What one entry came to: no operation serves it, or its findings."""
+
+
 @dataclass
 class FileReport:
     """What validating one file found: (source, finding) pairs, the source naming a HAR entry."""
@@ -64,6 +68,16 @@ class FileReport:
     @property
     def findings(self) -> list[Finding]:
         return [f for _, f in self.located]
+
+    def add(self, index: int, judged: Judged) -> None:
+        """What entry ``index`` came to, recorded."""
+        if isinstance(judged, Unmatched):
+            self.unmatched.append(judged)
+            return
+        self.exchanges += 1
+        if judged:
+            name = self.name
+            self.located.extend((f"{name}#{index}", f) for f in judged)
 
 
 @dataclass
@@ -157,8 +171,6 @@ CHUNK = 256
 """Entries per task sent to a worker process."""
 CHUNK_BYTES = 1024 * 1024
 """Bytes per task at most (a chunk also ends here): the pieces in flight stay bounded in memory."""
-Judged = Unmatched | list[Finding]
-"""What one entry came to: no operation serves it, or its findings."""
 
 
 @dataclass
@@ -328,7 +340,10 @@ def judge_stream(
                 try:
                     for entry in _reading(iterator):
                         if not parallel:
-                            _merge(report, [(index, entry)], _judge_chunk([(index, entry)]))
+                            if isinstance(entry, Raw):  # raw pieces without workers (no fork): parsed here
+                                _merge(report, [(index, entry)], _judge_chunk([(index, entry)]))
+                            else:  # an entry judged in place: no chunk, no outcome to merge
+                                report.add(index, _judge_entry(spec, index, entry, judge))
                             index += 1
                             continue
                         batch.append((index, entry))
@@ -382,11 +397,7 @@ def judge_har(
     """Every entry of a HAR document matched to its operation and judged by ``judge``, in order."""
     report = FileReport(path, har=True)
     for index, item in enumerate(exchanges(spec, document)):
-        if isinstance(item, Unmatched):
-            report.unmatched.append(item)
-            continue
-        report.exchanges += 1
-        report.located.extend((f"{report.name}#{index}", f) for f in judge(item))
+        report.add(index, item if isinstance(item, Unmatched) else judge(item))
     return report
 
 
@@ -455,7 +466,7 @@ def _judge_sides(spec: Spec, side: str, names: Sequence[str] | None) -> Callable
     from contracts.request_validation import SIDE_REQUEST, SIDE_RESPONSE, judge_exchange, sides
 
     chosen = sides(side)
-    selected = checks.select(names)
+    selected = tuple(checks.select(names))
 
     request, response = SIDE_REQUEST in chosen, SIDE_RESPONSE in chosen
 

@@ -28,3 +28,23 @@ def test_no_codes_from_a_success_a_non_envelope_or_a_broken_body() -> None:
     malformed = json.dumps({"errors": [{"code": "310011"}, {"code": True}, "x", None]}).encode()
     for body in (success, b"[1, 2]", b"not json", b"", malformed, raw[: len(raw) // 2]):
         assert _exchange(body).error_codes == (), body
+
+
+def test_an_exchange_of_every_field_equals_the_one_its_constructor_builds() -> None:
+    from dataclasses import fields
+
+    values = {
+        "operation": "update-target-group",
+        "status": 200,
+        "body": b'{"data": {}}',
+        "headers": {"Content-Type": "application/json"},
+        "method": "PUT",
+        "url": "https://h/v3/targetGroups/editTargetGroup/1",
+        "request_headers": {"Accept": "*/*"},
+        "request_body": b"{}",
+        "path_params": {"targetGroupId": "1"},
+    }
+    assert set(values) == {f.name for f in fields(Exchange)}
+    built = Exchange.of(**values)
+    assert built == Exchange(**values)  # type: ignore[arg-type]
+    assert built.json == {"data": {}} and built.header_map == {"content-type": "application/json"}

@@ -91,6 +91,21 @@ def test_base_path_and_repeated_headers(spec: Spec) -> None:
     assert item.header_map["set-cookie"] == "a=1, b=2"
 
 
+def test_repeated_request_headers_are_one_string(spec: Spec) -> None:
+    """Request headers are read as the request side reads them: a repeated one's values joined, in
+    the place of its first occurrence."""
+    doc = har(entry("GET", "https://h/v3/targetGroups/channels", 200, {"data": [], "errors": None}))
+    doc["log"]["entries"][0]["request"]["headers"] = [
+        {"name": "X-Trace", "value": "a"},
+        {"name": "Accept", "value": "*/*"},
+        {"name": "X-Trace", "value": ""},
+        {"name": "X-Trace", "value": "c"},
+    ]
+    [item] = list(exchanges(spec, doc))
+    assert isinstance(item, Exchange)
+    assert list(item.request_headers.items()) == [("X-Trace", "a, , c"), ("Accept", "*/*")]
+
+
 def test_bad_base64_and_bad_entries_are_usage_errors(spec: Spec) -> None:
     doc = har(entry("GET", "https://h/v3/targetGroups/channels", 200, {}))
     doc["log"]["entries"][0]["response"]["content"] = {"text": "%%%", "encoding": "base64"}

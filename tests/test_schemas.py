@@ -214,3 +214,70 @@ def test_conjunction_refuses_a_broken_schema_naming_its_place(schema: Any, messa
     with pytest.raises(SpecError) as caught:
         conjunction({"components": {"schemas": {}}}, schema, "/s", max_depth=2)
     assert message in str(caught.value)
+
+
+def test_a_branch_only_an_object_can_take_is_closed_in_place() -> None:
+    """``anyOf``/``oneOf`` one branch of which alone accepts an object (a nullable ``$ref``, an
+    object-or-array): closed in that branch, no ``unevaluatedProperties``, the same verdicts."""
+    from contracts.schemas import _object_branch
+
+    named = {"type": "object", "properties": {"name": {"type": "string"}}}
+    spec = Spec({"openapi": "3.1.0", "paths": {}, "components": {"schemas": {"Named": named}}})
+    for keyword in ("anyOf", "oneOf"):
+        nullable = {keyword: [ref("Named"), {"type": "null"}], "readOnly": True}
+        either = {keyword: [{"type": "array", "items": ref("Named")}, ref("Named")]}
+        assert _object_branch(nullable) == (keyword, 0) and _object_branch(either) == (keyword, 1)
+        closed = spec.schemas.closed_validator({"type": "object", "properties": {"n": nullable, "l": either}})
+        good: list[Any] = [{"n": {"name": "a"}}, {"n": None}, {"l": [{"name": "a"}]}, {"l": {"name": "a"}}]
+        for value in good:
+            assert closed.is_valid(value), value
+        bad: list[Any] = [
+            {"n": {"name": "a", "x": 1}},
+            {"n": "a"},
+            {"l": [{"name": "a", "x": 1}]},
+            {"l": {"name": "a", "x": 1}},
+            {"n": None, "x": 1},
+        ]
+        for value in bad:
+            assert not closed.is_valid(value), value
+    # two branches that may take an object, or a keyword beside the branches: closed as a whole
+    assert _object_branch({"anyOf": [ref("Named"), {"type": "object"}]}) is None
+    assert _object_branch({"anyOf": [ref("Named"), {"type": "null"}], "properties": {}}) is None
+    assert _object_branch({"anyOf": [ref("Named"), {"type": ["null", "object"]}]}) is None
+
+
+def test_a_ref_to_one_static_component_is_closed_by_its_twin() -> None:
+    """A ``$ref`` to a component that is one static part declaring properties points at its closed
+    twin (the component with ``additionalProperties: false``): the verdicts of wrapping the ``$ref``."""
+    named = {"type": "object", "properties": {"name": {"type": "string"}, "odd": ref("Odd~0Name")}}
+    odd = {"type": "object", "properties": {"x": {"type": "integer"}}}
+    both = {"allOf": [ref("Named"), {"properties": {"c": {"type": "string"}}}]}
+    spec = Spec(
+        {
+            "openapi": "3.1.0",
+            "paths": {},
+            "components": {"schemas": {"Named": named, "Odd~Name": odd, "Both": both}},
+        }
+    )
+    assert spec.schemas._twinned == {"Named", "Odd~Name"}
+    assert spec.schemas._twin({"$ref": "#/components/schemas/Named", "readOnly": True}) == {
+        "$ref": "#/components/x-closed-schemas/Named",
+        "readOnly": True,
+    }
+    assert spec.schemas._twin(ref("Both")) is None
+    assert spec.schemas._twin({"$ref": "#/components/schemas/Named", "type": "object"}) is None
+    closed = spec.schemas.closed_validator(
+        {"type": "object", "properties": {"n": ref("Named"), "b": ref("Both")}}
+    )
+    good: list[Any] = [{"n": {"name": "a", "odd": {"x": 1}}}, {"b": {"name": "a", "c": "d"}}, {"n": {}}]
+    for value in good:
+        assert closed.is_valid(value), value
+    bad: list[Any] = [
+        {"n": {"name": "a", "zz": 1}},
+        {"n": {"odd": {"x": 1, "zz": 1}}},
+        {"n": {"name": 5}},
+        {"b": {"name": "a", "zz": 1}},
+        {"zz": 1},
+    ]
+    for value in bad:
+        assert not closed.is_valid(value), value

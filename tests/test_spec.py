@@ -106,3 +106,17 @@ def test_load_spec_is_cached_per_file_version(tmp_path: Path, spec_minimal: Spec
     assert spec_minimal.text is not None
     file.write_text(spec_minimal.text)
     assert load_spec(file) is load_spec(file)
+
+
+def test_a_match_with_path_parameters_is_the_callers_own(spec_minimal: Spec) -> None:
+    """Not cached (an id seldom comes again) and never shared: changing one leaves the next alone;
+    the method in any case, the query string ignored."""
+    first = spec_minimal.match("GET", "/v3/targetGroups/18044")
+    assert first is not None
+    first[1]["targetGroupId"] = "changed"
+    again = spec_minimal.match("Get", "/v3/targetGroups/18044?x=1")
+    assert again is not None and again[1] == {"targetGroupId": "18044"}
+    literal = spec_minimal.match("get", "/v3/targetGroups/channels")
+    assert literal is not None and literal[1] == {}
+    literal[1]["x"] = "y"
+    assert spec_minimal.match("GET", "/v3/targetGroups/channels") == (literal[0], {})

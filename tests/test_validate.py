@@ -125,3 +125,19 @@ def test_one_bounded_read_serves_spec_and_capture(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="is a directory, not a file"):
         read_bounded(tmp_path, 10, UsageError)
     assert read_bounded(big, 3 * 1024 * 1024, UsageError) == big.read_bytes()
+
+
+def test_a_report_records_what_each_entry_came_to(spec: Spec) -> None:
+    """``FileReport.add``: an Unmatched kept, an exchange counted, its findings named by the entry."""
+    from contracts.findings import Finding
+    from contracts.har import Unmatched
+    from contracts.validate import FileReport
+
+    report = FileReport(Path("capture.har"), har=True)
+    report.add(0, Unmatched(0, "GET", "https://h/x"))
+    report.add(1, [])
+    found = [Finding("a", "one"), Finding("b", "two")]
+    report.add(2, found)
+    assert report.unmatched == [Unmatched(0, "GET", "https://h/x")]
+    assert report.exchanges == 2
+    assert report.located == [("capture.har#2", found[0]), ("capture.har#2", found[1])]

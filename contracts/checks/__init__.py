@@ -200,24 +200,51 @@ def iter_findings(
 ) -> Iterator[Finding]:
     """Every finding of every applicable check on one exchange; ``strict``: warnings become errors.
 
-    A check whose ``quiet`` facts hold is not called: the body facts are worked out (one validation)
-    when the first check that declares them applies."""
+    A check whose ``quiet`` facts hold is not called: the body facts are worked out (one validation),
+    before any check runs, when a check that applies declares them. Which checks run is planned once
+    per sequence of checks and set of facts (:func:`_plans`), not check by check per exchange."""
     ctx = CheckContext(spec, spec.operation(exchange.operation), exchange)
+    plans = _plans(checks if checks is not None else select())
     held: frozenset[Any] = facts(ctx)
-    body_known = False
-    for chk in checks if checks is not None else select():
-        if not chk.requires <= held:
-            continue
-        quiet = chk.quiet
-        if quiet:
-            if not body_known and not quiet.isdisjoint(_BODY_FACTS):
-                held, body_known = held | body_facts(ctx), True
-            if not quiet.isdisjoint(held):
-                continue
+    calls, asks = plans.get(held) or _plan(plans, held)
+    if asks:
+        held = held | body_facts(ctx)
+        calls = (plans.get(held) or _plan(plans, held))[0]
+    for chk in calls:
         for finding in chk.function(ctx):
             if not finding.check:  # the registry writes the name (contracts.registry)
                 finding = dataclasses.replace(finding, check=chk.name)
             yield escalate(finding) if strict else finding
+
+
+Plans = dict[Any, tuple[tuple[Check, ...], bool]]
+"""Of one sequence of checks (its tuple under ``None``): facts held → (the checks to call, in order,
+and whether one of them is quiet on a body fact, so the body facts must be worked out first)."""
+_PLANS: dict[Any, Plans] = {}
+"""Per sequence of checks: a tuple by its identity, another sequence (a list may change) by the
+identities of its checks. The plans hold the tuple, so no other object takes those ids meanwhile."""
+
+
+def _plans(checks: Sequence[Check]) -> Plans:
+    """The plans of ``checks`` (a tuple is found at once: ``contracts validate`` passes one)."""
+    key: Any = id(checks) if type(checks) is tuple else tuple(map(id, checks))
+    found = _PLANS.get(key)
+    if found is None:
+        if len(_PLANS) >= 64:  # registries changed by hand: bounded all the same
+            _PLANS.clear()
+        found = _PLANS[key] = {None: (tuple(checks), False)}
+    return found
+
+
+def _plan(plans: Plans, held: frozenset[Any]) -> tuple[tuple[Check, ...], bool]:
+    """Which checks apply under ``held``: their ``requires`` hold and none of their ``quiet`` facts
+    does; and whether any that applies is quiet on a body fact not yet in ``held``."""
+    checks = plans[None][0]
+    applying = [c for c in checks if c.requires <= held]
+    calls = tuple(c for c in applying if c.quiet.isdisjoint(held))
+    asks = held.isdisjoint(_BODY_FACTS) and any(not c.quiet.isdisjoint(_BODY_FACTS) for c in applying)
+    found = plans[held] = (calls, asks)
+    return found
 
 
 def escalate(finding: Finding) -> Finding:

@@ -17,19 +17,18 @@ def content_type_documented(ctx: CheckContext) -> Iterator[Finding]:
     if documented is None or not documented.media:
         return
     media, content_type = documented.media, ex.content_type
-    pointer = f"{documented.pointer}/content"
     if content_type is None or content_type not in media:
         yield ctx.finding(
             f"Content-Type {content_type or '(none)'} is not documented for {ex.status} "
             f"(documented: {', '.join(media)})",
-            spec_pointer=pointer,
+            spec_pointer=f"{documented.pointer}/content",
             expected=list(media),
             actual=content_type,
         )
     elif content_type.endswith("json") and not ex.is_json:
         yield ctx.finding(
             f"the body is not valid JSON although the Content-Type is {content_type}",
-            spec_pointer=f"{pointer}/{escape_token(content_type)}",
+            spec_pointer=f"{documented.pointer}/content/{escape_token(content_type)}",
             expected="JSON",
             actual=ex.body[:80].decode("utf-8", "replace"),
         )

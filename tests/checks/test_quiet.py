@@ -47,3 +47,44 @@ def test_the_registry_skips_a_check_whose_quiet_fact_holds(spec: Spec) -> None:
     assert calls == []
     assert [f.check for f in checks.iter_findings(spec, bad, [chk])] == ["noisy"]
     assert calls == ["get-target-groups-all"]
+
+
+def test_the_registry_plans_each_sequence_of_checks_and_set_of_facts_apart(spec: Spec) -> None:
+    """Which checks are called is worked out once per (sequence of checks, facts held): in order,
+    ``requires`` honoured per status, and a list changed in place gets a plan of its own."""
+    calls: list[str] = []
+
+    def named(name: str):  # type: ignore[no-untyped-def]
+        def run(ctx: CheckContext):  # type: ignore[no-untyped-def]
+            calls.append(name)
+            yield ctx.finding(name)
+
+        return run
+
+    first = checks.Check("first", named("first"), frozenset({"error"}), __name__)
+    second = checks.Check("second", named("second"), frozenset({"json"}), __name__)
+    quiet = checks.Check("quiet", named("quiet"), frozenset(), __name__, quiet=frozenset({"schema_valid"}))
+    good = Exchange.from_json("get-target-groups-all", 200, {"data": [], "errors": []})
+    error = Exchange.from_json("get-target-groups-all", 500, {"data": None, "errors": [{"code": 1}]})
+    chosen = [first, second, quiet]
+    assert [f.check for f in checks.iter_findings(spec, good, chosen)] == ["second"]
+    assert [f.check for f in checks.iter_findings(spec, error, chosen)] == ["first", "second", "quiet"]
+    chosen.reverse()
+    assert [f.check for f in checks.iter_findings(spec, error, chosen)] == ["quiet", "second", "first"]
+    chosen.pop(0)
+    assert [f.check for f in checks.iter_findings(spec, good, chosen)] == ["second"]
+    fixed = (quiet, first)
+    assert [f.check for f in checks.iter_findings(spec, error, fixed)] == ["quiet", "first"]
+    assert [f.check for f in checks.iter_findings(spec, good, fixed)] == []
+    assert calls == [
+        "second",
+        "first",
+        "second",
+        "quiet",
+        "quiet",
+        "second",
+        "first",
+        "second",
+        "quiet",
+        "first",
+    ]

@@ -224,6 +224,20 @@ def test_integers_orjson_refuses_are_read_by_the_stream(
     assert one.code == 1 and one == two
 
 
+def test_a_status_orjson_reads_as_a_float_is_read_exactly_mid_stream(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An entry found by the learned separator is read past it, but a status beyond 64 bits (orjson:
+    a float) is still read exactly and named as it is, at any --jobs."""
+    entries = _mixed(CHUNK + 9)
+    entries[CHUNK + 4]["response"]["status"] = 2**70
+    har = _write_har(tmp_path / "status.har", entries)
+    one = run_cli(["validate", "--jobs", "1", str(har)], capsys)
+    two = run_cli(["validate", "--jobs", "2", str(har)], capsys)
+    assert one.code == 2 and one == two
+    assert f"HAR entry {CHUNK + 4}: response.status {2**70} is not an HTTP status" in one.err
+
+
 def _pieces(stream: EntryStream) -> list[Raw]:
     return [e for e in stream if isinstance(e, Raw)]
 
