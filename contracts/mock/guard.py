@@ -15,8 +15,8 @@ A pure ASGI middleware in front of the mock app, in the order a real server's fi
    ``NaN``/``Infinity``, numbers beyond a double, or nesting deeper than :data:`MAX_DEPTH`: else 400 with
    the invalid-input code.
 
-Anything else passes untouched. The body the guard parsed is handed to the app in the scope
-(:data:`BODY`), so it is parsed once. Codes come from ``components["x-error-roles"]`` of the spec.
+Anything else passes untouched. The operation matched, the body read and the body parsed are handed
+to the app in the scope (:data:`MATCH`, :data:`RAW`, :data:`BODY`), so each is done once. Codes come from ``components["x-error-roles"]`` of the spec.
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 BODY = "contracts.mock.body"
 """Scope key: the request body as the guard parsed it (present only when it parsed one)."""
+MATCH = "contracts.mock.match"
+"""Scope key: ``spec.match`` of the request as the guard found it, so the app does not match again."""
+RAW = "contracts.mock.raw"
+"""Scope key: the raw body the guard read (``b""`` for none), so the app does not read it again."""
 DEFAULT_MAX_BODY = 1 << 20
 """1 MiB: the API's largest documented request (a bulk of targets) is a few kilobytes."""
 MAX_DEPTH = 64
@@ -196,7 +200,7 @@ class Guard:
             declared = int(length)
             if declared > self.max_body:
                 raise self._too_large()
-        found = self.spec.match(scope["method"], scope["path"])
+        found = scope[MATCH] = self.spec.match(scope["method"], scope["path"])
         if found is None:
             return receive  # the app answers 404/405 and never reads the body
         op, path = found
@@ -210,8 +214,9 @@ class Guard:
         if rules.query and scope.get("query_string"):
             self._check_query(rules, scope["query_string"])
         if not declared and b"transfer-encoding" not in headers:
+            scope[RAW] = b""
             return receive  # no body
-        raw = await self._read(receive)
+        raw = scope[RAW] = await self._read(receive)
         if rules.json_body and raw and not raw.isspace():
             media: bytes | None = headers.get(b"content-type")
             if media != b"application/json" and not _is_json_type(media):

@@ -292,3 +292,28 @@ def test_strict_mode_turns_a_bad_reply_into_a_loud_500(spec: Spec) -> None:
     assert response.status_code == 500
     assert "enum_value_documented" in response.text
     assert app.state.violations[0].check == "enum_value_documented"
+
+
+def test_the_guard_matches_and_reads_once_for_the_app(spec: Spec, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard hands its match and the body it read to the app: one ``spec.match`` a request."""
+    matched: list[str] = []
+    match = spec.match
+
+    def counted(method: str, path: str) -> Any:
+        matched.append(path)
+        return match(method, path)
+
+    monkeypatch.setattr(spec, "match", counted)
+    client = TestClient(create_app(spec), headers=AUTH)
+    assert client.get("/v3/targetGroups/18044").json()["data"]["id"] == 18044
+    created = create(client, "matched once")
+    assert client.get(f"/v3/targetGroups/{created['id']}").json()["data"]["name"] == "matched once"
+    assert matched == ["/v3/targetGroups/18044", "/v3/targetGroups", f"/v3/targetGroups/{created['id']}"]
+
+
+def test_the_app_alone_matches_and_reads_for_itself(spec: Spec) -> None:
+    """Without the guard in front (no match or body in the scope) the app does both itself."""
+    client = TestClient(create_app(spec).app)
+    created = create(client, "no guard")
+    assert client.get(f"/v3/targetGroups/{created['id']}").json()["data"]["name"] == "no guard"
+    assert client.get("/v3/nothing").status_code == 404
