@@ -323,8 +323,61 @@ def http_protocol(spec: Spec) -> type[asyncio.Protocol]:
     logging.getLogger("uvicorn.error").addFilter(QUIET_INVALID_HTTP)  # the logger uvicorn's protocols use
 
     class EnvelopeProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
+        def connection_made(self, transport: asyncio.Transport) -> None:
+            super().connection_made(JoinedWrites(transport))
+
+        def on_response_complete(self) -> None:
+            self.transport.response_done()
+            super().on_response_complete()
+
         def send_400_response(self, msg: str) -> None:
             self.transport.write(reply)
             self.transport.close()
 
     return EnvelopeProtocol
+
+
+_CONTINUE = b"HTTP/1.1 100 "
+"""The interim answer to ``Expect: 100-continue``: the client waits for it before sending its body."""
+
+
+class JoinedWrites:
+    """A connection's transport that writes each response's head together with its body.
+
+    uvicorn writes every ASGI message as it comes: the head and the body of a reply in two
+    ``send(2)`` calls and two TCP segments, the client woken twice. The head is held until the
+    next write (the body), the end of the response (a body-less reply) or a close; the interim
+    ``100 Continue`` and everything else go straight through."""
+
+    __slots__ = ("_head", "_next_is_head", "_transport")
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self._transport = transport
+        self._head = b""
+        self._next_is_head = True
+
+    def write(self, data: bytes) -> None:
+        if self._next_is_head and not data.startswith(_CONTINUE):
+            self._next_is_head = False
+            self._head = data
+            return
+        if self._head:
+            data, self._head = self._head + data, b""
+        self._transport.write(data)
+
+    def response_done(self) -> None:
+        """The response is complete: its head is out, and the next write starts another response."""
+        self._flush()
+        self._next_is_head = True
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def _flush(self) -> None:
+        if self._head:
+            head, self._head = self._head, b""
+            self._transport.write(head)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
