@@ -120,7 +120,11 @@ class MockApp:
             if raw_query
             else {}
         )
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        headers = (
+            {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+            if validator.reads_headers
+            else {}
+        )
         try:
             body = parsed_body(scope, raw_body, validator.parse_body, integral)
             self.coded(facts, validator, body, path, query, headers)

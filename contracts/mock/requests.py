@@ -65,6 +65,8 @@ class RequestValidator:
         self.body_required = bool(body.get("required"))
         self.body = compile_schema(spec, schema) if schema is not None else None
         self.spec, self.body_schema = spec, schema
+        self.reads_headers = any(p.location == "header" for p in self.params)
+        """Whether a header is one of its parameters (else the request's headers are not decoded)."""
 
     def parameters(
         self, path: dict[str, str], query: dict[str, str], headers: dict[str, str]
