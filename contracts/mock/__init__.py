@@ -14,7 +14,7 @@ import socket
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
 from starlette.datastructures import State
@@ -112,7 +112,7 @@ class MockApp:
             response = self.selfcheck.verify(op, Request(scope, receive), response)
         return response
 
-    def respond(self, op: Operation, path: dict[str, str], scope: Scope, raw_body: bytes) -> Response:
+    def respond(self, op: Operation, path: Mapping[str, str], scope: Scope, raw_body: bytes) -> Response:
         validator, facts = self.validators[op.operation_id], self.facts[op.operation_id]
         raw_query = scope.get("query_string", b"")
         query = (
@@ -167,7 +167,7 @@ class MockApp:
         facts: Facts,
         validator: RequestValidator,
         body: Any,
-        path: dict[str, str],
+        path: Mapping[str, str],
         query: dict[str, str],
         headers: dict[str, str],
     ) -> None:

@@ -29,6 +29,7 @@ import re
 import urllib.parse
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, get_args
 
 import orjson
@@ -46,7 +47,11 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 BODY = "contracts.mock.body"
 """Scope key: the request body as the guard parsed it (present only when it parsed one)."""
 MATCH = "contracts.mock.match"
-"""Scope key: ``spec.match`` of the request as the guard found it, so the app does not match again."""
+"""Scope key: ``spec.match`` of the request as the guard found it (its path parameters read-only), so
+the app does not match again."""
+MATCHES = 4096
+"""Matches the guard remembers (by method and path); it starts over when full."""
+_UNSEEN: Any = object()
 RAW = "contracts.mock.raw"
 """Scope key: the raw body the guard read (``b""`` for none), so the app does not read it again."""
 DEFAULT_MAX_BODY = 1 << 20
@@ -174,6 +179,10 @@ class Guard:
         self.invalid = spec.error_facts.role(INVALID_INPUT)
         self.denied = {role: spec.error_facts.role(role) for role in get_args(Denial)}
         self.rules = {op.operation_id: _rules(spec, op, self.invalid) for op in spec.operations}
+        self._matches: dict[tuple[str, str], tuple[Operation, MappingProxyType[str, str]] | None] = {}
+        """``spec.match`` by method and path, ids included: ``Spec.match`` remembers only paths without
+        parameters (a validated capture seldom repeats an id), a mock's clients ask for the same record
+        again and again."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -200,7 +209,7 @@ class Guard:
             declared = int(length)
             if declared > self.max_body:
                 raise self._too_large()
-        found = scope[MATCH] = self.spec.match(scope["method"], scope["path"])
+        found = scope[MATCH] = self._match(scope["method"], scope["path"])
         if found is None:
             return receive  # the app answers 404/405 and never reads the body
         op, path = found
@@ -227,6 +236,17 @@ class Guard:
             except ValueError as exc:
                 raise Refused(self.invalid, f"body: {exc}") from None
         return _replay(raw, receive)
+
+    def _match(self, method: str, path: str) -> tuple[Operation, MappingProxyType[str, str]] | None:
+        key = (method, path)
+        found = self._matches.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            matched = self.spec.match(method, path)
+            found = None if matched is None else (matched[0], MappingProxyType(matched[1]))
+            if len(self._matches) >= MATCHES:
+                self._matches.clear()
+            self._matches[key] = found
+        return found  # type: ignore[no-any-return]
 
     def _check_query(self, rules: Rules, query: bytes) -> None:
         values = urllib.parse.parse_qsl(query.decode("latin-1"), keep_blank_values=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,7 +70,7 @@ class RequestValidator:
         """Whether a header is one of its parameters (else the request's headers are not decoded)."""
 
     def parameters(
-        self, path: dict[str, str], query: dict[str, str], headers: dict[str, str]
+        self, path: Mapping[str, str], query: dict[str, str], headers: dict[str, str]
     ) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for param in self.params:
@@ -88,7 +89,12 @@ class RequestValidator:
         return values
 
     def raw_value(
-        self, name: str, location: str, path: dict[str, str], query: dict[str, str], headers: dict[str, str]
+        self,
+        name: str,
+        location: str,
+        path: Mapping[str, str],
+        query: dict[str, str],
+        headers: dict[str, str],
     ) -> Any:
         """Parameter ``name`` as sent, coerced to its schema's type where it can be (``ABSENT`` if not sent)."""
         for param in self.params:
