@@ -73,8 +73,9 @@ class RequestValidator:
         self, path: Mapping[str, str], query: dict[str, str], headers: dict[str, str]
     ) -> dict[str, Any]:
         values: dict[str, Any] = {}
+        sources = {"path": path, "query": query, "header": headers}
         for param in self.params:
-            source = {"path": path, "query": query, "header": headers}.get(param.location, {})
+            source = sources.get(param.location, {})
             key = param.name.lower() if param.location == "header" else param.name
             if key not in source:
                 if param.required:
