@@ -16,7 +16,8 @@ A pure ASGI middleware in front of the mock app, in the order a real server's fi
    the invalid-input code.
 
 Anything else passes untouched. The operation matched, the body read and the body parsed are handed
-to the app in the scope (:data:`MATCH`, :data:`RAW`, :data:`BODY`), so each is done once. Codes come from ``components["x-error-roles"]`` of the spec.
+to the app in the scope (:data:`MATCH`, :data:`RAW`, :data:`BODY`), so each is done once. Codes come
+from ``components["x-error-roles"]`` of the spec.
 """
 
 from __future__ import annotations
