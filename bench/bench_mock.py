@@ -19,6 +19,7 @@ import base64
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -100,12 +101,27 @@ def wrk(
 
 
 def serve(name: str, command: list[str], port: int) -> subprocess.Popen[bytes] | None:
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """Start ``command`` in its own process group (npx's node child must go down with it)."""
+    proc = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     if wait_for(port):
         return proc
-    proc.kill()
+    stop(proc)
     print(f"{name}: did not start")
     return None
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the group (the proxy then writes its reports), SIGKILL after 60 s."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    except ProcessLookupError:
+        pass
 
 
 def main() -> None:
@@ -173,8 +189,7 @@ def main() -> None:
                     )
     finally:
         for _, _, proc in running:
-            proc.terminate()
-            proc.wait(timeout=10)
+            stop(proc)
     for scenario, _, _ in scenarios:
         ours, prism = (
             results.get(("contracts mock", scenario)),

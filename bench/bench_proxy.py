@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_mock import AUTH, DURATION, ROOT, ensure_wrk, free_port, wait_for, wrk
+from bench_mock import AUTH, DURATION, ensure_wrk, free_port, serve, stop, wrk
 
 PATH = "/v3/targetGroups/18044"
 RECORDED = int(os.environ.get("BENCH_PROXY_REQUESTS", "100000"))
@@ -37,30 +37,6 @@ response = function(status, headers, body)
 end
 """
 """wrk has no request count: each thread stops itself after its share."""
-
-
-def serve(name: str, command: list[str], port: int) -> subprocess.Popen[bytes] | None:
-    """Start ``command`` in its own process group (npx's node child must go down with it)."""
-    proc = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
-    if wait_for(port):
-        return proc
-    stop(proc)
-    print(f"{name}: did not start")
-    return None
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the group (the proxy then writes its reports), SIGKILL after 60 s."""
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    except ProcessLookupError:
-        pass
 
 
 def load() -> str:

@@ -14,7 +14,7 @@ import socket
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
 from starlette.datastructures import State
@@ -27,7 +27,7 @@ from contracts.errors import ConfigError
 from contracts.mock import handlers, seed
 from contracts.mock.auth import Auth
 from contracts.mock.facts import Collections, Facts, value_roles, values_at
-from contracts.mock.guard import BODY, DEFAULT_MAX_BODY, Guard, http_protocol, parsed_body
+from contracts.mock.guard import BODY, DEFAULT_MAX_BODY, MATCH, RAW, Guard, http_protocol, parsed_body
 from contracts.mock.replies import Reply, error, ok
 from contracts.mock.requests import ABSENT, Invalid, RequestValidator, integral
 from contracts.mock.rules import REQUEST_RULES
@@ -83,16 +83,17 @@ class MockApp:
         if scope["type"] != "http":
             return
         try:
-            response = await self.handle(Request(scope, receive))
+            response = await self.handle(scope, receive)
         except Exception:
             await Response(BUG, status_code=500, media_type="application/json")(scope, receive, send)
             raise
         await response(scope, receive, send)
 
-    async def handle(self, request: Request) -> Response:
-        found = self.spec.match(request.method, request.scope["path"])
+    async def handle(self, scope: Scope, receive: Receive) -> Response:
+        path = scope["path"]
+        found = scope[MATCH] if MATCH in scope else self.spec.match(scope["method"], path)
         if found is None:
-            allowed = self.spec.methods_at(request.scope["path"])
+            allowed = self.spec.methods_at(path)
             status = 405 if allowed else 404
             body = b'{"data":null,"errors":[{"code":%d,"message":"%s"}],"warnings":null}' % (
                 status,
@@ -101,25 +102,31 @@ class MockApp:
             headers = {"Allow": ", ".join(allowed)} if allowed else {}
             return Response(body, status_code=status, media_type="application/json", headers=headers)
         op, path_params = found  # credentials, body size and JSON syntax: judged by guard.Guard in front
-        raw_body = b"" if BODY in request.scope else await request.body()  # the guard parsed it
+        if RAW in scope:  # the guard read it
+            raw_body = scope[RAW]
+        else:
+            raw_body = b"" if BODY in scope else await Request(scope, receive).body()
         with self.lock:  # one request at a time changes the store, whichever thread serves it
-            response = self.respond(op, path_params, request, raw_body)
+            response = self.respond(op, path_params, scope, raw_body)
         if self.selfcheck is not None:
-            response = self.selfcheck.verify(op, request, response)
+            response = self.selfcheck.verify(op, Request(scope, receive), response)
         return response
 
-    def respond(self, op: Operation, path: dict[str, str], request: Request, raw_body: bytes) -> Response:
+    def respond(self, op: Operation, path: Mapping[str, str], scope: Scope, raw_body: bytes) -> Response:
         validator, facts = self.validators[op.operation_id], self.facts[op.operation_id]
-        scope = request.scope  # read from the ASGI scope: starlette's URL and multidicts cost more here
         raw_query = scope.get("query_string", b"")
         query = (
             dict(urllib.parse.parse_qsl(raw_query.decode("latin-1"), keep_blank_values=True))
             if raw_query
             else {}
         )
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        headers = (
+            {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+            if validator.reads_headers
+            else {}
+        )
         try:
-            body = parsed_body(request.scope, raw_body, validator.parse_body, integral)
+            body = parsed_body(scope, raw_body, validator.parse_body, integral)
             self.coded(facts, validator, body, path, query, headers)
             params = validator.parameters(path, query, headers)
             validator.check_body(body)
@@ -160,7 +167,7 @@ class MockApp:
         facts: Facts,
         validator: RequestValidator,
         body: Any,
-        path: dict[str, str],
+        path: Mapping[str, str],
         query: dict[str, str],
         headers: dict[str, str],
     ) -> None:

@@ -15,8 +15,9 @@ A pure ASGI middleware in front of the mock app, in the order a real server's fi
    ``NaN``/``Infinity``, numbers beyond a double, or nesting deeper than :data:`MAX_DEPTH`: else 400 with
    the invalid-input code.
 
-Anything else passes untouched. The body the guard parsed is handed to the app in the scope
-(:data:`BODY`), so it is parsed once. Codes come from ``components["x-error-roles"]`` of the spec.
+Anything else passes untouched. The operation matched, the body read and the body parsed are handed
+to the app in the scope (:data:`MATCH`, :data:`RAW`, :data:`BODY`), so each is done once. Codes come
+from ``components["x-error-roles"]`` of the spec.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import re
 import urllib.parse
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, get_args
 
 import orjson
@@ -45,6 +47,14 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 BODY = "contracts.mock.body"
 """Scope key: the request body as the guard parsed it (present only when it parsed one)."""
+MATCH = "contracts.mock.match"
+"""Scope key: ``spec.match`` of the request as the guard found it (its path parameters read-only), so
+the app does not match again."""
+MATCHES = 4096
+"""Matches the guard remembers (by method and path); it starts over when full."""
+_UNSEEN: Any = object()
+RAW = "contracts.mock.raw"
+"""Scope key: the raw body the guard read (``b""`` for none), so the app does not read it again."""
 DEFAULT_MAX_BODY = 1 << 20
 """1 MiB: the API's largest documented request (a bulk of targets) is a few kilobytes."""
 MAX_DEPTH = 64
@@ -170,6 +180,10 @@ class Guard:
         self.invalid = spec.error_facts.role(INVALID_INPUT)
         self.denied = {role: spec.error_facts.role(role) for role in get_args(Denial)}
         self.rules = {op.operation_id: _rules(spec, op, self.invalid) for op in spec.operations}
+        self._matches: dict[tuple[str, str], tuple[Operation, MappingProxyType[str, str]] | None] = {}
+        """``spec.match`` by method and path, ids included: ``Spec.match`` remembers only paths without
+        parameters (a validated capture seldom repeats an id), a mock's clients ask for the same record
+        again and again."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -196,7 +210,7 @@ class Guard:
             declared = int(length)
             if declared > self.max_body:
                 raise self._too_large()
-        found = self.spec.match(scope["method"], scope["path"])
+        found = scope[MATCH] = self._match(scope["method"], scope["path"])
         if found is None:
             return receive  # the app answers 404/405 and never reads the body
         op, path = found
@@ -210,8 +224,9 @@ class Guard:
         if rules.query and scope.get("query_string"):
             self._check_query(rules, scope["query_string"])
         if not declared and b"transfer-encoding" not in headers:
+            scope[RAW] = b""
             return receive  # no body
-        raw = await self._read(receive)
+        raw = scope[RAW] = await self._read(receive)
         if rules.json_body and raw and not raw.isspace():
             media: bytes | None = headers.get(b"content-type")
             if media != b"application/json" and not _is_json_type(media):
@@ -222,6 +237,17 @@ class Guard:
             except ValueError as exc:
                 raise Refused(self.invalid, f"body: {exc}") from None
         return _replay(raw, receive)
+
+    def _match(self, method: str, path: str) -> tuple[Operation, MappingProxyType[str, str]] | None:
+        key = (method, path)
+        found = self._matches.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            matched = self.spec.match(method, path)
+            found = None if matched is None else (matched[0], MappingProxyType(matched[1]))
+            if len(self._matches) >= MATCHES:
+                self._matches.clear()
+            self._matches[key] = found
+        return found  # type: ignore[no-any-return]
 
     def _check_query(self, rules: Rules, query: bytes) -> None:
         values = urllib.parse.parse_qsl(query.decode("latin-1"), keep_blank_values=True)
@@ -318,8 +344,61 @@ def http_protocol(spec: Spec) -> type[asyncio.Protocol]:
     logging.getLogger("uvicorn.error").addFilter(QUIET_INVALID_HTTP)  # the logger uvicorn's protocols use
 
     class EnvelopeProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
+        def connection_made(self, transport: asyncio.Transport) -> None:
+            super().connection_made(JoinedWrites(transport))
+
+        def on_response_complete(self) -> None:
+            self.transport.response_done()
+            super().on_response_complete()
+
         def send_400_response(self, msg: str) -> None:
             self.transport.write(reply)
             self.transport.close()
 
     return EnvelopeProtocol
+
+
+_CONTINUE = b"HTTP/1.1 100 "
+"""The interim answer to ``Expect: 100-continue``: the client waits for it before sending its body."""
+
+
+class JoinedWrites:
+    """A connection's transport that writes each response's head together with its body.
+
+    uvicorn writes every ASGI message as it comes: the head and the body of a reply in two
+    ``send(2)`` calls and two TCP segments, the client woken twice. The head is held until the
+    next write (the body), the end of the response (a body-less reply) or a close; the interim
+    ``100 Continue`` and everything else go straight through."""
+
+    __slots__ = ("_head", "_next_is_head", "_transport")
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self._transport = transport
+        self._head = b""
+        self._next_is_head = True
+
+    def write(self, data: bytes) -> None:
+        if self._next_is_head and not data.startswith(_CONTINUE):
+            self._next_is_head = False
+            self._head = data
+            return
+        if self._head:
+            data, self._head = self._head + data, b""
+        self._transport.write(data)
+
+    def response_done(self) -> None:
+        """The response is complete: its head is out, and the next write starts another response."""
+        self._flush()
+        self._next_is_head = True
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def _flush(self) -> None:
+        if self._head:
+            head, self._head = self._head, b""
+            self._transport.write(head)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)

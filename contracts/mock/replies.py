@@ -11,6 +11,7 @@ from starlette.responses import Response
 from contracts.spec import Operation, Spec
 
 JSON = "application/json"
+_CONTENT_TYPE = (b"content-type", JSON.encode())
 
 
 class Reply(Exception):
@@ -30,9 +31,22 @@ def dumps(body: Any) -> bytes:
         return json.dumps(body, separators=(",", ":")).encode()
 
 
+class Envelope(Response):
+    """A JSON reply with its headers made directly: the same two starlette's ``init_headers`` makes for a
+    body with a status that carries one (never 1xx, 204 or 304 here), at a third of its cost."""
+
+    media_type = JSON
+
+    def __init__(self, body: bytes, status: int = 200) -> None:
+        if status < 200 or status in (204, 304):
+            raise AssertionError(f"mock bug: a {status} reply has no body")
+        self.status_code, self.body, self.background = status, body, None
+        self.raw_headers = [(b"content-length", b"%d" % len(body)), _CONTENT_TYPE]
+
+
 def ok(data: Any, status: int = 200, **extra: Any) -> Response:
     body = {"data": data, "errors": None, "warnings": None, **extra}
-    return Response(dumps(body), status_code=status, media_type=JSON)
+    return Envelope(dumps(body), status)
 
 
 def error(spec: Spec, op: Operation | None, code: int, detail: str | None = None) -> Response:
@@ -42,4 +56,4 @@ def error(spec: Spec, op: Operation | None, code: int, detail: str | None = None
         raise AssertionError(f"mock bug: {op.operation_id} does not document code {code}")
     message = entry.message if not detail else f"{entry.message} ({detail})"
     body = {"data": None, "errors": [{"code": code, "message": message}], "warnings": None}
-    return Response(dumps(body), status_code=entry.status, media_type=JSON)
+    return Envelope(dumps(body), entry.status)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,13 +66,16 @@ class RequestValidator:
         self.body_required = bool(body.get("required"))
         self.body = compile_schema(spec, schema) if schema is not None else None
         self.spec, self.body_schema = spec, schema
+        self.reads_headers = any(p.location == "header" for p in self.params)
+        """Whether a header is one of its parameters (else the request's headers are not decoded)."""
 
     def parameters(
-        self, path: dict[str, str], query: dict[str, str], headers: dict[str, str]
+        self, path: Mapping[str, str], query: dict[str, str], headers: dict[str, str]
     ) -> dict[str, Any]:
         values: dict[str, Any] = {}
+        sources = {"path": path, "query": query, "header": headers}
         for param in self.params:
-            source = {"path": path, "query": query, "header": headers}.get(param.location, {})
+            source = sources.get(param.location, {})
             key = param.name.lower() if param.location == "header" else param.name
             if key not in source:
                 if param.required:
@@ -86,7 +90,12 @@ class RequestValidator:
         return values
 
     def raw_value(
-        self, name: str, location: str, path: dict[str, str], query: dict[str, str], headers: dict[str, str]
+        self,
+        name: str,
+        location: str,
+        path: Mapping[str, str],
+        query: dict[str, str],
+        headers: dict[str, str],
     ) -> Any:
         """Parameter ``name`` as sent, coerced to its schema's type where it can be (``ABSENT`` if not sent)."""
         for param in self.params:

@@ -84,7 +84,12 @@ class Shape:
                         break
                 else:
                     return value
-            return [items.project(v) for v in value]
+            project = items.project
+            for index, v in enumerate(value):
+                projected = project(v)
+                if projected is not v:  # copy from the first item that changes, as for objects
+                    return [*value[:index], projected, *(project(w) for w in value[index + 1 :])]
+            return value
         return value
 
     def _open(self, value: dict[str, Any], props: dict[str, Shape | None]) -> dict[str, Any]:

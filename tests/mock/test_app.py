@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from contracts.mock import create_app, serve_in_thread
+from contracts.mock import create_app, guard, serve_in_thread
 from contracts.spec import Spec
 
 PAYLOADS = Path(__file__).resolve().parent.parent / "payloads"
@@ -292,3 +292,42 @@ def test_strict_mode_turns_a_bad_reply_into_a_loud_500(spec: Spec) -> None:
     assert response.status_code == 500
     assert "enum_value_documented" in response.text
     assert app.state.violations[0].check == "enum_value_documented"
+
+
+def test_the_guard_matches_and_reads_once_for_the_app(spec: Spec, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard hands its match and the body it read to the app: one ``spec.match`` a request."""
+    matched: list[str] = []
+    match = spec.match
+
+    def counted(method: str, path: str) -> Any:
+        matched.append(path)
+        return match(method, path)
+
+    monkeypatch.setattr(spec, "match", counted)
+    client = TestClient(create_app(spec), headers=AUTH)
+    for _ in range(2):  # a path's match, ids included, is remembered
+        assert client.get("/v3/targetGroups/18044").json()["data"]["id"] == 18044
+    created = create(client, "matched once")
+    assert client.get(f"/v3/targetGroups/{created['id']}").json()["data"]["name"] == "matched once"
+    assert matched == ["/v3/targetGroups/18044", "/v3/targetGroups", f"/v3/targetGroups/{created['id']}"]
+
+
+def test_the_guard_s_matches_are_bounded_and_read_only(spec: Spec, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(guard, "MATCHES", 3)
+    app = create_app(spec)
+    client = TestClient(app, headers=AUTH)
+    for group_id in (18044, 2911, 2913, 20, 18044):
+        assert client.get(f"/v3/targetGroups/{group_id}").status_code == 200
+    assert len(app._matches) <= 3
+    found = app._match("GET", "/v3/targetGroups/18044")
+    assert found is not None and found[1] == {"targetGroupId": "18044"}
+    with pytest.raises(TypeError):
+        found[1]["targetGroupId"] = "1"  # type: ignore[index]
+
+
+def test_the_app_alone_matches_and_reads_for_itself(spec: Spec) -> None:
+    """Without the guard in front (no match or body in the scope) the app does both itself."""
+    client = TestClient(create_app(spec).app)
+    created = create(client, "no guard")
+    assert client.get(f"/v3/targetGroups/{created['id']}").json()["data"]["name"] == "no guard"
+    assert client.get("/v3/nothing").status_code == 404

@@ -27,7 +27,7 @@ from contracts.errors import ConfigError
 from contracts.exchange import Exchange
 from contracts.mock import create_app, serve_in_thread
 from contracts.mock.auth import CACHE_SIZE, Auth
-from contracts.mock.guard import DEFAULT_MAX_BODY, MAX_DEPTH, parse_json
+from contracts.mock.guard import DEFAULT_MAX_BODY, MAX_DEPTH, JoinedWrites, parse_json
 from contracts.runner.auth import LOCAL_NOACCESS_CREDENTIALS
 from contracts.spec import DEFAULT_SPEC_PATH, Spec, load_spec
 
@@ -438,6 +438,73 @@ def test_malformed_http_is_answered_without_a_warning(mock: Mock) -> None:
     reply = mock.client.get(GOOD_GET)  # the log has caught up with the refused request
     assert reply.status_code == 200
     assert "Invalid HTTP request" not in mock.new_log()
+
+
+# -- writes ----------------------------------------------------------------------------------------
+
+
+class Recorder:
+    """A transport that records what is written to it and whether it was closed."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(data)
+
+    def close(self) -> None:
+        self.closed = True
+
+    def get_extra_info(self, name: str) -> str:
+        return f"info {name}"
+
+
+def test_a_reply_s_head_is_written_with_its_body() -> None:
+    sink = Recorder()
+    joined = JoinedWrites(sink)  # type: ignore[arg-type]
+    joined.write(b"HTTP/1.1 100 Continue\r\n\r\n")  # the client waits for it: at once
+    assert sink.writes == [b"HTTP/1.1 100 Continue\r\n\r\n"]
+    joined.write(b"HTTP/1.1 200 OK\r\n\r\n")
+    assert len(sink.writes) == 1
+    joined.write(b"{}")
+    joined.response_done()
+    assert sink.writes[1:] == [b"HTTP/1.1 200 OK\r\n\r\n{}"]
+    joined.write(b"HTTP/1.1 405 Method Not Allowed\r\n\r\n")  # a HEAD: no body follows
+    joined.response_done()
+    joined.write(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+    joined.close()
+    assert sink.writes[2:] == [
+        b"HTTP/1.1 405 Method Not Allowed\r\n\r\n",
+        b"HTTP/1.1 400 Bad Request\r\n\r\n",
+    ]
+    assert sink.closed and joined.get_extra_info("peername") == "info peername"
+
+
+def test_replies_on_one_connection_arrive_whole(mock: Mock) -> None:
+    """Keep-alive GETs, a HEAD (no body follows its head) and a body sent after ``100 Continue``."""
+    auth = f"Authorization: {basic(*CREDS)}\r\n".encode()
+    get = b"GET " + GOOD_GET.encode() + b" HTTP/1.1\r\nHost: x\r\n" + auth + b"\r\n"
+    body = json.dumps(_create_body()).encode()
+    post = b"POST %s HTTP/1.1\r\nHost: x\r\n%sContent-Type: application/json\r\nContent-Length: %d\r\n" % (
+        CREATE.encode(),
+        auth,
+        len(body),
+    )
+    with socket.create_connection(mock.address, timeout=30) as sock:
+        for _ in range(2):
+            sock.sendall(get)
+            assert parsed(_read_reply(sock, 30))[1]["data"]["id"] == 18044
+        sock.sendall(get.replace(b"GET", b"HEAD", 1))
+        head = b""
+        while not head.endswith(b"\r\n\r\n"):  # its Content-Length is the GET's: read the head alone
+            head += sock.recv(1)
+        assert head.startswith(b"HTTP/1.1 405 ")
+        sock.sendall(post + b"Expect: 100-continue\r\n\r\n")
+        assert _read_reply(sock, 30).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+        sock.sendall(body)
+        status, answer = parsed(_read_reply(sock, 30))
+        assert status == 200 and answer["data"]["name"] == json.loads(body)["name"]
 
 
 # -- credentials -----------------------------------------------------------------------------------

@@ -49,6 +49,17 @@ def test_projection_keeps_what_the_schema_declares(spec: Spec) -> None:
     assert free.project({"userEnrichmentDetails": details})["userEnrichmentDetails"] == details
 
 
+def test_a_list_is_copied_only_from_an_item_that_changes(spec: Spec) -> None:
+    """Copy-on-write for arrays as for objects: clean items are answered as they are, the input unchanged."""
+    shape = Shapes(spec).reply(spec.operation("get-targets"))
+    clean = [{"id": n, "attribution": {"createdOn": None}} for n in range(3)]
+    assert shape.project(clean) is clean
+    typo = [*clean[:1], {**clean[1], "nmae": "typo"}, clean[2]]
+    projected = shape.project(typo)
+    assert projected == clean and projected is not typo and "nmae" in typo[1]
+    assert projected[0] is clean[0] and projected[2] is clean[2]
+
+
 def test_read_only_comes_from_the_spec(spec: Spec) -> None:
     shape = Shapes(spec).reply(spec.operation("get-targets")).item()
     assert {"id", "attribution", "targetGroupId"} <= shape.read_only
