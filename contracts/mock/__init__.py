@@ -125,6 +125,7 @@ class MockApp:
             if validator.reads_headers
             else {}
         )
+        mark = self.store.savepoint()  # a refused write leaves nothing behind
         try:
             body = parsed_body(scope, raw_body, validator.parse_body, integral)
             self.coded(facts, validator, body, path, query, headers)
@@ -150,16 +151,22 @@ class MockApp:
             behaviour = self.behaviours.get(op.operation_id)
             data = behaviour(call) if behaviour is not None else self.example(op)
         except Invalid as exc:
+            self.store.roll_back(mark)
             return error(self.spec, op, self.invalid_input, str(exc))
         except Reply as exc:
+            self.store.roll_back(mark)
             return error(self.spec, op, exc.code, exc.detail)
         except StoreFull as exc:
+            self.store.roll_back(mark)
             return error(
                 self.spec,
                 op,
                 self.invalid_input,
                 f"the mock's store is full ({exc.args[0]} entities); restart it or raise --max-entities",
             )
+        except BaseException:
+            self.store.roll_back(mark)  # a mock bug (answered 500): nothing half-made stays either
+            raise
         return ok(call.shape.project(data), **call.extra)
 
     @staticmethod

@@ -47,6 +47,10 @@ COLLECTIONS = {"targetGroups": "groups", "targets": "targets", "targetPeriods": 
 """The store's dict of each collection the spec's path templates name (``…/targets/{targetId}``)."""
 
 
+FIRST_ID = 100_000
+"""The first id the mock gives a record it makes (seeded records keep their examples' ids)."""
+
+
 class StoreFull(Exception):
     """The entity cap is reached."""
 
@@ -67,7 +71,10 @@ class Store:
     """Case-folded target-group name → id, so the uniqueness rule costs O(1)."""
     running: tuple[Any, ...] = ()
     """The period statuses that make a period the group's active one (``x-value-roles`` of PeriodStatus)."""
-    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100_000))
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(FIRST_ID))
+    _last: int = FIRST_ID - 1
+    """The id before the next one to be given: what a write made since a :meth:`savepoint` has an id above
+    the mark (every seeded id is at or below it, :meth:`bump`)."""
 
     @property
     def size(self) -> int:
@@ -86,12 +93,34 @@ class Store:
             raise StoreFull(self.max_entities)
 
     def next_id(self) -> int:
-        return next(self._ids)
+        self._last = next(self._ids)
+        return self._last
+
+    def savepoint(self) -> int:
+        """A mark to :meth:`roll_back` to: a refused write must leave nothing behind (a create that stored
+        the group and two of its targets, then refused the third, answered 400 with them kept)."""
+        return self._last
+
+    def roll_back(self, mark: int) -> None:
+        """Remove every record made since ``mark`` (ids are given in order), with what is keyed by them."""
+        if self._last <= mark:
+            return
+        made = range(mark + 1, self._last + 1)
+        for collection in (self.groups, self.periods, self.targets, self.streaks):
+            for ident in made:
+                collection.pop(ident, None)
+        for key in [k for k in self.communications if k[0] in made]:
+            del self.communications[key]
+        for pair in [k for k in self.enrolments if k[0] in made]:
+            del self.enrolments[pair]
+        for name in [n for n, ident in self.names.items() if ident in made]:
+            del self.names[name]
 
     def bump(self, seen: int) -> None:
         """Keep generated ids above every seeded id."""
         current = next(self._ids)
         self._ids = itertools.count(max(current, seen + 1))
+        self._last = max(current, seen + 1) - 1
 
     # -- views ------------------------------------------------------------------------------
     def group_view(
