@@ -22,16 +22,16 @@ from contracts.mock.store import JSONObject, touch
 def update_periods(call: Call) -> Any:
     group = call.owner()
     link = call.owner_link()
-    updated = []
+    changes = []  # every period and value judged before any changes: a refused update changes nothing
     for raw in call.body:
         period = rules.known(call, "known-periods", call.store.periods.get(raw.get("id")), group, link)
         dates, others = rules.editable_period_fields(call, period)
-        for key in dates:
-            if key in raw:
-                period[key] = _date(raw[key], call.invalid_input)
-        for key in others:
-            if key in raw:
-                period[key] = str(raw[key]) if key == "refCode" else raw[key]
+        change = {key: _date(raw[key], call.invalid_input) for key in dates if key in raw}
+        change.update({key: str(raw[key]) if key == "refCode" else raw[key] for key in others if key in raw})
+        changes.append((period, change))
+    updated = []
+    for period, change in changes:
+        period.update(change)
         updated.append(copy.deepcopy(period))
     return updated
 
@@ -51,13 +51,18 @@ def target_updated(call: Call, target: JSONObject) -> None:
 def update_unified(call: Call) -> Any:
     group, body, store = call.owner(), call.body, call.store
     link, shape = call.owner_link(), call.shape.prop("targets").item()
-    for raw in body.get("targets", []):
-        target = rules.known(call, "known-targets", store.targets.get(raw.get(ID)), group, link)
+    deactivated = body.get("deactivateTargetIds", [])
+    # every id is judged before anything changes: a refused update leaves every target as it was
+    updated = [
+        (rules.known(call, "known-targets", store.targets.get(raw.get(ID)), group, link), raw)
+        for raw in body.get("targets", [])
+    ]
+    gone = [rules.known(call, "known-targets", store.targets.get(i), group, link) for i in deactivated]
+    for target, raw in updated:
         writable = shape.writable(raw)
         target.update({k: copy.deepcopy(v) for k, v in writable.items() if k != "defaultValues"})
-    deactivated = body.get("deactivateTargetIds", [])
-    for target_id in deactivated:
-        rules.known(call, "known-targets", store.targets.get(target_id), group, link)["active"] = False
+    for target in gone:
+        target["active"] = False
     live = [t["id"] for t in store.targets_of(group["id"]) if t.get("active", True)]
     current = group.get("unifiedTargetExpression") or {}
     requested = body.get("unifiedTargetExpression") or {}
