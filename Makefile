@@ -58,7 +58,9 @@ contract: $(STAMP) ## Contract run: against BASE_URL if set (read-only unless AL
 mock: $(STAMP) ## Serve the stateful mock on 127.0.0.1:4010
 	$(CONTRACTS) mock
 
+# Byte-compiled first: a source changed since the install would be compiled again by every process timed.
 bench: $(STAMP) ## Benchmarks: mock throughput, validation speed, lint time, beside their peers
+	@$(COMPILE)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean: ## Remove the virtualenv, caches and reports
