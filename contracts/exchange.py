@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -90,11 +90,25 @@ class Exchange:
         )
 
     @classmethod
-    def of(cls, **fields: Any) -> Exchange:
-        """An exchange of ``fields``, every field named: set in one step, not by the frozen
-        ``__init__``'s ``object.__setattr__`` a field (a capture builds one per entry; 3x faster)."""
+    def of(
+        cls,
+        *,
+        operation: str,
+        status: int,
+        body: bytes,
+        headers: Mapping[str, str | list[str]],
+        method: str,
+        url: str,
+        request_headers: Mapping[str, str],
+        request_body: bytes | None,
+        path_params: Mapping[str, str] | None,
+    ) -> Exchange:
+        """An exchange of every field, set in one step, not by the frozen ``__init__``'s
+        ``object.__setattr__`` a field (a capture builds one per entry; 3x faster). Every field is a
+        required keyword, so none is left unset (the type checker says which)."""
         exchange = object.__new__(cls)
-        exchange.__dict__.update(fields)
+        given = (operation, status, body, headers, method, url, request_headers, request_body, path_params)
+        exchange.__dict__.update(zip(_FIELDS, given, strict=True))
         return exchange
 
     @classmethod
@@ -102,3 +116,7 @@ class Exchange:
         """An exchange for a captured body (``contracts validate`` on a saved file)."""
         headers = kwargs.pop("headers", {"Content-Type": "application/json"})
         return cls(operation, status, json.dumps(body).encode(), headers=headers, **kwargs)
+
+
+_FIELDS = tuple(f.name for f in fields(Exchange))
+"""The fields in declaration order, as :meth:`Exchange.of` takes them."""

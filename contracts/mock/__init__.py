@@ -150,22 +150,19 @@ class MockApp:
             self.unique(call)
             behaviour = self.behaviours.get(op.operation_id)
             data = behaviour(call) if behaviour is not None else self.example(op)
-        except Invalid as exc:
-            self.store.roll_back(mark)
-            return error(self.spec, op, self.invalid_input, str(exc))
-        except Reply as exc:
-            self.store.roll_back(mark)
-            return error(self.spec, op, exc.code, exc.detail)
-        except StoreFull as exc:
-            self.store.roll_back(mark)
-            return error(
-                self.spec,
-                op,
-                self.invalid_input,
-                f"the mock's store is full ({exc.args[0]} entities); restart it or raise --max-entities",
-            )
-        except BaseException:
-            self.store.roll_back(mark)  # a mock bug (answered 500): nothing half-made stays either
+        except BaseException as exc:
+            self.store.roll_back(mark)  # a refusal, or a mock bug (answered 500): nothing half-made stays
+            if isinstance(exc, Invalid):
+                return error(self.spec, op, self.invalid_input, str(exc))
+            if isinstance(exc, Reply):
+                return error(self.spec, op, exc.code, exc.detail)
+            if isinstance(exc, StoreFull):
+                return error(
+                    self.spec,
+                    op,
+                    self.invalid_input,
+                    f"the mock's store is full ({exc.args[0]} entities); restart it or raise --max-entities",
+                )
             raise
         return ok(call.shape.project(data), **call.extra)
 
