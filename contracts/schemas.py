@@ -149,6 +149,43 @@ _ANNOTATIONS = frozenset(
 """Keywords that say nothing about which values a schema accepts."""
 
 
+_DEPTHS = "x-bounded-depth"
+"""Where the closed components keep the depth ladder (:func:`_depth_ladder`)."""
+
+
+def _free_form_depth() -> int:
+    """How deep a value the closed validator accepts at a free-form place: half the depth a body may
+    have at all, so a body the closed schema accepts stays within it wherever the declared part of the
+    schema is at most as deep (a deeper free-form value is judged as before: the plain validator, the
+    level walk)."""
+    from contracts.spec import MAX_DEPTH
+
+    return MAX_DEPTH // 2
+
+
+def _depth_ladder() -> dict[str, Any]:
+    """Schemas ``"0"`` … ``"N"``: ``"k"`` accepts any value nested at most ``k`` deep (``"0"``: a
+    scalar; ``"k"``: an object or array of values ``"k-1"`` accepts)."""
+    ladder: dict[str, Any] = {"0": {"type": ["string", "number", "boolean", "null"]}}
+    for k in range(1, _free_form_depth() + 1):
+        below = {"$ref": f"#/components/{_DEPTHS}/{k - 1}"}
+        ladder[str(k)] = {"additionalProperties": below, "items": below}
+    return ladder
+
+
+def _bound_free_form(node: dict[str, Any]) -> None:
+    """A free-form object (``additionalProperties: true``, nothing declared) in a closed schema takes
+    members of a bounded depth (:func:`_depth_ladder`): the closed validator then bounds the depth of
+    what it accepts (:func:`contracts.schema_depth.depth_bound`), and the level walk a body's depth
+    needs is left out for a body it accepts."""
+    if (
+        node.get("additionalProperties") is True
+        and not node.get("properties")
+        and not node.get("patternProperties")
+    ):
+        node["additionalProperties"] = {"$ref": f"#/components/{_DEPTHS}/{_free_form_depth() - 1}"}
+
+
 def _never_object(schema: Any) -> bool:
     """True when ``schema``'s own ``type`` refuses every object (``{"type": "null"}``)."""
     if not isinstance(schema, dict) or "type" not in schema:
@@ -238,6 +275,8 @@ class Schemas:
         closed = with_integer_bounds(self.spec.raw.get("components", {}))
         for node in _schema_nodes(closed):
             self._close_children(node)
+            _bound_free_form(node)
+        closed[_DEPTHS] = _depth_ladder()
         if self._twinned:
             schemas = closed["schemas"]
             closed[_TWINS] = {
@@ -287,18 +326,29 @@ class Schemas:
         def build() -> Any:
             import jsonschema_rs
 
-            root = with_integer_bounds(schema)
-            for node in _schema_nodes(root):
-                self._close_children(node)
-            bundled = {
-                "$schema": DIALECT,
-                **self._closed(root),
-                "components": self._closed_components,
-            }
-            return jsonschema_rs.validator_for(bundled, validate_formats=True)
+            return jsonschema_rs.validator_for(self._closed_bundle(schema), validate_formats=True)
 
         found = self.memo(("schemas.closed", id(schema)), lambda: (schema, build()))
         return found[1] if found[0] is schema else build()
+
+    def closed_depth(self, schema: Any, limit: int) -> int | None:
+        """How deep a value :meth:`closed_validator` accepts can nest (:func:`~contracts.schema_depth.
+        depth_bound` of the very schema it compiles); None when unbounded or deeper than ``limit``."""
+        from contracts.schema_depth import depth_bound
+
+        def build() -> int | None:
+            bundled = self._closed_bundle(schema)
+            return depth_bound(bundled, bundled, limit)
+
+        found = self.memo(("schemas.closed_depth", id(schema), limit), lambda: (schema, build()))
+        return found[1] if found[0] is schema else build()
+
+    def _closed_bundle(self, schema: Any) -> dict[str, Any]:
+        root = with_integer_bounds(schema)
+        for node in _schema_nodes(root):
+            self._close_children(node)
+            _bound_free_form(node)
+        return {"$schema": DIALECT, **self._closed(root), "components": self._closed_components}
 
     def _declares(self, schema: Any) -> bool:
         """Whether any part that may apply at ``schema``'s place declares ``properties``."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts import checks
+from contracts.checks._schemas import plan
 from contracts.errors import UsageError
 from contracts.exchange import Exchange
 from contracts.findings import Finding, FindingsError, Result
@@ -220,8 +221,19 @@ def _judge_entry(spec: Spec, index: int, entry: Any, judge: Callable[[Exchange],
     item = entry_item(spec, index, entry)
     if isinstance(item, Unmatched):
         return item
-    check_depth(index, item)
+    if not _depth_known(spec, item, judge):
+        check_depth(index, item)
     return judge(item)
+
+
+def _depth_known(spec: Spec, item: Exchange, judge: Callable[[Exchange], list[Finding]]) -> bool:
+    """True when the closed validator, which ``judge``'s checks ask about the body anyway, accepts it
+    and its schema bounds how deep it nests (:meth:`ResponsePlan.within_depth
+    <contracts.checks._schemas.ResponsePlan.within_depth>`): the level walk is not needed."""
+    if not (isinstance(judge, SideJudge) and judge.closes_bodies):
+        return False
+    documented = plan(spec.operation(item.operation), item.status)
+    return documented is not None and documented.within_depth(item)
 
 
 def _judge_chunk(chunk: list[tuple[int, Any]]) -> _Outcome:
@@ -462,22 +474,34 @@ def _input_kind(path: Path, head: bytes, input_format: str) -> str:
     return "ndjson" if looks_like_ndjson(head) else "json"
 
 
-def _judge_sides(spec: Spec, side: str, names: Sequence[str] | None) -> Callable[[Exchange], list[Finding]]:
-    from contracts.request_validation import SIDE_REQUEST, SIDE_RESPONSE, judge_exchange, sides
+class SideJudge:
+    """The judge of ``contracts validate``: the request side and/or the selected response checks of
+    one exchange (a plain class, not a closure: forked workers inherit it, and
+    :func:`_judge_entry` asks it :attr:`closes_bodies`)."""
 
-    chosen = sides(side)
-    selected = tuple(checks.select(names))
+    __slots__ = ("closes_bodies", "judge_request", "request", "response", "selected", "spec")
 
-    request, response = SIDE_REQUEST in chosen, SIDE_RESPONSE in chosen
+    def __init__(self, spec: Spec, side: str, names: Sequence[str] | None) -> None:
+        from contracts.request_validation import SIDE_REQUEST, SIDE_RESPONSE, judge_exchange, sides
 
-    def judge(item: Exchange) -> list[Finding]:
-        found = judge_exchange(spec, item) if request else []
-        if response:
-            answered = list(checks.iter_findings(spec, item, selected))
+        chosen = sides(side)
+        self.spec = spec
+        self.judge_request = judge_exchange  # imported once, not per exchange
+        self.selected = tuple(checks.select(names))
+        self.request, self.response = SIDE_REQUEST in chosen, SIDE_RESPONSE in chosen
+        self.closes_bodies = self.response and any(checks.asks_body_facts(c) for c in self.selected)
+        """Whether the closed validator's verdict of a JSON body is worked out for the checks anyway."""
+
+    def __call__(self, item: Exchange) -> list[Finding]:
+        found = self.judge_request(self.spec, item) if self.request else []
+        if self.response:
+            answered = list(checks.iter_findings(self.spec, item, self.selected))
             found += answered if len(answered) < 2 else Result.of(answered).findings
         return found
 
-    return judge
+
+def _judge_sides(spec: Spec, side: str, names: Sequence[str] | None) -> SideJudge:
+    return SideJudge(spec, side, names)
 
 
 def _open(path: Path) -> Any:

@@ -242,9 +242,14 @@ def _plan(plans: Plans, held: frozenset[Any]) -> tuple[tuple[Check, ...], bool]:
     checks = plans[None][0]
     applying = [c for c in checks if c.requires <= held]
     calls = tuple(c for c in applying if c.quiet.isdisjoint(held))
-    asks = held.isdisjoint(_BODY_FACTS) and any(not c.quiet.isdisjoint(_BODY_FACTS) for c in applying)
+    asks = held.isdisjoint(_BODY_FACTS) and any(asks_body_facts(c) for c in applying)
     found = plans[held] = (calls, asks)
     return found
+
+
+def asks_body_facts(chk: Check) -> bool:
+    """Whether ``chk`` is quiet on a body fact: where it applies, the body is validated first."""
+    return not chk.quiet.isdisjoint(_BODY_FACTS)
 
 
 def escalate(finding: Finding) -> Finding:

@@ -299,3 +299,56 @@ def test_a_pipe_at_jobs_two_reads_broken_pieces_again_exactly(tmp_path: Path) ->
         assert (two.returncode, two.stdout, two.stderr) == tuple(
             part.replace(str(file), "<stdin>") if isinstance(part, str) else part for part in expected
         )
+
+
+def _nested(levels: int) -> Any:
+    value: Any = {}
+    for _ in range(levels - 1):
+        value = {"k": value}
+    return value
+
+
+def _group_with_window(levels: int) -> dict[str, Any]:
+    """The real target group with its free-form ``aggregateWindow`` nested ``levels`` deep."""
+    body: dict[str, Any] = copy.deepcopy(GROUP)
+    body["data"][0]["targets"][0]["extendedFieldInfo"]["aggregateWindow"] = _nested(levels)
+    return body
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_free_form_value_deeper_than_the_closed_schema_bounds_is_walked(
+    jobs: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """60 levels at a free-form place (beyond the closed schema's bound, within the limit) conform;
+    120 levels are refused, as before the closed schema bounded depth (chunks of both, so the
+    workers judge some)."""
+    url = "https://h/v3/targetGroups/18044"
+    fine = _write_har(tmp_path / "fine.har", [_entry(url, _group_with_window(60))] * (CHUNK + 3))
+    assert run_cli(["validate", "--jobs", jobs, str(fine)], capsys).code == 0
+    deep = [_entry(url, GROUP)] * (CHUNK + 1) + [_entry(url, _group_with_window(120))]
+    outcome = run_cli(["validate", "--jobs", jobs, str(_write_har(tmp_path / "deep.har", deep))], capsys)
+    assert_refused(outcome, f"HAR entry {CHUNK + 1}: response body is nested deeper than 100 levels")
+
+
+@pytest.mark.parametrize(("side", "walks"), [("both", 0), ("request", 1)])
+def test_a_body_the_closed_schema_accepts_and_bounds_is_not_walked(
+    side: str, walks: int, spec: Spec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The closed validation the checks need anyway bounds the depth of a real body: no level walk.
+    Where no check asks for it (the request side alone), the walk stays (one validation would cost
+    more)."""
+    import contracts.har as har
+
+    calls: list[Any] = []
+    walk = har._shallow
+
+    def counted(*args: Any) -> bool:
+        calls.append(args)
+        return walk(*args)
+
+    monkeypatch.setattr(har, "_shallow", counted)
+    url = "https://h/v3/targetGroups/18044"
+    file = _write_har(tmp_path / "group.har", [_entry(url, GROUP)])
+    report = validate_input(spec, file, operation=None, status=None, side=side)
+    assert report.exchanges == 1 and not report.findings
+    assert len(calls) == walks
