@@ -33,7 +33,7 @@ def depth_bound(schema: Any, document: Any, limit: int) -> int | None:
     """The deepest nesting of objects and arrays (a scalar 0, ``{}`` 1, ``{"a": []}`` 2) of any value
     ``schema`` accepts, its local ``$ref`` resolved in ``document``; None when unbounded or over ``limit``."""
     try:
-        return _Bounder(document, limit).bound([schema], (), 0)
+        return _Bounder(document, limit).bound([(schema, ())], 0)
     except _Unbounded:
         return None
     except RecursionError:  # a schema too intricate to bound is simply not bounded
@@ -55,14 +55,10 @@ class _Bounder:
         self.budget = _BUDGET
         self.known: dict[tuple[tuple[int, ...], int], tuple[int, list[Any]]] = {}
 
-    def bound(self, schemas: list[Any], refs: tuple[str, ...], level: int) -> int:
-        """The bound of a value valid under every schema of ``schemas`` (a conjunction), met at
-        ``level`` with the ``$ref`` chain ``refs`` above it (a ref met again is a recursion)."""
-        return self._bound_atoms([(s, refs) for s in schemas], level)
-
-    def _bound_atoms(self, atoms: list[tuple[Any, tuple[str, ...]]], level: int) -> int:
-        """:meth:`bound` of schemas that each carry their own ``$ref`` chain; an ``anyOf``/``oneOf``
-        bounds as its deepest branch (each with the rest of the conjunction)."""
+    def bound(self, atoms: list[tuple[Any, tuple[str, ...]]], level: int) -> int:
+        """The bound of a value valid under every schema of ``atoms`` (a conjunction), met at
+        ``level``, each schema with the ``$ref`` chain above it (a ref met again is a recursion); an
+        ``anyOf``/``oneOf`` bounds as its deepest branch (each with the rest of the conjunction)."""
         key = (tuple(id(schema) for schema, _ in atoms), level)
         known = self.known.get(key)
         if known is not None:  # the same schemas at the same level bound alike, whatever the chain
@@ -88,7 +84,7 @@ class _Bounder:
                     rest = flat[:position] + flat[position + 1 :]
                     without = {k: v for k, v in atom.items() if k != keyword}
                     return max(
-                        (self._bound_atoms([*rest, (without, chain), (b, chain)], level) for b in branches),
+                        (self.bound([*rest, (without, chain), (b, chain)], level) for b in branches),
                         default=0,
                     )
         return self._bound_flat(flat, level)
@@ -179,7 +175,7 @@ class _Bounder:
                 continue
             if not constraints:
                 raise _Unbounded  # a free-form member
-            found = max(found, self._bound_atoms(constraints, level))
+            found = max(found, self.bound(constraints, level))
         return found
 
     def _items(self, atoms: list[tuple[dict[str, Any], tuple[str, ...]]], level: int) -> int:
@@ -193,4 +189,4 @@ class _Bounder:
             return 0
         if not constraints:
             raise _Unbounded  # items of any shape
-        return self._bound_atoms(constraints, level)
+        return self.bound(constraints, level)

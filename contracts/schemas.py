@@ -344,11 +344,18 @@ class Schemas:
         return found[1] if found[0] is schema else build()
 
     def _closed_bundle(self, schema: Any) -> dict[str, Any]:
-        root = with_integer_bounds(schema)
-        for node in _schema_nodes(root):
-            self._close_children(node)
-            _bound_free_form(node)
-        return {"$schema": DIALECT, **self._closed(root), "components": self._closed_components}
+        """The closed schema of ``schema`` with the closed components beside it: what
+        :meth:`closed_validator` compiles and :meth:`closed_depth` bounds, built once for both."""
+
+        def build() -> dict[str, Any]:
+            root = with_integer_bounds(schema)
+            for node in _schema_nodes(root):
+                self._close_children(node)
+                _bound_free_form(node)
+            return {"$schema": DIALECT, **self._closed(root), "components": self._closed_components}
+
+        found = self.memo(("schemas.closed_bundle", id(schema)), lambda: (schema, build()))
+        return found[1] if found[0] is schema else build()
 
     def _declares(self, schema: Any) -> bool:
         """Whether any part that may apply at ``schema``'s place declares ``properties``."""

@@ -500,10 +500,6 @@ class SideJudge:
         return found
 
 
-def _judge_sides(spec: Spec, side: str, names: Sequence[str] | None) -> SideJudge:
-    return SideJudge(spec, side, names)
-
-
 def _open(path: Path) -> Any:
     name = display_name(path)
     if path == STDIN:
@@ -552,7 +548,7 @@ def validate_input(
         kind = _input_kind(path, head, input_format)
         if kind != "json":
             stream = EntryStream(handle, name, ndjson=kind == "ndjson", head=head, raw=jobs > 1)
-            report = judge_stream(spec, path, stream, _judge_sides(spec, side, names), jobs=jobs)
+            report = judge_stream(spec, path, stream, SideJudge(spec, side, names), jobs=jobs)
             if stream.dropped:
                 cut = report.exchanges + len(report.unmatched)
                 report.unmatched.append(
@@ -570,7 +566,7 @@ def validate_input(
         )
     document = parse_json(name, data)
     if is_har(document):  # a HAR whose log is not its first member: read whole, as it must be
-        return judge_har(spec, path, document, _judge_sides(spec, side, names))
+        return judge_har(spec, path, document, SideJudge(spec, side, names))
     if side == SIDE_REQUEST:
         raise UsageError(f"{path}: a saved body is judged as a response; use --request for a request body")
     return validate_file(spec, path, operation=operation, status=status, names=names, document=document)

@@ -115,7 +115,7 @@ class ResponsePlan:
         """True when the body is JSON the closed validator accepts (the verdict is kept for the checks)
         and the closed schema bounds its depth within :data:`~contracts.spec.MAX_DEPTH`: a walk of
         the body could find it neither too deep nor too large (under 2 bytes a container), so none is
-        needed (the level walk cost a third as much as all the checks on a real body)."""
+        needed."""
         depth = self.closed_depth
         if depth is None or len(exchange.body) >= 2 * MAX_CONTAINERS:
             return False

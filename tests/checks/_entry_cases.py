@@ -357,9 +357,9 @@ def verdict(spec: Any, entry: Any) -> Any:
     from contracts.errors import UsageError
     from contracts.exchange import Exchange
     from contracts.har import Unmatched, entry_item
-    from contracts.validate import _judge_entry, _judge_sides
+    from contracts.validate import SideJudge, _judge_entry
 
-    judge = _judge_sides(spec, "both", None)
+    judge = SideJudge(spec, "both", None)
     try:
         judged = _judge_entry(spec, 7, entry, judge)
     except UsageError as exc:
