@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat as _stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -514,6 +516,27 @@ def _open(path: Path) -> Any:
         raise UsageError(f"{name}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
 
 
+def _identity(handle: Any) -> tuple[int, int] | None:
+    """(size, mtime) of a regular file being read, None for a pipe."""
+    try:
+        stat = os.fstat(handle.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
+    return (stat.st_size, stat.st_mtime_ns) if _stat.S_ISREG(stat.st_mode) else None
+
+
+def _changed(error: UsageError, handle: Any, before: tuple[int, int] | None) -> UsageError:
+    """``error``, saying so when the file was written while it was read: a capture truncated or
+    still growing reads as malformed where it was cut, which would send its user looking for a
+    defect that the file, read again, does not have."""
+    now = _identity(handle)
+    if before is None or now is None or now == before:
+        return error
+    sizes = f"{before[0]:,} -> {now[0]:,} bytes" if now[0] != before[0] else "modified"
+    hint = f"the file changed while it was read ({sizes}); judge a copy that is not being written"
+    return UsageError(error.message, hint=f"{error.hint}; {hint}" if error.hint else hint)
+
+
 def validate_input(
     spec: Spec,
     path: Path,
@@ -548,7 +571,11 @@ def validate_input(
         kind = _input_kind(path, head, input_format)
         if kind != "json":
             stream = EntryStream(handle, name, ndjson=kind == "ndjson", head=head, raw=jobs > 1)
-            report = judge_stream(spec, path, stream, SideJudge(spec, side, names), jobs=jobs)
+            before = _identity(handle)
+            try:
+                report = judge_stream(spec, path, stream, SideJudge(spec, side, names), jobs=jobs)
+            except UsageError as exc:
+                raise _changed(exc, handle, before) from None
             if stream.dropped:
                 cut = report.exchanges + len(report.unmatched)
                 report.unmatched.append(

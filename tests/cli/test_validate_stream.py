@@ -352,3 +352,38 @@ def test_a_body_the_closed_schema_accepts_and_bounds_is_not_walked(
     report = validate_input(spec, file, operation=None, status=None, side=side)
     assert report.exchanges == 1 and not report.findings
     assert len(calls) == walks
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_capture_cut_while_it_is_read_says_so(
+    jobs: int, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file truncated mid-run (a capture rotated, a proxy restarted): exit 2, and the line says the
+    file changed, not only that it is malformed where it was cut."""
+    import contracts.validate as validate
+
+    har = _write_har(tmp_path / "rotated.har", _mixed(20 * CHUNK), indent=2)
+    size = har.stat().st_size
+    assert size > 4 * BLOCK  # the cut lies past what has been read when it happens
+    judge = validate._judge_entry
+
+    def cutting(spec: Spec, index: int, entry: Any, side: Any) -> Any:
+        if index == CHUNK + 5:
+            with har.open("r+b") as handle:
+                handle.truncate(size // 2)
+        return judge(spec, index, entry, side)
+
+    monkeypatch.setattr(validate, "_judge_entry", cutting)
+    result = run_cli(["validate", "--jobs", str(jobs), str(har)], capsys)
+    assert_refused(result, "malformed JSON")
+    assert f"the file changed while it was read ({size:,} -> {size // 2:,} bytes)" in result.err
+
+
+def test_a_capture_left_alone_gets_no_changed_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    har = tmp_path / "cut.har"
+    har.write_text(json.dumps({"log": {"entries": _mixed(30)}})[:-400])
+    result = run_cli(["validate", str(har)], capsys)
+    assert_refused(result, "malformed JSON")
+    assert "changed while it was read" not in result.err
