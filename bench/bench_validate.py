@@ -16,7 +16,8 @@ all cores, beside
 an openapi-core ``validate_response`` loop and beside the hardware's ceiling (:func:`ceiling_rate`:
 the C work an entry needs at all, orjson and jsonschema-rs with no Python check, one process alone
 and as many processes as cores at once), with the peak memory and the CPU seconds of the whole process tree, the reading
-process's CPU per entry, and the peak memory on a 10 MB and a 1 GB HAR (written to the temporary
+process's CPU per entry, as many separate ``--jobs 1`` runs as cores at once (how the cores scale this
+work: the yardstick of ``--jobs N``), and the peak memory on a 10 MB and a 1 GB HAR (written to the temporary
 directory, deleted after).
 
 Run: ``.venv/bin/python bench/bench_validate.py`` (part of ``make bench``).
@@ -328,6 +329,29 @@ def run_validate(args: list[str]) -> Run:
     return Run(elapsed, peak, largest, cpu, reader, last)
 
 
+def independent_rate(har: Path, processes: int, expected: str) -> tuple[float, float]:
+    """(seconds of the slowest, entries/s summed) of ``processes`` separate ``contracts validate --jobs 1``
+    runs over ``har`` at once: how the cores scale this work with nothing shared between the processes
+    (caches, memory bandwidth and the host are), the figure ``--jobs N`` is to be compared with."""
+    command = [sys.executable, "-m", "contracts", "validate", "--jobs", "1", str(har)]
+    start = time.perf_counter()
+    procs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        for _ in range(processes)
+    ]
+    times: dict[int, float] = {}
+    while len(times) < len(procs):  # polled, so each run's own end is timed (its output fits the pipe)
+        for number, proc in enumerate(procs):
+            if number not in times and proc.poll() is not None:
+                times[number] = time.perf_counter() - start
+        time.sleep(0.01)
+    for proc in procs:
+        out = proc.stdout.read() if proc.stdout else ""
+        proc.wait()
+        assert out.strip().splitlines()[-1] == expected, out[-200:]
+    return max(times.values()), sum(ENTRIES / t for t in times.values())
+
+
 def openapi_core_rate(spec: Spec, count: int = 200) -> float:
     """Entries/s of the peer: openapi-core ``validate_response`` per entry, body bytes in."""
     cases = []
@@ -438,6 +462,12 @@ def stream_figures(spec: Spec) -> None:
                 f" {rate / cores:>7.0%} {run.tree_kb / 1024:>8.0f} {run.largest_kb / 1024:>9.0f}"
                 f" {run.cpu:>6.1f} {(run.reader_cpu - startup) / ENTRIES * 1e6:>15.1f}"
             )
+        seconds, rate = independent_rate(har, jobs, expected)
+        print(
+            f"{f'{jobs} x --jobs 1 at once':28} {seconds:>8.1f} {rate:>10,.0f} {rate / peer:>6.0f}x"
+            f" {rate / cores:>7.0%}  (as many separate processes as cores, each on the whole file, rates"
+            " summed: what the cores give this work, the yardstick of --jobs)"
+        )
         print(
             f"  (tree MB: PSS of all processes; CPU s: user+system of the tree; reader: CPU of the reading"
             f" process beyond its start-up ({startup:.2f} s), the entries it judges itself included)"
