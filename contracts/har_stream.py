@@ -387,21 +387,6 @@ class EntryStream:
         origin = self.window.origin
         self.source = (fd, origin) if fd is not None and origin is not None else None
         """(descriptor, offset of the input's first byte) when pieces are handed over by offset."""
-        self._next: int | None = None
-        """Where the entry after the one last yielded starts, when the learned separator said so."""
-
-    @property
-    def pattern(self) -> tuple[bytes, int]:
-        """The learned separator (from an entry's last byte into the next entry's first bytes) and
-        how far into it the next entry starts."""
-        return self._values.pattern, self._values.skip
-
-    def range_start(self) -> int | None:
-        """Where the next entry starts, when workers can find the entries from there themselves: a
-        HAR in a regular file whose separator is learned, read up to a separator it matched."""
-        if self.ndjson or self.source is None or not self._values.pattern:
-            return None
-        return self._next
 
     def __iter__(self) -> Iterator[Any]:
         resume, self._rewind = self._rewind, None
@@ -540,7 +525,6 @@ class EntryStream:
             if end is not None and self.raw:
                 piece = Raw(None if self.source else w.buf[w.pos : end], start, start + end - w.pos)
                 w.pos = end - 1 + values.skip  # the separator matched: at the next entry's first byte
-                self._next = w.dropped + w.pos
                 yield piece
                 continue
             guessed = None if end is None else values.parsed(end)
@@ -550,10 +534,8 @@ class EntryStream:
                 if isinstance(entry, dict) and _status_is_float(entry):
                     entry = _stdlib(w.buf[w.pos : end].decode("utf-8"))[0]
                 w.pos = end - 1 + values.skip
-                self._next = w.dropped + w.pos
                 yield entry
                 continue
-            self._next = None
             try:
                 entry = values.value(guess=False)
                 if isinstance(entry, dict) and _status_is_float(entry):

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import stat as _stat
@@ -171,13 +170,8 @@ _SPEC: Spec | None = None
 _SOURCE: tuple[int, int] | None = None
 """The regular file the stream reads (descriptor, offset of its first byte): workers read the
 pieces handed to them by offset."""
-_PATTERN: tuple[bytes, int] | None = None
-"""The learned separator of the stream (its bytes from an entry's last byte into the next entry,
-and how far into them the next entry starts), inherited by workers that find entries themselves."""
 CHUNK = 256
 """Entries per task sent to a worker process."""
-RANGE_AHEAD = 256 * 1024
-"""Bytes a worker reads past the end of its range for the entry that crosses it (more if needed)."""
 CHUNK_BYTES = 1024 * 1024
 """Bytes per task at most (a chunk also ends here): the pieces in flight stay bounded in memory."""
 
@@ -274,85 +268,11 @@ def _judge_chunk(chunk: list[tuple[int, Any]]) -> _Outcome:
     return outcome
 
 
-@dataclass
-class _Span:
-    """What a byte range of a regular file came to (:func:`_judge_range`): its entries judged (indexes
-    counted from the range's first), where its first entry starts, where the entry after its last
-    starts, and whether it stopped at that entry for the reading process to read it exactly (no end
-    found before the end of the file, or an entry that does not parse or cannot be judged)."""
-
-    outcome: _Outcome
-    first: int
-    next: int
-    count: int = 0
-    stopped: bool = False
-
-
-def _judge_range(task: tuple[int, int, bool]) -> _Span:
-    """In a worker: the entries that start in bytes ``[start, stop)`` of the input, found by the
-    learned separator and judged; ``exact``: an entry starts at ``start`` (else the first separator
-    at or after it says where one does). A wrong boundary (a separator inside an entry) makes a piece
-    that does not parse, so the range stops there; a range whose first entry is not where the one
-    before it ended is judged again from there (:func:`judge_stream`)."""
-    from contracts.har_stream import MAX_ENTRY_BYTES, Raw, parse_raw
-
-    assert _JUDGE is not None and _SPEC is not None and _SOURCE is not None and _PATTERN is not None
-    start, stop, exact = task
-    (fd, origin), (pattern, skip) = _SOURCE, _PATTERN
-    base = max(0, start - skip)
-    buf = os.pread(fd, stop - base + RANGE_AHEAD, origin + base)
-    eof = len(buf) < stop - base + RANGE_AHEAD
-    if exact:
-        at = start
-    else:
-        found = buf.find(pattern)
-        while found < 0 and not eof and len(buf) < MAX_ENTRY_BYTES:
-            more = os.pread(fd, len(buf), origin + base + len(buf))
-            eof, buf = len(more) < len(buf), buf + more
-            found = buf.find(pattern)
-        at = base + found + skip if found >= 0 else stop
-    span = _Span(_Outcome(), at, at)
-    outcome = span.outcome
-    while at < stop:
-        found = buf.find(pattern, at - base)
-        while found < 0 and not eof and len(buf) - (at - base) < MAX_ENTRY_BYTES:
-            more = os.pread(fd, max(len(buf), RANGE_AHEAD), origin + base + len(buf))
-            eof, buf = not more, buf + more
-            found = buf.find(pattern, at - base)
-        if found < 0:
-            span.stopped = True
-            break
-        try:
-            entry = parse_raw(Raw(memoryview(buf)[at - base : found + 1], at, base + found + 1))
-            judged = _judge_entry(_SPEC, span.count, entry, _JUDGE)
-        except (ValueError, UnicodeDecodeError, RecursionError, UsageError):
-            span.stopped = True  # read again exactly, where its index (and its message) are known
-            break
-        if isinstance(judged, Unmatched):
-            outcome.unmatched.append(judged)
-        else:
-            outcome.exchanges += 1
-            if judged:
-                outcome.located.append((span.count, judged))
-        span.count += 1
-        at = base + found + skip
-    span.next = at
-    return span
-
-
-def _absorb(report: FileReport, outcome: _Outcome, offset: int = 0) -> None:
-    """What a worker's entries came to, added to ``report``; ``offset``: the index of the entry its
-    indexes count from (a byte range's entries are numbered only when merged)."""
-    report.exchanges += outcome.exchanges
-    report.unmatched.extend(
-        dataclasses.replace(u, index=u.index + offset) if offset else u for u in outcome.unmatched
-    )
-    name = report.name
-    report.located.extend((f"{name}#{offset + at}", f) for at, found in outcome.located for f in found)
-
-
 def _merge(report: FileReport, chunk: list[tuple[int, Any]], outcome: _Outcome) -> None:
-    _absorb(report, outcome)
+    report.exchanges += outcome.exchanges
+    report.unmatched.extend(outcome.unmatched)
+    name = report.name
+    report.located.extend((f"{name}#{index}", f) for index, found in outcome.located for f in found)
     error = outcome.error
     if error is None:
         return
@@ -425,51 +345,6 @@ def judge_stream(
         drain(0)
         _merge(report, batch, outcome)
 
-    def ranges(index: int, begin: int) -> tuple[int, int]:
-        """The entries from byte ``begin`` (where entry ``index`` starts) on, found and judged by the
-        workers a byte range each, merged in order: (the next entry's index, where it starts) for the
-        stream to read on from exactly (the last entry, the end of the document, or where a range
-        stopped)."""
-        nonlocal pool
-        global _PATTERN
-        assert stream is not None and stream.source is not None
-        _PATTERN = stream.pattern
-        fd, origin = stream.source
-        total = os.fstat(fd).st_size - origin
-        starts = iter(range(begin, total, CHUNK_BYTES))
-        flight: deque[tuple[int, Any]] = deque()
-
-        def submit() -> None:
-            at = next(starts, None)
-            if at is not None:
-                assert pool is not None
-                flight.append(
-                    (at, pool.submit(_judge_range, (at, min(at + CHUNK_BYTES, total), at == begin)))
-                )
-
-        if pool is None:
-            pool = _pool(jobs)
-        for _ in range(2 * jobs):
-            submit()
-        expected = begin
-        try:
-            while flight:
-                at, future = flight.popleft()
-                span: _Span = future.result()
-                if span.first != expected:  # it began at a separator inside an entry: again, from there
-                    span = _judge_range((expected, min(at + CHUNK_BYTES, total), True))
-                _absorb(report, span.outcome, index)
-                index += span.count
-                expected = span.next
-                if span.stopped:
-                    break
-                submit()
-        finally:
-            for _, future in flight:
-                future.cancel()
-            _PATTERN = None
-        return index, expected
-
     _JUDGE, _SPEC, _SOURCE = judge, spec, stream.source if stream is not None else None
     iterator = iter(entries)
     index = 0
@@ -498,9 +373,6 @@ def judge_stream(
                             _merge(report, batch, _judge_chunk(batch))
                             batch, size = [], 0
                             keep()
-                            begin = None if stream is None else stream.range_start()
-                            if begin is not None:  # the workers find the rest of the entries themselves
-                                raise _Resplit(*ranges(index, begin))
                             continue
                         if pool is None:
                             pool = _pool(jobs)

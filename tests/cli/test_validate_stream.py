@@ -8,7 +8,6 @@ import json
 import pickle
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -391,13 +390,13 @@ def test_a_capture_left_alone_gets_no_changed_hint(
 
 
 def _scenarios() -> dict[str, list[dict[str, Any]]]:
-    """Captures past the first chunk whose entries the workers find by byte range."""
+    """Captures of several chunks, with what makes a worker's piece go back to the reading process."""
     mixed = _mixed(3 * CHUNK + 7)
     nested = copy.deepcopy(mixed)
-    for index in range(5, len(nested), 37):  # the separator inside entries: ranges begin at it
+    for index in range(5, len(nested), 37):  # the separator inside entries: pieces cut wrongly
         nested[index]["_pages"] = [{"startedDateTime": "a"}, {"startedDateTime": "b"}]
     huge = copy.deepcopy(mixed)
-    huge[CHUNK + 30]["_padding"] = "x" * 300_000  # one entry across many ranges
+    huge[CHUNK + 30]["_padding"] = "x" * 300_000  # one entry larger than a chunk
     unjudged = copy.deepcopy(mixed)
     unjudged[2 * CHUNK + 11] = {"request": {}}  # a UsageError in a worker, named by its index
     floats = copy.deepcopy(mixed)
@@ -405,49 +404,26 @@ def _scenarios() -> dict[str, list[dict[str, Any]]]:
     return {"mixed": mixed, "nested": nested, "huge": huge, "unjudged": unjudged, "floats": floats}
 
 
-@pytest.mark.parametrize("range_bytes", [700, 6000, 1024 * 1024])
+@pytest.mark.parametrize("chunk_bytes", [700, 6000, 1024 * 1024])
 @pytest.mark.parametrize("name", ["mixed", "nested", "huge", "unjudged", "floats"])
-def test_workers_that_find_entries_by_byte_range_report_what_jobs_one_does(
+def test_chunks_of_any_size_report_what_jobs_one_does(
     name: str,
-    range_bytes: int,
+    chunk_bytes: int,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Ranges smaller than an entry, a few entries, and the default: entries cut across ranges, ranges
-    that begin at a separator inside an entry, an entry that cannot be judged, one read exactly."""
+    """Chunks of one entry, of a few, and the default: a 300 KB entry, separators inside entries, an
+    entry that cannot be judged, one read exactly."""
     import contracts.validate as validate
 
     entries = _scenarios()[name]
     har = tmp_path / f"{name}.har"
     har.write_text(_compact(entries))
     one = run_cli(["validate", "--format", "json", "--jobs", "1", str(har)], capsys)
-    monkeypatch.setattr(validate, "CHUNK_BYTES", range_bytes)
+    monkeypatch.setattr(validate, "CHUNK_BYTES", chunk_bytes)
     two = run_cli(["validate", "--format", "json", "--jobs", "2", str(har)], capsys)
     assert one == two
     assert one.code == (2 if name in ("unjudged", "floats") else 1)
     if name == "unjudged":
         assert f"HAR entry {2 * CHUNK + 11}: response must be an object" in one.err
-
-
-class _CountingStream(EntryStream):
-    """An EntryStream that counts the entries it yields to the reading process."""
-
-    yielded = 0
-
-    def __iter__(self) -> Iterator[Any]:
-        for entry in super().__iter__():
-            self.yielded += 1
-            yield entry
-
-
-def test_past_the_first_chunk_the_reading_process_reads_no_entry(spec: Spec, tmp_path: Path) -> None:
-    """From a regular file the workers find the entries: the reading process reads the first chunk and
-    the last entry (read exactly, with the end of the document), not the ones between."""
-    har = tmp_path / "ranges.har"
-    har.write_text(_compact(_mixed(6 * CHUNK)))
-    with har.open("rb") as handle:
-        stream = _CountingStream(handle, str(har), ndjson=False, head=handle.read(BLOCK), raw=True)
-        report = judge_stream(spec, har, stream, lambda item: [], jobs=2)
-    assert report.exchanges + len(report.unmatched) == 6 * CHUNK
-    assert stream.yielded == CHUNK + 1
