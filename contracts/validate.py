@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat as _stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -518,11 +517,13 @@ def _open(path: Path) -> Any:
 
 def _identity(handle: Any) -> tuple[int, int] | None:
     """(size, mtime) of a regular file being read, None for a pipe."""
-    try:
-        stat = os.fstat(handle.fileno())
-    except (OSError, ValueError, AttributeError):
+    from contracts.har_stream import _regular_fd
+
+    fd = _regular_fd(handle)
+    if fd is None:
         return None
-    return (stat.st_size, stat.st_mtime_ns) if _stat.S_ISREG(stat.st_mode) else None
+    found = os.fstat(fd)
+    return found.st_size, found.st_mtime_ns
 
 
 def _changed(error: UsageError, handle: Any, before: tuple[int, int] | None) -> UsageError:
@@ -563,6 +564,7 @@ def validate_input(
         found = judge_body(spec, operation, read_json(path))
         return FileReport(path, exchanges=1, located=[(str(path), f) for f in found])
     handle = _open(path)
+    before = _identity(handle)
     try:
         try:
             head = handle.read(BLOCK)
@@ -571,7 +573,6 @@ def validate_input(
         kind = _input_kind(path, head, input_format)
         if kind != "json":
             stream = EntryStream(handle, name, ndjson=kind == "ndjson", head=head, raw=jobs > 1)
-            before = _identity(handle)
             try:
                 report = judge_stream(spec, path, stream, SideJudge(spec, side, names), jobs=jobs)
             except UsageError as exc:

@@ -232,11 +232,12 @@ class Store:
             del self.names[str(old).casefold()]
         self.names[str(name).casefold()] = group_id
 
-    def held_by(self, records: dict[int, JSONObject], link: str, owner: Any) -> list[JSONObject]:
-        """The records of ``records`` whose ``link`` holds ``owner`` (read off the index where there is one)."""
+    def held_by(self, records: dict[Any, JSONObject], link: str, owner: Any) -> list[tuple[Any, JSONObject]]:
+        """The (key, record) pairs of ``records`` whose ``link`` holds ``owner`` (read off the index
+        where there is one)."""
         if isinstance(records, Owned) and records.link == link:
-            return records.of(owner)
-        return [r for r in records.values() if r.get(link) == owner]
+            return records.items_of(owner)
+        return [(k, r) for k, r in records.items() if r.get(link) == owner]
 
     def collection(self, name: str) -> dict[int, JSONObject]:
         """The records of the collection the spec's paths call ``name``."""
@@ -272,9 +273,5 @@ class Store:
             self.enrolments,
         ]
         for records_held in held:
-            if isinstance(records_held, Owned) and records_held.link == link:
-                keys = [k for k, _ in records_held.items_of(record_id)]
-            else:
-                keys = [k for k, v in records_held.items() if v.get(link) == record_id]
-            for key in keys:
+            for key, _ in self.held_by(records_held, link, record_id):
                 del records_held[key]

@@ -249,7 +249,7 @@ def list_records(call: Call) -> Any:
     if parent is None:
         return [_answer(call, collection, records[key]) for key in sorted(records)]
     owner, link = call.owner(), call.link(parent)
-    return [_answer(call, collection, r) for r in call.store.held_by(records, link, owner[ID])]
+    return [_answer(call, collection, r) for _, r in call.store.held_by(records, link, owner[ID])]
 
 
 @behaviour(DEACTIVATE)
